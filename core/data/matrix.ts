@@ -1,0 +1,80 @@
+/**
+ * Compressed sparse rows of a user x item 0/1 (or weighted) matrix. Rows are users,
+ * `indices[indptr[u]..indptr[u+1]]` are the items of user `u`, sorted ascending and unique.
+ */
+export interface CsrMatrix {
+  nRows: number;
+  nCols: number;
+  indptr: Int32Array;
+  indices: Int32Array;
+  values: Float32Array;
+}
+
+/**
+ * Builds a CSR matrix from (row, col) pairs; duplicates are merged (values summed when
+ * `values` is given, else set to 1). `subset` restricts to those positions of the arrays.
+ */
+export function buildCsr(
+  nRows: number,
+  nCols: number,
+  rows: Int32Array,
+  cols: Int32Array,
+  subset?: Int32Array,
+  values?: Float32Array,
+): CsrMatrix {
+  const n = subset ? subset.length : rows.length;
+  const counts = new Int32Array(nRows + 1);
+  for (let k = 0; k < n; k++) counts[rows[subset ? subset[k] : k] + 1]++;
+  for (let r = 0; r < nRows; r++) counts[r + 1] += counts[r];
+  const fill = counts.slice();
+  const rawCols = new Int32Array(n);
+  const rawVals = new Float32Array(n);
+  for (let k = 0; k < n; k++) {
+    const p = subset ? subset[k] : k;
+    const at = fill[rows[p]]++;
+    rawCols[at] = cols[p];
+    rawVals[at] = values ? values[p] : 1;
+  }
+  // Sort each row by column and merge duplicates.
+  const indptr = new Int32Array(nRows + 1);
+  const indices = new Int32Array(n);
+  const vals = new Float32Array(n);
+  let out = 0;
+  for (let r = 0; r < nRows; r++) {
+    const start = counts[r];
+    const end = counts[r + 1];
+    const order = Array.from({ length: end - start }, (_, i) => start + i).sort((a, b) => rawCols[a] - rawCols[b]);
+    let last = -1;
+    for (const p of order) {
+      if (rawCols[p] === last) {
+        if (values) vals[out - 1] += rawVals[p];
+        continue;
+      }
+      last = rawCols[p];
+      indices[out] = rawCols[p];
+      vals[out] = rawVals[p];
+      out++;
+    }
+    indptr[r + 1] = out;
+  }
+  return { nRows, nCols, indptr, indices: indices.slice(0, out), values: vals.slice(0, out) };
+}
+
+/** Transposed copy (items x users for a user x item matrix). */
+export function transposeCsr(m: CsrMatrix): CsrMatrix {
+  const rows = new Int32Array(m.indices.length);
+  for (let r = 0; r < m.nRows; r++) for (let p = m.indptr[r]; p < m.indptr[r + 1]; p++) rows[p] = r;
+  return buildCsr(m.nCols, m.nRows, m.indices, rows, undefined, m.values);
+}
+
+/** Row `r`'s column indices (a view, not a copy). */
+export function rowOf(m: CsrMatrix, r: number): Int32Array {
+  return m.indices.subarray(m.indptr[r], m.indptr[r + 1]);
+}
+
+/** Number of stored entries per column (item popularity for a user x item matrix). */
+export function columnCounts(m: CsrMatrix): Int32Array {
+  const c = new Int32Array(m.nCols);
+  for (let p = 0; p < m.indices.length; p++) c[m.indices[p]]++;
+  return c;
+}

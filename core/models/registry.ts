@@ -1,0 +1,27 @@
+import { BugIndicatingError, InputError } from '../util';
+import type { ModelDefinition, Recommender } from './types';
+
+const models = new Map<string, ModelDefinition<any>>();
+
+/** Registers a model type; a second registration of the same name is a bug. */
+export function registerModel<C>(def: ModelDefinition<C>): void {
+  if (models.has(def.type)) throw new BugIndicatingError(`Model type '${def.type}' is already registered`);
+  models.set(def.type, def);
+}
+
+export function modelTypes(): string[] {
+  return [...models.keys()].sort();
+}
+
+export function getModelDefinition(type: string): ModelDefinition<any> {
+  const d = models.get(type);
+  if (!d) throw new InputError(`Unknown model type '${type}'. Known types: ${modelTypes().join(', ')}.`, 'UNKNOWN_MODEL');
+  return d;
+}
+
+/** Builds a model from a spec `{type, ...config}`. */
+export function createModel(spec: { type: string } & Record<string, unknown>): Recommender {
+  const def = getModelDefinition(spec.type);
+  const { type: _type, ...config } = spec;
+  return def.create({ ...def.defaults, ...config });
+}
