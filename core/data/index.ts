@@ -8,3 +8,4 @@ export * from './stats';
 export * from './load';
 export * from './split';
 export * from './fingerprint';
+export * from './workspace-datasets';

@@ -39,7 +39,10 @@ export const csvImportSchema = z.object({
 });
 
 export const dataSpecSchema = z.object({
-  source: z.enum(['sample', 'movielens-100k', 'csv']).describe('Embedded synthetic sample, MovieLens 100K, or CSV files'),
+  source: z
+    .enum(['sample', 'movielens-100k', 'csv', 'workspace'])
+    .describe('Embedded synthetic sample, MovieLens 100K, CSV files, or a dataset imported into the workspace by name'),
+  name: z.string().optional().describe('Name of a workspace dataset (source "workspace")'),
   path: z.string().optional().describe('Folder or zip (movielens-100k)'),
   sample: z
     .object({ seed: z.number().int().optional(), users: z.number().int().positive().optional(), items: z.number().int().positive().optional(), interactions: z.number().int().positive().optional() })

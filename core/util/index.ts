@@ -1,3 +1,4 @@
 export * from './random';
 export * from './errors';
 export * from './hash';
+export * from './version';

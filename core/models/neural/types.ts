@@ -1,0 +1,71 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { CsrMatrix } from '../../data/matrix';
+import type { ModelSummary } from '../types';
+
+/**
+ * Dense per-entity features produced by the fitted feature pipeline (core/features):
+ * row `e` of `values` (length `dim`) describes user or item `e`. Cold entities have rows
+ * too, which is how they get scores.
+ */
+export interface FeatureBlock {
+  dim: number;
+  values: Float32Array;
+  /** Column names, for summaries and export. */
+  names?: string[];
+}
+
+/** What an architecture is built for: sizes, features, graph. */
+export interface ArchitectureInputs {
+  nUsers: number;
+  nItems: number;
+  userFeatures?: FeatureBlock;
+  itemFeatures?: FeatureBlock;
+  /** Width of the per-interaction context vector (time, device), 0 when none. */
+  contextDim: number;
+  /** Training user x item graph (LightGCN), positives only. */
+  graph?: CsrMatrix;
+  seed: number;
+}
+
+/** One training/scoring batch; ids are dense indices. */
+export interface ArchitectureBatch {
+  users: tf.Tensor1D; // int32
+  items: tf.Tensor1D; // int32
+  context?: tf.Tensor2D; // float32, batch x contextDim
+}
+
+/** User and item vectors of a factorised model: score(u, i) = dot(users[u], items[i]) + itemBias[i]. */
+export interface Factors {
+  dim: number;
+  users: Float32Array;
+  items: Float32Array;
+  itemBias?: Float32Array;
+}
+
+/**
+ * A neural architecture built from a declarative spec. It owns its variables (raw
+ * `tf.Variable`s, so a custom training loop can run `optimizer.minimize` over them on
+ * any backend) and computes logits with `@tensorflow/tfjs` ops only.
+ */
+export interface NeuralArchitecture {
+  readonly type: string;
+  readonly variables: tf.Variable[];
+  /** Logits, shape [batch]. Called inside tf.tidy by the trainer. */
+  score(batch: ArchitectureBatch, training: boolean): tf.Tensor1D;
+  /** Per-example gate (weight of the collaborative branch, 0..1) for gated hybrids. */
+  gate?(batch: ArchitectureBatch): tf.Tensor1D;
+  /** Present when the model is factorised; full ranking then multiplies vectors once. */
+  factors?(): Factors;
+  summary(): ModelSummary;
+  dispose(): void;
+}
+
+/** A registered architecture type. */
+export interface ArchitectureDefinition<C = Record<string, unknown>> {
+  type: string;
+  description: string;
+  defaults: C;
+  /** Which inputs it needs, so the runner can say what is missing in the spec. */
+  needs?: { userFeatures?: boolean; itemFeatures?: boolean; graph?: boolean };
+  build(config: C, inputs: ArchitectureInputs): NeuralArchitecture;
+}
