@@ -1,0 +1,68 @@
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../../util';
+import {
+  applyDense,
+  applyMlp,
+  denseLayer,
+  denseVariables,
+  disposeVariables,
+  embeddingLookup,
+  embeddingVariable,
+  mlpStack,
+  variableSummary,
+} from './layers';
+import { registerArchitecture } from './registry';
+import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
+
+/** Config of `mlp`: the NCF MLP tower over concatenated user and item embeddings. */
+export interface MlpConfig {
+  dim: number;
+  /** Hidden layer sizes (ReLU), e.g. [64, 32, 16]. */
+  layers: number[];
+  initStd: number;
+}
+
+/** The MLP model of NCF: concat(user, item) -> ReLU stack -> one logit. */
+export class MlpArchitecture implements NeuralArchitecture {
+  readonly type = 'mlp';
+  readonly variables: tf.Variable[];
+  private readonly userEmb: tf.Variable;
+  private readonly itemEmb: tf.Variable;
+  private readonly tower;
+  private readonly out;
+
+  constructor(
+    readonly config: MlpConfig,
+    inputs: ArchitectureInputs,
+  ) {
+    const rng = new Rng(inputs.seed);
+    this.userEmb = embeddingVariable('mlp/user_embedding', inputs.nUsers, config.dim, rng, config.initStd);
+    this.itemEmb = embeddingVariable('mlp/item_embedding', inputs.nItems, config.dim, rng, config.initStd);
+    this.tower = mlpStack('mlp/tower', 2 * config.dim, config.layers, rng, 'relu');
+    const last = config.layers.length > 0 ? config.layers[config.layers.length - 1] : 2 * config.dim;
+    this.out = denseLayer('mlp/out', last, 1, rng);
+    this.variables = [this.userEmb, this.itemEmb, ...denseVariables([...this.tower, this.out])];
+  }
+
+  score(batch: ArchitectureBatch): tf.Tensor1D {
+    const x = tf.concat([embeddingLookup(this.userEmb, batch.users), embeddingLookup(this.itemEmb, batch.items)], 1) as tf.Tensor2D;
+    return tf.reshape(applyDense(this.out, applyMlp(this.tower, x)), [-1]) as tf.Tensor1D;
+  }
+
+  summary() {
+    return variableSummary(this.type, this.variables);
+  }
+
+  dispose(): void {
+    disposeVariables(this.variables);
+  }
+}
+
+export const mlpArchitecture: ArchitectureDefinition<MlpConfig> = {
+  type: 'mlp',
+  description: 'NCF MLP: user and item embeddings concatenated and passed through a ReLU tower to one logit.',
+  defaults: { dim: 32, layers: [64, 32, 16], initStd: 0.01 },
+  build: (config, inputs) => new MlpArchitecture(config, inputs),
+};
+
+registerArchitecture(mlpArchitecture);

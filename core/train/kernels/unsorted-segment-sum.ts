@@ -1,0 +1,37 @@
+import type * as tf from '@tensorflow/tfjs';
+import { kernelMemory } from './heap';
+
+/**
+ * UnsortedSegmentSum (the gradient of gather, so of every embedding lookup): sums the
+ * rows of `x` into `numSegments` output rows by `segmentIds`. wasm has no kernel for it,
+ * and cpu's loops over every segment for every row (seconds per call); this is one
+ * pass over the rows. Ids outside [0, numSegments) are dropped, as in TensorFlow.
+ */
+export function segmentSumKernel(backendName: string): tf.KernelConfig {
+  return {
+    kernelName: 'UnsortedSegmentSum',
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const x = inputs.x as tf.TensorInfo;
+      const ids = inputs.segmentIds as tf.TensorInfo;
+      const numSegments = (attrs as { numSegments: number }).numSegments;
+      const mem = kernelMemory(backendName, backend);
+      const nIds = ids.shape.reduce((a, s) => a * s, 1);
+      const inner = x.shape.slice(ids.shape.length);
+      const rowSize = inner.reduce((a, s) => a * s, 1);
+      const out = mem.output([numSegments, ...inner], x.dtype as 'float32' | 'int32');
+      const src = mem.read(x);
+      const seg = mem.read(ids);
+      const dst = out.values;
+      dst.fill(0);
+      for (let k = 0; k < nIds; k++) {
+        const s = seg[k];
+        if (s < 0 || s >= numSegments) continue;
+        const to = s * rowSize;
+        const from = k * rowSize;
+        for (let c = 0; c < rowSize; c++) dst[to + c] += src[from + c];
+      }
+      return out.info;
+    },
+  };
+}
