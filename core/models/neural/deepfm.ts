@@ -1,0 +1,111 @@
+import * as tf from '@tensorflow/tfjs';
+import { InputError, Rng } from '../../util';
+import { applyMlp, denseVariables, disposeVariables, embeddingLookup, embeddingVariable, variableSummary } from './layers';
+import type { ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
+import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, squeezeColumn, towerLayers, warmMask, buildInScope } from './content';
+
+/** Config of the `deepfm` architecture. */
+export interface DeepFmConfig {
+  /** Width k of every feature's latent vector, shared by the FM and the deep part. */
+  embeddingDim: number;
+  /** Hidden ReLU layers of the deep MLP (its output layer is linear, width 1). */
+  hidden: number[];
+  /** Std of the latent vectors' normal initialisation; first-order weights start at zero. */
+  initStd: number;
+}
+
+const deepFmDefaults: DeepFmConfig = { embeddingDim: 8, hidden: [64, 32], initStd: 0.01 };
+
+/** One group of FM features: a one-hot id or a block of dense columns. */
+interface Field {
+  name: string;
+  /** Latent vectors, one row per feature (id or column). */
+  latent: tf.Variable;
+  /** First-order weights, one per feature. */
+  linear: tf.Variable;
+}
+
+/**
+ * DeepFM (Guo et al. 2017). Features: the user id, the item id, every user and item
+ * feature column and every context column, each with a first-order weight and a latent
+ * vector v_j shared by both parts. FM part: sum_j w_j x_j + sum_{j<l} <v_j, v_l> x_j x_l,
+ * computed as 0.5 * (|sum_j x_j v_j|^2 - sum_j x_j^2 |v_j|^2). Deep part: an MLP over the
+ * field embeddings (user id, item id, and one sum-pooled x·V per feature block).
+ * Logit = FM + deep. Ids without training interactions are masked to zero.
+ */
+function buildDeepFm(config: DeepFmConfig, inputs: ArchitectureInputs): NeuralArchitecture {
+  checkSizes('deepfm', { embeddingDim: config.embeddingDim, hidden: config.hidden });
+  if (!inputs.graph) throw new InputError(`deepfm needs the training graph to tell warm from cold ids.`, 'SPEC');
+  const { nUsers, nItems, contextDim } = inputs;
+  const k = config.embeddingDim;
+  const rng = new Rng(inputs.seed);
+  const counts = interactionCounts(inputs.graph, nUsers, nItems);
+  const userMask = warmMask(counts.users);
+  const itemMask = warmMask(counts.items);
+  const userX = inputs.userFeatures ? featureTable(inputs.userFeatures, nUsers, 'user') : undefined;
+  const itemX = inputs.itemFeatures ? featureTable(inputs.itemFeatures, nItems, 'item') : undefined;
+  const constants = [userMask, itemMask, userX, itemX].filter((t): t is tf.Tensor2D => t !== undefined);
+
+  const field = (name: string, rows: number): Field => ({
+    name,
+    latent: embeddingVariable(`deepfm/${name}_latent`, rows, k, rng, config.initStd),
+    linear: embeddingVariable(`deepfm/${name}_linear`, rows, 1, rng, 0),
+  });
+  const userField = field('user_id', nUsers);
+  const itemField = field('item_id', nItems);
+  const userFeatField = userX ? field('user_features', inputs.userFeatures!.dim) : undefined;
+  const itemFeatField = itemX ? field('item_features', inputs.itemFeatures!.dim) : undefined;
+  const contextField = contextDim > 0 ? field('context', contextDim) : undefined;
+  const fields = [userField, itemField, userFeatField, itemFeatField, contextField].filter((f): f is Field => f !== undefined);
+  const deep = towerLayers('deepfm/deep', fields.length * k, config.hidden, 1, rng);
+  const variables = [...fields.flatMap((f) => [f.latent, f.linear]), ...denseVariables(deep)];
+
+  return {
+    type: 'deepfm',
+    variables,
+    score: (batch) =>
+      tf.tidy(() => {
+        // Per field: its pooled embedding sum_j x_j v_j, its first-order term, and
+        // sum_j x_j^2 |v_j|^2 (the diagonal the FM identity subtracts).
+        const embeddings: tf.Tensor2D[] = [];
+        const firstOrder: tf.Tensor1D[] = [];
+        const squares: tf.Tensor1D[] = [];
+        const addId = (f: Field, mask: tf.Tensor2D, ids: tf.Tensor1D) => {
+          const v = maskedLookup(f.latent, mask, ids);
+          embeddings.push(v);
+          firstOrder.push(squeezeColumn(maskedLookup(f.linear, mask, ids)));
+          squares.push(tf.sum(tf.square(v), 1) as tf.Tensor1D);
+        };
+        const addBlock = (f: Field, x: tf.Tensor2D) => {
+          embeddings.push(tf.matMul(x, f.latent as tf.Tensor2D));
+          firstOrder.push(squeezeColumn(tf.matMul(x, f.linear as tf.Tensor2D)));
+          const norms = tf.reshape(tf.sum(tf.square(f.latent), 1), [-1, 1]) as tf.Tensor2D;
+          squares.push(squeezeColumn(tf.matMul(tf.square(x), norms)));
+        };
+        addId(userField, userMask, batch.users);
+        addId(itemField, itemMask, batch.items);
+        if (userFeatField) addBlock(userFeatField, embeddingLookup(userX!, batch.users));
+        if (itemFeatField) addBlock(itemFeatField, embeddingLookup(itemX!, batch.items));
+        if (contextField) addBlock(contextField, batchContext(batch, contextDim));
+
+        const total = tf.addN(embeddings);
+        const pairwise = tf.mul(0.5, tf.sub(tf.sum(tf.square(total), 1), tf.addN(squares)));
+        const deepOut = squeezeColumn(applyMlp(deep, tf.concat(embeddings, 1) as tf.Tensor2D));
+        return tf.addN([tf.addN(firstOrder), pairwise, deepOut]) as tf.Tensor1D;
+      }),
+    summary: () => variableSummary('deepfm', variables),
+    dispose: () => {
+      disposeVariables(variables);
+      for (const t of constants) t.dispose();
+    },
+  };
+}
+
+/** The `deepfm` architecture definition. */
+export const deepFmArchitecture: ArchitectureDefinition<DeepFmConfig> = {
+  type: 'deepfm',
+  description: 'DeepFM: factorisation-machine pairwise interactions over id, feature and context embeddings plus a deep MLP sharing those embeddings.',
+  defaults: deepFmDefaults,
+  needs: { graph: true },
+  build: (config, inputs) => buildInScope(() => buildDeepFm(config, inputs)),
+};

@@ -1,0 +1,255 @@
+import * as tf from '@tensorflow/tfjs';
+import { InputError, Rng } from '../../util';
+import {
+  applyDense,
+  applyMlp,
+  denseLayer,
+  denseVariables,
+  disposeVariables,
+  embeddingLookup,
+  embeddingVariable,
+  variableSummary,
+  type DenseLayer,
+} from './layers';
+import { hasArchitecture, registerArchitecture } from './registry';
+import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture } from './types';
+import {
+  contentArchitecture,
+  featureTable,
+  interactionCounts,
+  maskedLookup,
+  rowDot,
+  rowsForAll,
+  squeezeColumn,
+  towerLayers,
+  warmMask,
+  checkSizes,
+  buildInScope,
+} from './content';
+import { wideDeepArchitecture } from './wide-deep';
+import { deepFmArchitecture } from './deepfm';
+import { twoTowerArchitecture } from './two-tower';
+import { lightGcnArchitecture } from './lightgcn';
+
+/** How the collaborative and the content branch are fused. */
+export type HybridFusion = 'concat' | 'sum' | 'gate';
+
+/** Config of the `hybrid` architecture. */
+export interface HybridConfig {
+  /** Width of every user/item representation (id embeddings and content vectors). */
+  dim: number;
+  fusion: HybridFusion;
+  /** Hidden ReLU layers of the content MLPs (features -> ... -> dim). */
+  contentHidden: number[];
+  /**
+   * The user side of the content branch: user features through an MLP, or the user id
+   * embedding through a linear projection; `auto` uses features when there are any.
+   */
+  userContent: 'auto' | 'features' | 'id-projection';
+  /** Hidden ReLU layers of the fusion MLP (`concat` only). */
+  fusionHidden: number[];
+  /** Hidden ReLU layers of the gate MLP (`gate` only). */
+  gateHidden: number[];
+  /**
+   * The gate's signal that tells warm from cold items. `popularity`: log1p(training
+   * interactions of the item) / log1p(max), so 0 exactly for cold items and 1 for the
+   * most popular. `confidence`: a learned per-item scalar (zero-initialised, masked to 0
+   * for cold items), which lets the gate learn its own notion of trust in an id.
+   */
+  gateSignal: 'popularity' | 'confidence';
+  /**
+   * Whether the gate also sees user features. With them the gate is per (user, item)
+   * and the model is not factorised; without them g depends on the item only and
+   * `factors()` is exact, so full ranking is one matrix product.
+   */
+  gateUserFeatures: boolean;
+  /** Std of the id embeddings' normal initialisation. */
+  initStd: number;
+}
+
+const hybridDefaults: HybridConfig = {
+  dim: 32,
+  fusion: 'gate',
+  contentHidden: [64],
+  userContent: 'auto',
+  fusionHidden: [64, 32],
+  gateHidden: [16],
+  gateSignal: 'popularity',
+  gateUserFeatures: true,
+  initStd: 0.05,
+};
+
+/**
+ * Collaborative branch (user and item id embeddings, id item bias) plus content branch
+ * (item features -> MLP; user features -> MLP or projected user id embedding, feature item
+ * bias), fused by `concat`, `sum` (LightFM-style) or `gate`:
+ * score = g * collab + (1 - g) * content, g = sigmoid(MLP([item features, warm/cold
+ * signal, user features?])). Id embeddings and id biases of users and items without
+ * training interactions are masked to zero, so cold entities are scored by content alone.
+ */
+function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralArchitecture {
+  checkSizes('hybrid', { dim: config.dim, contentHidden: config.contentHidden, fusionHidden: config.fusionHidden, gateHidden: config.gateHidden });
+  if (!['concat', 'sum', 'gate'].includes(config.fusion)) throw new InputError(`hybrid: fusion must be 'concat', 'sum' or 'gate', got '${config.fusion}'.`, 'SPEC');
+  if (!['popularity', 'confidence'].includes(config.gateSignal)) throw new InputError(`hybrid: gateSignal must be 'popularity' or 'confidence', got '${config.gateSignal}'.`, 'SPEC');
+  if (!inputs.itemFeatures) throw new InputError(`hybrid needs item features for its content branch; add an item feature pipeline to the spec.`, 'SPEC');
+  if (!inputs.graph) throw new InputError(`hybrid needs the training graph to tell warm from cold ids.`, 'SPEC');
+  const userContent = config.userContent === 'auto' ? (inputs.userFeatures ? 'features' : 'id-projection') : config.userContent;
+  if (userContent === 'features' && !inputs.userFeatures) {
+    throw new InputError(`hybrid with userContent: 'features' needs user features; add a user feature pipeline or set userContent: 'id-projection'.`, 'SPEC');
+  }
+  const { nUsers, nItems, dim } = { nUsers: inputs.nUsers, nItems: inputs.nItems, dim: config.dim };
+  const rng = new Rng(inputs.seed);
+  const counts = interactionCounts(inputs.graph, nUsers, nItems);
+  const itemX = featureTable(inputs.itemFeatures, nItems, 'item');
+  const userX = inputs.userFeatures ? featureTable(inputs.userFeatures, nUsers, 'user') : undefined;
+  const userMask = warmMask(counts.users);
+  const itemMask = warmMask(counts.items);
+  const constants: tf.Tensor[] = [itemX, userMask, itemMask, ...(userX ? [userX] : [])];
+
+  // Collaborative branch.
+  const userEmb = embeddingVariable('hybrid/user_emb', nUsers, dim, rng, config.initStd);
+  const itemEmb = embeddingVariable('hybrid/item_emb', nItems, dim, rng, config.initStd);
+  // Content branch.
+  const itemTower = towerLayers('hybrid/item_content', inputs.itemFeatures.dim, config.contentHidden, dim, rng);
+  const userTower: DenseLayer[] =
+    userContent === 'features'
+      ? towerLayers('hybrid/user_content', inputs.userFeatures!.dim, config.contentHidden, dim, rng)
+      : [denseLayer('hybrid/user_projection', dim, dim, rng, 'linear')];
+  const variables: tf.Variable[] = [userEmb, itemEmb, ...denseVariables(userTower), ...denseVariables(itemTower)];
+
+  const userId = (u: tf.Tensor1D) => maskedLookup(userEmb, userMask, u);
+  const itemId = (i: tf.Tensor1D) => maskedLookup(itemEmb, itemMask, i);
+  const userContentVec = (u: tf.Tensor1D) => (userContent === 'features' ? applyMlp(userTower, embeddingLookup(userX!, u)) : applyMlp(userTower, userId(u)));
+  const itemContentVec = (i: tf.Tensor1D) => applyMlp(itemTower, embeddingLookup(itemX, i));
+
+  // Item biases: an id bias (collaborative, masked for cold items) and a feature-linear one.
+  let idBias: tf.Variable | undefined;
+  let featureBias: DenseLayer | undefined;
+  if (config.fusion !== 'concat') {
+    idBias = embeddingVariable('hybrid/item_id_bias', nItems, 1, rng, 0);
+    featureBias = denseLayer('hybrid/item_feature_bias', inputs.itemFeatures.dim, 1, rng, 'linear');
+    variables.push(idBias, ...denseVariables([featureBias]));
+  }
+  const idBiasOf = (i: tf.Tensor1D) => squeezeColumn(maskedLookup(idBias!, itemMask, i));
+  const featureBiasOf = (i: tf.Tensor1D) => squeezeColumn(applyDense(featureBias!, embeddingLookup(itemX, i)));
+
+  const base = {
+    type: 'hybrid',
+    variables,
+    summary: () => variableSummary('hybrid', variables),
+    dispose: () => {
+      disposeVariables(variables);
+      for (const t of constants) t.dispose();
+    },
+  };
+
+  if (config.fusion === 'concat') {
+    const fusion = towerLayers('hybrid/fusion', 4 * dim, config.fusionHidden, 1, rng);
+    variables.push(...denseVariables(fusion));
+    return {
+      ...base,
+      score: (batch) =>
+        tf.tidy(() => {
+          const x = tf.concat([userId(batch.users), itemId(batch.items), userContentVec(batch.users), itemContentVec(batch.items)], 1) as tf.Tensor2D;
+          return squeezeColumn(applyMlp(fusion, x));
+        }),
+    };
+  }
+
+  if (config.fusion === 'sum') {
+    const userVec = (u: tf.Tensor1D) => tf.add(userId(u), userContentVec(u)) as tf.Tensor2D;
+    const itemVec = (i: tf.Tensor1D) => tf.add(itemId(i), itemContentVec(i)) as tf.Tensor2D;
+    const biasOf = (i: tf.Tensor1D) => tf.add(idBiasOf(i), featureBiasOf(i)) as tf.Tensor1D;
+    return {
+      ...base,
+      score: (batch) => tf.tidy(() => tf.add(rowDot(userVec(batch.users), itemVec(batch.items)), biasOf(batch.items)) as tf.Tensor1D),
+      factors: (): Factors => ({
+        dim,
+        users: rowsForAll(nUsers, dim, userVec),
+        items: rowsForAll(nItems, dim, itemVec),
+        itemBias: rowsForAll(nItems, 1, (i) => tf.reshape(biasOf(i), [-1, 1]) as tf.Tensor2D),
+      }),
+    };
+  }
+
+  // Gate fusion.
+  const gateUsesUser = config.gateUserFeatures && userX !== undefined;
+  let signal: tf.Tensor2D | tf.Variable;
+  if (config.gateSignal === 'popularity') {
+    const maxLog = Math.log1p(counts.items.reduce((m, c) => Math.max(m, c), 0)) || 1;
+    const pop = new Float32Array(nItems);
+    for (let i = 0; i < nItems; i++) pop[i] = Math.log1p(counts.items[i]) / maxLog;
+    signal = tf.keep(tf.tensor2d(pop, [nItems, 1]));
+    constants.push(signal);
+  } else {
+    signal = embeddingVariable('hybrid/item_confidence', nItems, 1, rng, 0);
+    variables.push(signal as tf.Variable);
+  }
+  const signalOf = (i: tf.Tensor1D) =>
+    config.gateSignal === 'popularity' ? embeddingLookup(signal as tf.Tensor2D, i) : maskedLookup(signal as tf.Variable, itemMask, i);
+  const gateIn = inputs.itemFeatures.dim + 1 + (gateUsesUser ? inputs.userFeatures!.dim : 0);
+  const gateNet = towerLayers('hybrid/gate', gateIn, config.gateHidden, 1, rng);
+  variables.push(...denseVariables(gateNet));
+
+  const gateOf = (users: tf.Tensor1D, items: tf.Tensor1D): tf.Tensor1D => {
+    const parts = [embeddingLookup(itemX, items), signalOf(items)];
+    if (gateUsesUser) parts.push(embeddingLookup(userX!, users));
+    return tf.sigmoid(squeezeColumn(applyMlp(gateNet, tf.concat(parts, 1) as tf.Tensor2D)));
+  };
+  const collabScore = (b: ArchitectureBatch) => tf.add(rowDot(userId(b.users), itemId(b.items)), idBiasOf(b.items)) as tf.Tensor1D;
+  const contentScore = (b: ArchitectureBatch) => tf.add(rowDot(userContentVec(b.users), itemContentVec(b.items)), featureBiasOf(b.items)) as tf.Tensor1D;
+
+  const gated: NeuralArchitecture = {
+    ...base,
+    score: (batch) =>
+      tf.tidy(() => {
+        const g = gateOf(batch.users, batch.items);
+        return tf.add(tf.mul(g, collabScore(batch)), tf.mul(tf.sub(1, g), contentScore(batch))) as tf.Tensor1D;
+      }),
+    gate: (batch) => tf.tidy(() => gateOf(batch.users, batch.items)),
+  };
+  if (!gateUsesUser) {
+    // g depends on the item only, so g*(p.q + b) + (1-g)*(c_u.c_i + b') factorises exactly:
+    // users [p, c_u], items [g q, (1-g) c_i], item bias g b + (1-g) b'.
+    const itemGate = (i: tf.Tensor1D) => tf.reshape(gateOf(tf.zerosLike(i), i), [-1, 1]) as tf.Tensor2D;
+    gated.factors = (): Factors => ({
+      dim: 2 * dim,
+      users: rowsForAll(nUsers, 2 * dim, (u) => tf.concat([userId(u), userContentVec(u)], 1) as tf.Tensor2D),
+      items: rowsForAll(nItems, 2 * dim, (i) => {
+        const g = itemGate(i);
+        return tf.concat([tf.mul(g, itemId(i)), tf.mul(tf.sub(1, g), itemContentVec(i))], 1) as tf.Tensor2D;
+      }),
+      itemBias: rowsForAll(nItems, 1, (i) => {
+        const g = itemGate(i);
+        const b = tf.add(tf.mul(g, tf.reshape(idBiasOf(i), [-1, 1])), tf.mul(tf.sub(1, g), tf.reshape(featureBiasOf(i), [-1, 1])));
+        return b as tf.Tensor2D;
+      }),
+    });
+  }
+  return gated;
+}
+
+/** The `hybrid` architecture definition. */
+export const hybridArchitecture: ArchitectureDefinition<HybridConfig> = {
+  type: 'hybrid',
+  description:
+    'Collaborative (id embeddings) + content (feature MLPs) branches fused by concat -> MLP, a LightFM-style sum, or a learned per-example gate g*collab + (1-g)*content.',
+  defaults: hybridDefaults,
+  needs: { itemFeatures: true, graph: true },
+  build: (config, inputs) => buildInScope(() => buildHybrid(config, inputs)),
+};
+
+/** Every architecture of the hybrid family (content, hybrid, wide-deep, deepfm, two-tower, lightgcn). */
+export const hybridFamily: ArchitectureDefinition<any>[] = [
+  contentArchitecture,
+  hybridArchitecture,
+  wideDeepArchitecture,
+  deepFmArchitecture,
+  twoTowerArchitecture,
+  lightGcnArchitecture,
+];
+
+/** Registers the hybrid family; types already registered are left alone, so calling twice is safe. */
+export function registerHybridArchitectures(): void {
+  for (const def of hybridFamily) if (!hasArchitecture(def.type)) registerArchitecture(def);
+}

@@ -1,0 +1,103 @@
+import * as tf from '@tensorflow/tfjs';
+import { InputError, Rng } from '../../util';
+import { applyMlp, denseVariables, disposeVariables, embeddingLookup, embeddingVariable, variableSummary } from './layers';
+import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture } from './types';
+import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, rowDot, rowsForAll, towerLayers, warmMask, buildInScope } from './content';
+
+/** Config of the `two-tower` architecture. */
+export interface TwoTowerConfig {
+  /** Width of the tower outputs that are dotted. */
+  dim: number;
+  /** Width of the user and item id embeddings fed into the towers. */
+  idDim: number;
+  /** Hidden ReLU layers of the user tower. */
+  userHidden: number[];
+  /** Hidden ReLU layers of the item tower. */
+  itemHidden: number[];
+  /** Feed id embeddings into the towers (off: a pure feature model, needs features on both sides). */
+  useIds: boolean;
+  /** L2-normalise both tower outputs (cosine similarity), as is usual with sampled softmax. */
+  normalize: boolean;
+  /** The dot product is divided by this (useful with `normalize`). */
+  temperature: number;
+  /** Std of the id embeddings' normal initialisation. */
+  initStd: number;
+}
+
+const twoTowerDefaults: TwoTowerConfig = { dim: 32, idDim: 32, userHidden: [64], itemHidden: [64], useIds: true, normalize: false, temperature: 1, initStd: 0.05 };
+
+/**
+ * Two towers (YouTube / DSSM style). User tower: [user id emb, user features, context]
+ * -> MLP -> dim; item tower: [item id emb, item features] -> MLP -> dim; logit = dot /
+ * temperature. Factorised: `factors()` runs the towers once for all users and items;
+ * the user tower then sees the all-zero context (the mean context when the context
+ * features are standardised), since full ranking has no particular interaction's
+ * context. Ids without training interactions are masked to zero.
+ */
+function buildTwoTower(config: TwoTowerConfig, inputs: ArchitectureInputs): NeuralArchitecture {
+  checkSizes('two-tower', { dim: config.dim, idDim: config.idDim, userHidden: config.userHidden, itemHidden: config.itemHidden });
+  if (!(config.temperature > 0)) throw new InputError(`two-tower: temperature must be > 0, got ${config.temperature}.`, 'SPEC');
+  if (!config.useIds && (!inputs.userFeatures || !inputs.itemFeatures)) {
+    throw new InputError(`two-tower with useIds: false needs both user and item features; add feature pipelines or set useIds: true.`, 'SPEC');
+  }
+  if (config.useIds && !inputs.graph) throw new InputError(`two-tower needs the training graph to tell warm from cold ids.`, 'SPEC');
+  const { nUsers, nItems, contextDim } = inputs;
+  const rng = new Rng(inputs.seed);
+  const counts = config.useIds ? interactionCounts(inputs.graph!, nUsers, nItems) : undefined;
+  const userMask = counts ? warmMask(counts.users) : undefined;
+  const itemMask = counts ? warmMask(counts.items) : undefined;
+  const userX = inputs.userFeatures ? featureTable(inputs.userFeatures, nUsers, 'user') : undefined;
+  const itemX = inputs.itemFeatures ? featureTable(inputs.itemFeatures, nItems, 'item') : undefined;
+  const constants = [userMask, itemMask, userX, itemX].filter((t): t is tf.Tensor2D => t !== undefined);
+
+  const userEmb = config.useIds ? embeddingVariable('two-tower/user_emb', nUsers, config.idDim, rng, config.initStd) : undefined;
+  const itemEmb = config.useIds ? embeddingVariable('two-tower/item_emb', nItems, config.idDim, rng, config.initStd) : undefined;
+  const idDim = config.useIds ? config.idDim : 0;
+  const userTower = towerLayers('two-tower/user', idDim + (inputs.userFeatures?.dim ?? 0) + contextDim, config.userHidden, config.dim, rng);
+  const itemTower = towerLayers('two-tower/item', idDim + (inputs.itemFeatures?.dim ?? 0), config.itemHidden, config.dim, rng);
+  const variables = [...(userEmb ? [userEmb] : []), ...(itemEmb ? [itemEmb] : []), ...denseVariables(userTower), ...denseVariables(itemTower)];
+
+  const finish = (v: tf.Tensor2D, scale: number) => {
+    const n = config.normalize ? tf.div(v, tf.add(tf.norm(v, 2, 1, true), 1e-12)) : v;
+    return (scale === 1 ? n : tf.mul(n, scale)) as tf.Tensor2D;
+  };
+  const userVec = (users: tf.Tensor1D, context: tf.Tensor2D | undefined, scale: number) => {
+    const parts: tf.Tensor2D[] = [];
+    if (userEmb) parts.push(maskedLookup(userEmb, userMask, users));
+    if (userX) parts.push(embeddingLookup(userX, users));
+    if (contextDim > 0) parts.push(context ?? tf.zeros([users.shape[0], contextDim]));
+    return finish(applyMlp(userTower, parts.length === 1 ? parts[0] : (tf.concat(parts, 1) as tf.Tensor2D)), scale);
+  };
+  const itemVec = (items: tf.Tensor1D) => {
+    const parts: tf.Tensor2D[] = [];
+    if (itemEmb) parts.push(maskedLookup(itemEmb, itemMask, items));
+    if (itemX) parts.push(embeddingLookup(itemX, items));
+    return finish(applyMlp(itemTower, parts.length === 1 ? parts[0] : (tf.concat(parts, 1) as tf.Tensor2D)), 1);
+  };
+  const contextOf = (b: ArchitectureBatch) => (contextDim > 0 ? batchContext(b, contextDim) : undefined);
+
+  return {
+    type: 'two-tower',
+    variables,
+    score: (batch) => tf.tidy(() => rowDot(userVec(batch.users, contextOf(batch), 1 / config.temperature), itemVec(batch.items))),
+    factors: (): Factors => ({
+      dim: config.dim,
+      users: rowsForAll(nUsers, config.dim, (u) => userVec(u, undefined, 1 / config.temperature)),
+      items: rowsForAll(nItems, config.dim, itemVec),
+    }),
+    summary: () => variableSummary('two-tower', variables),
+    dispose: () => {
+      disposeVariables(variables);
+      for (const t of constants) t.dispose();
+    },
+  };
+}
+
+/** The `two-tower` architecture definition. */
+export const twoTowerArchitecture: ArchitectureDefinition<TwoTowerConfig> = {
+  type: 'two-tower',
+  description: 'Two towers: user (id emb + user features + context) and item (id emb + item features) MLPs, dot score; factorised for fast full ranking.',
+  defaults: twoTowerDefaults,
+  needs: { graph: true },
+  build: (config, inputs) => buildInScope(() => buildTwoTower(config, inputs)),
+};

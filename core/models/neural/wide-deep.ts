@@ -1,0 +1,106 @@
+import * as tf from '@tensorflow/tfjs';
+import { InputError, Rng } from '../../util';
+import { applyMlp, denseVariables, disposeVariables, embeddingLookup, embeddingVariable, variableSummary } from './layers';
+import type { ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
+import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, squeezeColumn, towerLayers, warmMask, buildInScope } from './content';
+
+/** Config of the `wide-deep` architecture. */
+export interface WideDeepConfig {
+  /** Width of the user and item id embeddings of the deep part. */
+  embeddingDim: number;
+  /** Hidden ReLU layers of the deep MLP (its output layer is linear, width 1). */
+  hidden: number[];
+  /**
+   * Cross-product terms of the wide part: `user-item-features` is x_u' W x_i (every user
+   * feature AND every item feature), `user-id-item-features` is one weight per (user,
+   * item feature), i.e. each user's own taste for each item attribute.
+   */
+  crosses: ('user-item-features' | 'user-id-item-features')[];
+  /** Std of the deep id embeddings' normal initialisation; wide weights start at zero. */
+  initStd: number;
+}
+
+const wideDeepDefaults: WideDeepConfig = { embeddingDim: 16, hidden: [64, 32], crosses: ['user-item-features', 'user-id-item-features'], initStd: 0.01 };
+
+/**
+ * Wide & Deep (Cheng et al. 2016). Wide: a linear model over one-hot user and item ids,
+ * the (sparse, multi-hot) user/item feature rows, the context, and the configured
+ * crosses. Deep: an MLP over [user emb, item emb, user features, item features, context].
+ * Logit = wide + deep. Id weights of users/items without training interactions are
+ * masked to zero, so cold items are scored by their features.
+ */
+function buildWideDeep(config: WideDeepConfig, inputs: ArchitectureInputs): NeuralArchitecture {
+  checkSizes('wide-deep', { embeddingDim: config.embeddingDim, hidden: config.hidden });
+  for (const c of config.crosses) {
+    if (c !== 'user-item-features' && c !== 'user-id-item-features') {
+      throw new InputError(`wide-deep: unknown cross '${c}'; use 'user-item-features' or 'user-id-item-features'.`, 'SPEC');
+    }
+  }
+  if (!inputs.graph) throw new InputError(`wide-deep needs the training graph to tell warm from cold ids.`, 'SPEC');
+  const { nUsers, nItems, contextDim } = inputs;
+  const rng = new Rng(inputs.seed);
+  const counts = interactionCounts(inputs.graph, nUsers, nItems);
+  const userMask = warmMask(counts.users);
+  const itemMask = warmMask(counts.items);
+  const userX = inputs.userFeatures ? featureTable(inputs.userFeatures, nUsers, 'user') : undefined;
+  const itemX = inputs.itemFeatures ? featureTable(inputs.itemFeatures, nItems, 'item') : undefined;
+  const du = inputs.userFeatures?.dim ?? 0;
+  const di = inputs.itemFeatures?.dim ?? 0;
+  const constants = [userMask, itemMask, userX, itemX].filter((t): t is tf.Tensor2D => t !== undefined);
+
+  // Wide part: linear terms start at zero, as a linear model would.
+  const wideUser = embeddingVariable('wide-deep/wide_user', nUsers, 1, rng, 0);
+  const wideItem = embeddingVariable('wide-deep/wide_item', nItems, 1, rng, 0);
+  // One weight per feature and context column (the deep output layer's bias is the global bias).
+  const wideDense = du + di + contextDim > 0 ? embeddingVariable('wide-deep/wide_features', du + di + contextDim, 1, rng, 0) : undefined;
+  const crossFeatures = config.crosses.includes('user-item-features') && du > 0 && di > 0 ? embeddingVariable('wide-deep/cross_user_item_features', du, di, rng, 0) : undefined;
+  const crossUserId = config.crosses.includes('user-id-item-features') && di > 0 ? embeddingVariable('wide-deep/cross_user_id_item_features', nUsers, di, rng, 0) : undefined;
+  // Deep part.
+  const userEmb = embeddingVariable('wide-deep/user_emb', nUsers, config.embeddingDim, rng, config.initStd);
+  const itemEmb = embeddingVariable('wide-deep/item_emb', nItems, config.embeddingDim, rng, config.initStd);
+  const deep = towerLayers('wide-deep/deep', 2 * config.embeddingDim + du + di + contextDim, config.hidden, 1, rng);
+  const variables = [
+    wideUser,
+    wideItem,
+    ...(wideDense ? [wideDense] : []),
+    ...(crossFeatures ? [crossFeatures] : []),
+    ...(crossUserId ? [crossUserId] : []),
+    userEmb,
+    itemEmb,
+    ...denseVariables(deep),
+  ];
+
+  return {
+    type: 'wide-deep',
+    variables,
+    score: (batch) =>
+      tf.tidy(() => {
+        const xu = userX ? embeddingLookup(userX, batch.users) : undefined;
+        const xi = itemX ? embeddingLookup(itemX, batch.items) : undefined;
+        const ctx = contextDim > 0 ? batchContext(batch, contextDim) : undefined;
+        const dense = [xu, xi, ctx].filter((t): t is tf.Tensor2D => t !== undefined);
+
+        let wide = tf.add(squeezeColumn(maskedLookup(wideUser, userMask, batch.users)), squeezeColumn(maskedLookup(wideItem, itemMask, batch.items))) as tf.Tensor1D;
+        if (wideDense) wide = tf.add(wide, squeezeColumn(tf.matMul(tf.concat(dense, 1) as tf.Tensor2D, wideDense as tf.Tensor2D)));
+        if (crossFeatures) wide = tf.add(wide, tf.sum(tf.mul(tf.matMul(xu!, crossFeatures as tf.Tensor2D), xi!), 1));
+        if (crossUserId) wide = tf.add(wide, tf.sum(tf.mul(maskedLookup(crossUserId, userMask, batch.users), xi!), 1));
+
+        const deepIn = tf.concat([maskedLookup(userEmb, userMask, batch.users), maskedLookup(itemEmb, itemMask, batch.items), ...dense], 1) as tf.Tensor2D;
+        return tf.add(wide, squeezeColumn(applyMlp(deep, deepIn))) as tf.Tensor1D;
+      }),
+    summary: () => variableSummary('wide-deep', variables),
+    dispose: () => {
+      disposeVariables(variables);
+      for (const t of constants) t.dispose();
+    },
+  };
+}
+
+/** The `wide-deep` architecture definition. */
+export const wideDeepArchitecture: ArchitectureDefinition<WideDeepConfig> = {
+  type: 'wide-deep',
+  description: 'Wide & Deep: a linear model over one-hot ids, sparse features and crosses, plus an MLP over id embeddings and dense features.',
+  defaults: wideDeepDefaults,
+  needs: { graph: true },
+  build: (config, inputs) => buildInScope(() => buildWideDeep(config, inputs)),
+};

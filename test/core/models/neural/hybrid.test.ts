@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hybridArchitecture, hybridFamily, registerHybridArchitectures } from '../../../../core/models/neural/hybrid';
+import { architectureTypes, getArchitecture } from '../../../../core/models/neural/registry';
+import {
+  buildWith,
+  countParameters,
+  disposeBatch,
+  expectColdItemsFollowFeatures,
+  expectFactorsMatchScores,
+  expectNoLeak,
+  gradientMagnitudes,
+  pairBatch,
+  scoreMatrix,
+  tinyInputs,
+} from './hybrid-fixtures';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const base = { dim: 4, contentHidden: [5], fusionHidden: [6], gateHidden: [3] };
+// Shared by every fusion (user content from user features):
+// user emb 3x4 = 12, item emb 5x4 = 20, user content (2x5+5) + (5x4+4) = 39, item content (3x5+5) + (5x4+4) = 44.
+const SHARED = 12 + 20 + 39 + 44;
+
+describe('hybrid architecture', () => {
+  it('has the hand-counted parameters for each fusion', () => {
+    const cases: [Record<string, unknown>, number][] = [
+      // fusion MLP over 4 x dim = 16: (16x6+6) + (6x1+1)
+      [{ fusion: 'concat' }, SHARED + 102 + 7],
+      // item id bias 5, feature bias 3+1
+      [{ fusion: 'sum' }, SHARED + 5 + 4],
+      // biases 9, gate over [item features 3, popularity 1, user features 2]: (6x3+3) + (3x1+1)
+      [{ fusion: 'gate' }, SHARED + 9 + 21 + 4],
+      // learned confidence: + 5 per-item scalars
+      [{ fusion: 'gate', gateSignal: 'confidence' }, SHARED + 9 + 21 + 4 + 5],
+      // user content = projected id embedding (4x4+4) instead of the user tower; gate over 3+1 inputs: (4x3+3) + (3x1+1)
+      [{ fusion: 'gate', userContent: 'id-projection', gateUserFeatures: false }, SHARED - 39 + 20 + 9 + 15 + 4],
+    ];
+    for (const [config, expected] of cases) {
+      const arch = buildWith(hybridArchitecture, { ...base, ...config }, tinyInputs());
+      expect(scoreMatrix(arch, 0).flat(), JSON.stringify(config)).toHaveLength(15);
+      expect(countParameters(arch), JSON.stringify(config)).toBe(expected);
+      expect(arch.summary().parameters).toBe(expected);
+      arch.dispose();
+    }
+  });
+
+  it('sends gradient to every variable, for every fusion', () => {
+    for (const config of [{ fusion: 'concat' }, { fusion: 'sum' }, { fusion: 'gate' }, { fusion: 'gate', gateSignal: 'confidence' }, { fusion: 'sum', userContent: 'id-projection' }]) {
+      const arch = buildWith(hybridArchitecture, { ...base, ...config }, tinyInputs());
+      for (const [name, g] of gradientMagnitudes(arch, 0)) expect(g, `${JSON.stringify(config)} ${name}`).toBeGreaterThan(0);
+      arch.dispose();
+    }
+  });
+
+  it('is factorised exactly for sum, and for a gate without user inputs', () => {
+    for (const config of [
+      { fusion: 'sum' },
+      { fusion: 'sum', userContent: 'id-projection' },
+      { fusion: 'gate', gateUserFeatures: false },
+      { fusion: 'gate', gateUserFeatures: false, userContent: 'id-projection', gateSignal: 'confidence' },
+    ]) {
+      const arch = buildWith(hybridArchitecture, { ...base, ...config }, tinyInputs());
+      expect(arch.factors, JSON.stringify(config)).toBeDefined();
+      expectFactorsMatchScores(arch);
+      arch.dispose();
+    }
+  });
+
+  it('offers no factors when the result would not be exact', () => {
+    for (const config of [{ fusion: 'concat' }, { fusion: 'gate', gateUserFeatures: true }]) {
+      const arch = buildWith(hybridArchitecture, { ...base, ...config }, tinyInputs());
+      expect(arch.factors).toBeUndefined();
+      arch.dispose();
+    }
+  });
+
+  it('scores cold items by their features, for every fusion', () => {
+    for (const fusion of ['concat', 'sum', 'gate']) expectColdItemsFollowFeatures(hybridArchitecture, { ...base, fusion }, 0);
+  });
+
+  it('keeps the gate in (0, 1) and shows the gate the warm/cold signal', () => {
+    const arch = buildWith(hybridArchitecture, { ...base, fusion: 'gate' }, tinyInputs({ coldTwins: true }));
+    const batch = pairBatch(0);
+    const g = arch.gate!(batch);
+    expect(g.shape).toEqual([15]);
+    for (const v of g.dataSync()) {
+      expect(v).toBeGreaterThan(0);
+      expect(v).toBeLessThan(1);
+    }
+    g.dispose();
+    disposeBatch(batch);
+    arch.dispose();
+  });
+
+  it('rejects a gate over popularity without a graph and unknown fusions', () => {
+    const inputs = tinyInputs();
+    expect(() => buildWith(hybridArchitecture, { ...base, fusion: 'gate' }, { ...inputs, graph: undefined })).toThrow(/graph/);
+    expect(() => buildWith(hybridArchitecture, { ...base, fusion: 'mean' as any }, inputs)).toThrow(/fusion must be/);
+    expect(() => buildWith(hybridArchitecture, { ...base, userContent: 'features' }, { ...inputs, userFeatures: undefined })).toThrow(/needs user features/);
+  });
+
+  it('frees every tensor it allocates', () => {
+    for (const fusion of ['concat', 'sum', 'gate']) expectNoLeak(hybridArchitecture, { ...base, fusion }, 0);
+    expectNoLeak(hybridArchitecture, { ...base, fusion: 'gate', gateUserFeatures: false, gateSignal: 'confidence' }, 0);
+  });
+
+  it('registers the whole family once, and a second call is harmless', () => {
+    registerHybridArchitectures();
+    registerHybridArchitectures();
+    for (const def of hybridFamily) expect(getArchitecture(def.type)).toBe(def);
+    expect(architectureTypes()).toEqual(expect.arrayContaining(['content', 'hybrid', 'wide-deep', 'deepfm', 'two-tower', 'lightgcn']));
+  });
+});

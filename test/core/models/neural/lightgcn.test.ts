@@ -1,0 +1,90 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCsr } from '../../../../core/data/matrix';
+import { lightGcnArchitecture, normalisedEdges } from '../../../../core/models/neural/lightgcn';
+import type { ArchitectureInputs } from '../../../../core/models/neural/types';
+import { buildWith, countParameters, expectFactorsMatchScores, expectNoLeak, gradientMagnitudes, scoreMatrix, tinyInputs } from './hybrid-fixtures';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** 2 users, 3 items: u0 {i0, i1}, u1 {i1, i2}. Degrees u0 2, u1 2, i0 1, i1 2, i2 1. */
+function twoByThree(): ArchitectureInputs {
+  return { nUsers: 2, nItems: 3, contextDim: 0, graph: buildCsr(2, 3, Int32Array.from([0, 0, 1, 1]), Int32Array.from([0, 1, 1, 2])), seed: 3 };
+}
+
+const r2 = Math.SQRT1_2; // 1 / sqrt(2 * 1)
+/** D^-1/2 A D^-1/2 of the 2x3 graph, nodes u0, u1, i0, i1, i2, written out by hand. */
+const A_HAT = [
+  [0, 0, r2, 0.5, 0],
+  [0, 0, 0, 0.5, r2],
+  [r2, 0, 0, 0, 0],
+  [0.5, 0.5, 0, 0, 0],
+  [0, r2, 0, 0, 0],
+];
+
+function times(a: number[][], e: number[][]): number[][] {
+  return a.map((row) => e[0].map((_, d) => row.reduce((s, w, j) => s + w * e[j][d], 0)));
+}
+
+describe('lightgcn architecture', () => {
+  it('builds the symmetric-normalised edge list', () => {
+    const edges = normalisedEdges(twoByThree().graph!);
+    expect(edges.nodes).toBe(5);
+    const dense = Array.from({ length: 5 }, () => new Array(5).fill(0));
+    edges.source.forEach((s, e) => (dense[edges.target[e]][s] += edges.weight[e]));
+    dense.forEach((row, r) => row.forEach((v, c) => expect(v).toBeCloseTo(A_HAT[r][c], 6)));
+  });
+
+  it('propagates to the hand-computed layer means', () => {
+    for (const layers of [1, 2]) {
+      const arch = buildWith(lightGcnArchitecture, { dim: 3, layers }, twoByThree());
+      const e0Flat = Array.from(arch.variables[0].dataSync());
+      const e0 = Array.from({ length: 5 }, (_, n) => e0Flat.slice(n * 3, n * 3 + 3));
+      const e1 = times(A_HAT, e0);
+      // Layer 1 written out: u0 = i0/sqrt2 + i1/2, i1 = (u0 + u1)/2, ...
+      expect(e1[0][0]).toBeCloseTo(e0[2][0] * r2 + e0[3][0] * 0.5, 6);
+      expect(e1[3][1]).toBeCloseTo(0.5 * e0[0][1] + 0.5 * e0[1][1], 6);
+      const stack = layers === 1 ? [e0, e1] : [e0, e1, times(A_HAT, e1)];
+      const mean = e0.map((row, n) => row.map((_, d) => stack.reduce((s, e) => s + e[n][d], 0) / stack.length));
+      const f = arch.factors!();
+      for (let n = 0; n < 5; n++)
+        for (let d = 0; d < 3; d++) {
+          const got = n < 2 ? f.users[n * 3 + d] : f.items[(n - 2) * 3 + d];
+          expect(got).toBeCloseTo(mean[n][d], 6);
+        }
+      arch.dispose();
+    }
+  });
+
+  it('has nodes x dim parameters and gradient reaching them', () => {
+    const arch = buildWith(lightGcnArchitecture, { dim: 4, layers: 2 }, tinyInputs());
+    expect(countParameters(arch)).toBe((3 + 5) * 4);
+    expect(arch.summary().parameters).toBe(32);
+    expect(scoreMatrix(arch, 0).flat()).toHaveLength(15);
+    for (const [name, g] of gradientMagnitudes(arch, 0)) expect(g, name).toBeGreaterThan(0);
+    arch.dispose();
+  });
+
+  it('factors() reproduce score()', () => {
+    const arch = buildWith(lightGcnArchitecture, { dim: 4, layers: 3 }, tinyInputs());
+    expectFactorsMatchScores(arch);
+    arch.dispose();
+  });
+
+  it('gives items without edges the zero vector, not noise', () => {
+    const arch = buildWith(lightGcnArchitecture, { dim: 4, layers: 2 }, tinyInputs());
+    const f = arch.factors!();
+    expect(Array.from(f.items.slice(3 * 4), Math.abs)).toEqual(new Array(8).fill(0));
+    arch.dispose();
+  });
+
+  it('rejects negative layer counts', () => {
+    expect(() => buildWith(lightGcnArchitecture, { layers: -1 }, twoByThree())).toThrow(/'layers' must be an integer >= 0/);
+  });
+
+  it('frees every tensor it allocates', () => {
+    expectNoLeak(lightGcnArchitecture, { dim: 4, layers: 2 }, 0);
+  });
+});
