@@ -1,0 +1,101 @@
+/**
+ * The run store's schema as numbered steps. Step i (1-based) brings a database from
+ * `user_version` i-1 to i. Steps are only ever appended: a released step never changes,
+ * since databases in the field have already run it.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+/** `PRAGMA application_id` of a RecLab run store ('RCLB'), so a foreign SQLite file is recognised. */
+export const APPLICATION_ID = 0x52434c42;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'experiments, runs, params, tags, metric series with their latest points, final metrics per segment, artifacts',
+    sql: `
+      CREATE TABLE experiments (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created INTEGER NOT NULL
+      );
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        experiment_id INTEGER NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('RUNNING', 'FINISHED', 'FAILED', 'KILLED')),
+        start_time INTEGER NOT NULL,
+        end_time INTEGER,
+        error TEXT,
+        spec TEXT NOT NULL,
+        seed INTEGER,
+        app_version TEXT,
+        backend TEXT,
+        fingerprint TEXT,
+        dataset_stats TEXT,
+        notes TEXT,
+        pid INTEGER,
+        host TEXT
+      );
+      CREATE INDEX runs_by_experiment ON runs(experiment_id, start_time);
+      CREATE INDEX runs_by_status ON runs(status);
+      CREATE TABLE params (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (run_id, key)
+      ) WITHOUT ROWID;
+      CREATE TABLE tags (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (run_id, key)
+      ) WITHOUT ROWID;
+      CREATE INDEX tags_by_key ON tags(key, value);
+      -- One row per (run, key): the series id the points refer to, and its latest point
+      -- (highest step, then time). value NULL encodes NaN in every metric column: SQLite
+      -- stores a bound NaN as NULL, and a metric always has a number.
+      CREATE TABLE metric_series (
+        id INTEGER PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        step INTEGER NOT NULL,
+        epoch REAL,
+        time INTEGER NOT NULL,
+        value REAL,
+        UNIQUE (run_id, key)
+      );
+      -- Points refer to their series by integer id: a third of the row and index size of
+      -- (run id, key) text, which is what makes batched ingest fast.
+      CREATE TABLE metrics (
+        series_id INTEGER NOT NULL REFERENCES metric_series(id) ON DELETE CASCADE,
+        step INTEGER NOT NULL,
+        epoch REAL,
+        time INTEGER NOT NULL,
+        value REAL
+      );
+      CREATE INDEX metrics_by_series ON metrics(series_id, step);
+      CREATE TABLE final_metrics (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        segment TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value REAL,
+        PRIMARY KEY (run_id, segment, key)
+      ) WITHOUT ROWID;
+      CREATE TABLE artifacts (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        created INTEGER NOT NULL,
+        PRIMARY KEY (run_id, path)
+      ) WITHOUT ROWID;
+    `,
+  },
+];
+
+/** The schema version this RecLab writes and the newest it can open. */
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,499 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { openDatabase } from './database';
+import { downsampleSeries } from './downsample';
+import { RunStoreError } from './errors';
+import { guarded, inTransaction } from './transaction';
+import {
+  RUN_STATUSES,
+  type ArtifactRecord,
+  type ExperimentRecord,
+  type FinalRunStatus,
+  type LatestMetric,
+  type ListRunsQuery,
+  type MetricPoint,
+  type NewRun,
+  type ParamValue,
+  type RunRecord,
+  type RunStatus,
+  type RunStore,
+  type SegmentMetrics,
+  type SeriesOptions,
+  type SeriesPoint,
+  type StaleRunOptions,
+} from './types';
+
+const DEFAULT_EXPERIMENT = 'Default';
+/** Points per INSERT statement: one native call per row is what limits ingest, not SQLite. */
+const ROWS_PER_INSERT = 100;
+const POINT_COLUMNS = 5;
+
+/** Where a workspace keeps its run store. */
+export function defaultRunStoreFile(workspace: string): string {
+  return path.join(workspace, '.reclab', 'runs.sqlite');
+}
+
+/**
+ * Opens the run store in `file` (folder and file created if missing, schema migrated).
+ * Throws RunStoreError `NOT_A_DATABASE` for a file that is not a run store (left
+ * untouched) and `SCHEMA_TOO_NEW` for one written by a newer RecLab.
+ */
+export function openRunStore(file: string): SqliteRunStore {
+  return new SqliteRunStore(path.resolve(file));
+}
+
+interface RunRow {
+  id: string;
+  experiment_id: number;
+  experiment: string;
+  name: string;
+  status: RunStatus;
+  start_time: number;
+  end_time: number | null;
+  error: string | null;
+  spec: string;
+  seed: number | null;
+  app_version: string | null;
+  backend: string | null;
+  fingerprint: string | null;
+  dataset_stats: string | null;
+  notes: string | null;
+  pid: number | null;
+  host: string | null;
+}
+
+/** SQLite stores a NaN as NULL; a metric value is never absent, so NULL reads back as NaN. */
+/** A series' id and latest point, while a batch is written. */
+interface Latest {
+  id: number;
+  step: number;
+  epoch: number | null;
+  time: number;
+  value: number;
+}
+
+function fromDb(v: number | null): number {
+  return v === null ? NaN : v;
+}
+
+function opt<T>(v: T | null): T | undefined {
+  return v === null ? undefined : v;
+}
+
+function paramText(v: ParamValue): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+function invalid(message: string): RunStoreError {
+  return new RunStoreError(message, 'INVALID_ARGUMENT');
+}
+
+const RUN_COLUMNS = `r.id, r.experiment_id, e.name AS experiment, r.name, r.status, r.start_time, r.end_time, r.error, r.spec,
+  r.seed, r.app_version, r.backend, r.fingerprint, r.dataset_stats, r.notes, r.pid, r.host`;
+
+/** The run store in one SQLite file (WAL, so the UI reads while a worker writes). */
+export class SqliteRunStore implements RunStore {
+  private readonly db: Database.Database;
+  private readonly stmts: ReturnType<SqliteRunStore['prepare']>;
+
+  constructor(readonly file: string) {
+    this.db = openDatabase(file);
+    try {
+      this.stmts = guarded(file, 'prepare its queries', () => this.prepare());
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      insertExperiment: db.prepare('INSERT INTO experiments (name, created) VALUES (?, ?)'),
+      experimentByName: db.prepare('SELECT id, name, created, (SELECT count(*) FROM runs WHERE experiment_id = experiments.id) AS runCount FROM experiments WHERE name = ?'),
+      listExperiments: db.prepare('SELECT id, name, created, (SELECT count(*) FROM runs WHERE experiment_id = experiments.id) AS runCount FROM experiments ORDER BY created, id'),
+      insertRun: db.prepare(`INSERT INTO runs (id, experiment_id, name, status, start_time, spec, seed, app_version, backend, fingerprint, dataset_stats, notes, pid, host)
+        VALUES (@id, @experimentId, @name, 'RUNNING', @startTime, @spec, @seed, @appVersion, @backend, @fingerprint, @datasetStats, @notes, @pid, @host)`),
+      runExists: db.prepare('SELECT 1 FROM runs WHERE id = ?').pluck(),
+      runById: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.id = ?`),
+      runIdsByPrefix: db.prepare("SELECT id FROM runs WHERE id GLOB ? || '*' ORDER BY id LIMIT 6").pluck(),
+      insertPoint: db.prepare('INSERT INTO metrics (series_id, step, epoch, time, value) VALUES (?, ?, ?, ?, ?)'),
+      insertPoints: db.prepare(`INSERT INTO metrics (series_id, step, epoch, time, value) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?)').join(', ')}`),
+      seriesId: db.prepare('SELECT id FROM metric_series WHERE run_id = ? AND key = ?').pluck(),
+      insertSeries: db.prepare('INSERT INTO metric_series (run_id, key, step, epoch, time, value) VALUES (?, ?, ?, ?, ?, ?)'),
+      updateLatest: db.prepare('UPDATE metric_series SET step = @step, epoch = @epoch, time = @time, value = @value WHERE id = @id AND (@step > step OR (@step = step AND @time >= time))'),
+      paramValue: db.prepare('SELECT value FROM params WHERE run_id = ? AND key = ?').pluck(),
+      insertParam: db.prepare('INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)'),
+      upsertTag: db.prepare('INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value'),
+      deleteTag: db.prepare('DELETE FROM tags WHERE run_id = ? AND key = ?'),
+      setNotes: db.prepare('UPDATE runs SET notes = ? WHERE id = ?'),
+      upsertFinal: db.prepare('INSERT INTO final_metrics (run_id, segment, key, value) VALUES (?, ?, ?, ?) ON CONFLICT (run_id, segment, key) DO UPDATE SET value = excluded.value'),
+      upsertArtifact: db.prepare(`INSERT INTO artifacts (run_id, path, kind, size, created) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (run_id, path) DO UPDATE SET kind = excluded.kind, size = excluded.size, created = excluded.created`),
+      finishRun: db.prepare('UPDATE runs SET status = ?, end_time = ?, error = ? WHERE id = ?'),
+      deleteRun: db.prepare('DELETE FROM runs WHERE id = ?'),
+      params: db.prepare('SELECT key, value FROM params WHERE run_id = ? ORDER BY key').raw(),
+      tags: db.prepare('SELECT key, value FROM tags WHERE run_id = ? ORDER BY key').raw(),
+      latest: db.prepare('SELECT key, step, epoch, time, value FROM metric_series WHERE run_id = ? ORDER BY key'),
+      finals: db.prepare('SELECT segment, key, value FROM final_metrics WHERE run_id = ? ORDER BY segment, key').raw(),
+      artifacts: db.prepare('SELECT path, kind, size FROM artifacts WHERE run_id = ? ORDER BY path'),
+      metricKeys: db.prepare('SELECT key FROM metric_series WHERE run_id = ? ORDER BY key').pluck(),
+      series: db
+        .prepare('SELECT m.step, m.epoch, m.time, m.value FROM metrics m JOIN metric_series s ON s.id = m.series_id WHERE s.run_id = ? AND s.key = ? ORDER BY m.step, m.time, m.rowid')
+        .raw(),
+      runningRuns: db.prepare("SELECT id, pid, host FROM runs WHERE status = 'RUNNING'"),
+      killStale: db.prepare("UPDATE runs SET status = 'KILLED', end_time = ?, error = ? WHERE id = ? AND status = 'RUNNING'"),
+    };
+  }
+
+  // ---- experiments
+
+  createExperiment(name: string): ExperimentRecord {
+    const n = this.experimentName(name);
+    return inTransaction(this.db, this.file, `create experiment "${n}"`, () => {
+      if (this.stmts.experimentByName.get(n)) throw new RunStoreError(`Experiment "${n}" already exists in ${this.file}. Pick another name, or use it as it is.`, 'EXPERIMENT_EXISTS');
+      return this.insertExperiment(n);
+    });
+  }
+
+  getOrCreateExperiment(name: string): ExperimentRecord {
+    const n = this.experimentName(name);
+    return inTransaction(this.db, this.file, `create experiment "${n}"`, () => (this.stmts.experimentByName.get(n) as ExperimentRecord | undefined) ?? this.insertExperiment(n));
+  }
+
+  listExperiments(): ExperimentRecord[] {
+    return guarded(this.file, 'list experiments', () => this.stmts.listExperiments.all() as ExperimentRecord[]);
+  }
+
+  private experimentName(name: string): string {
+    if (typeof name !== 'string' || name.trim() === '') throw invalid(`An experiment needs a non-empty name, got ${JSON.stringify(name)}.`);
+    return name.trim();
+  }
+
+  private insertExperiment(name: string): ExperimentRecord {
+    const created = Date.now();
+    const id = Number(this.stmts.insertExperiment.run(name, created).lastInsertRowid);
+    return { id, name, created, runCount: 0 };
+  }
+
+  // ---- writes
+
+  createRun(run: NewRun): RunRecord {
+    if (run.spec === undefined) throw invalid('createRun needs the run spec (the full experiment spec, stored so the run can be repeated).');
+    const experiment = this.experimentName(run.experiment ?? DEFAULT_EXPERIMENT);
+    const id = inTransaction(this.db, this.file, 'create a run', () => {
+      const exp = (this.stmts.experimentByName.get(experiment) as ExperimentRecord | undefined) ?? this.insertExperiment(experiment);
+      let runId = crypto.randomBytes(8).toString('hex');
+      while (this.stmts.runExists.get(runId)) runId = crypto.randomBytes(8).toString('hex');
+      this.stmts.insertRun.run({
+        id: runId,
+        experimentId: exp.id,
+        name: run.name ?? 'run',
+        startTime: Date.now(),
+        spec: JSON.stringify(run.spec),
+        seed: run.seed ?? null,
+        appVersion: run.appVersion ?? null,
+        backend: run.backend ?? null,
+        fingerprint: run.fingerprint ?? null,
+        datasetStats: run.datasetStats === undefined ? null : JSON.stringify(run.datasetStats),
+        notes: run.notes ?? null,
+        pid: run.pid ?? process.pid,
+        host: os.hostname(),
+      });
+      if (run.params) this.writeParams(runId, run.params);
+      if (run.tags) this.writeTags(runId, run.tags);
+      return runId;
+    });
+    return this.getRun(id)!;
+  }
+
+  logMetrics(runId: string, points: readonly MetricPoint[]): void {
+    if (points.length === 0) return;
+    inTransaction(this.db, this.file, `log ${points.length} metric points for run ${runId}`, () => {
+      this.requireRun(runId);
+      const now = Date.now();
+      const { insertPoints, insertPoint } = this.stmts;
+      // Series ids and latest points are resolved per key once per batch, not per point.
+      const series = new Map<string, Latest>();
+      const args: (number | null)[] = new Array(ROWS_PER_INSERT * POINT_COLUMNS);
+      let filled = 0;
+      for (let i = 0; i < points.length; i++) {
+        const p = points[i];
+        if (typeof p.key !== 'string' || p.key === '' || typeof p.value !== 'number' || !Number.isSafeInteger(p.step) || (p.epoch !== undefined && typeof p.epoch !== 'number') || (p.time !== undefined && !Number.isFinite(p.time)))
+          throw invalid(`Metric point ${i} of the batch is invalid (key ${JSON.stringify(p.key)}, value ${String(p.value)}, step ${String(p.step)}): a point needs a non-empty key, a number value and an integer step. Nothing of this batch was written.`);
+        const time = p.time ?? now;
+        const epoch = p.epoch ?? null;
+        let s = series.get(p.key);
+        if (!s) {
+          let id = this.stmts.seriesId.get(runId, p.key) as number | undefined;
+          if (id === undefined) id = Number(this.stmts.insertSeries.run(runId, p.key, p.step, epoch, time, p.value).lastInsertRowid);
+          s = { id, step: p.step, epoch, time, value: p.value };
+          series.set(p.key, s);
+        } else if (p.step > s.step || (p.step === s.step && time >= s.time)) {
+          s.step = p.step;
+          s.epoch = epoch;
+          s.time = time;
+          s.value = p.value;
+        }
+        const o = filled * POINT_COLUMNS;
+        args[o] = s.id;
+        args[o + 1] = p.step;
+        args[o + 2] = epoch;
+        args[o + 3] = time;
+        args[o + 4] = p.value;
+        if (++filled === ROWS_PER_INSERT) {
+          insertPoints.run(args);
+          filled = 0;
+        }
+      }
+      for (let r = 0; r < filled; r++) insertPoint.run(args.slice(r * POINT_COLUMNS, (r + 1) * POINT_COLUMNS));
+      for (const s of series.values()) this.stmts.updateLatest.run(s);
+    });
+  }
+
+  logMetric(runId: string, point: MetricPoint): void {
+    this.logMetrics(runId, [point]);
+  }
+
+  logParams(runId: string, params: Record<string, ParamValue>): void {
+    inTransaction(this.db, this.file, `log params for run ${runId}`, () => {
+      this.requireRun(runId);
+      this.writeParams(runId, params);
+    });
+  }
+
+  private writeParams(runId: string, params: Record<string, ParamValue>): void {
+    for (const [key, raw] of Object.entries(params)) {
+      if (!['string', 'number', 'boolean'].includes(typeof raw)) throw invalid(`Param "${key}" must be a string, number or boolean, got ${typeof raw}. Nothing of this batch was written.`);
+      const value = paramText(raw);
+      const old = this.stmts.paramValue.get(runId, key) as string | undefined;
+      if (old === undefined) this.stmts.insertParam.run(runId, key, value);
+      else if (old !== value)
+        throw new RunStoreError(`Param "${key}" of run ${runId} is already ${JSON.stringify(old)}; params describe how a run was made and cannot change (got ${JSON.stringify(value)}). Use a tag or a new param key.`, 'PARAM_CHANGED');
+    }
+  }
+
+  setTags(runId: string, tags: Record<string, string>): void {
+    inTransaction(this.db, this.file, `set tags of run ${runId}`, () => {
+      this.requireRun(runId);
+      this.writeTags(runId, tags);
+    });
+  }
+
+  private writeTags(runId: string, tags: Record<string, string>): void {
+    for (const [key, value] of Object.entries(tags)) {
+      if (typeof value !== 'string') throw invalid(`Tag "${key}" must be a string, got ${typeof value}. Nothing of this batch was written.`);
+      this.stmts.upsertTag.run(runId, key, value);
+    }
+  }
+
+  deleteTag(runId: string, key: string): void {
+    inTransaction(this.db, this.file, `delete tag "${key}" of run ${runId}`, () => {
+      this.requireRun(runId);
+      this.stmts.deleteTag.run(runId, key);
+    });
+  }
+
+  setNotes(runId: string, notes: string): void {
+    inTransaction(this.db, this.file, `set notes of run ${runId}`, () => {
+      this.requireRun(runId);
+      this.stmts.setNotes.run(notes, runId);
+    });
+  }
+
+  logFinalMetrics(runId: string, segments: SegmentMetrics): void {
+    inTransaction(this.db, this.file, `log final metrics of run ${runId}`, () => {
+      this.requireRun(runId);
+      for (const [segment, metrics] of Object.entries(segments)) {
+        for (const [key, value] of Object.entries(metrics)) {
+          if (typeof value !== 'number') throw invalid(`Final metric ${segment}/${key} must be a number, got ${typeof value}. Nothing of this batch was written.`);
+          this.stmts.upsertFinal.run(runId, segment, key, value);
+        }
+      }
+    });
+  }
+
+  addArtifact(runId: string, artifact: ArtifactRecord): void {
+    if (typeof artifact.path !== 'string' || artifact.path === '' || !Number.isFinite(artifact.size)) throw invalid(`An artifact needs a path and a size in bytes, got ${JSON.stringify(artifact)}.`);
+    inTransaction(this.db, this.file, `add artifact ${artifact.path} to run ${runId}`, () => {
+      this.requireRun(runId);
+      this.stmts.upsertArtifact.run(runId, artifact.path, artifact.kind, artifact.size, Date.now());
+    });
+  }
+
+  finishRun(runId: string, status: FinalRunStatus, error?: string): void {
+    if (!RUN_STATUSES.includes(status) || status === ('RUNNING' as RunStatus)) throw invalid(`finishRun needs FINISHED, FAILED or KILLED, got ${JSON.stringify(status)}.`);
+    inTransaction(this.db, this.file, `finish run ${runId}`, () => {
+      this.requireRun(runId);
+      this.stmts.finishRun.run(status, Date.now(), error ?? null, runId);
+    });
+  }
+
+  deleteRun(runId: string): void {
+    inTransaction(this.db, this.file, `delete run ${runId}`, () => {
+      this.requireRun(runId);
+      this.stmts.deleteRun.run(runId);
+    });
+  }
+
+  markStaleRunsKilled(options: StaleRunOptions = {}): string[] {
+    const live = new Set(options.liveRunIds ?? []);
+    const alive = options.isProcessAlive ?? isProcessAlive;
+    const host = os.hostname();
+    return inTransaction(this.db, this.file, 'end stale runs', () => {
+      const ended: string[] = [];
+      const now = Date.now();
+      for (const r of this.stmts.runningRuns.all() as { id: string; pid: number | null; host: string | null }[]) {
+        if (live.has(r.id)) continue;
+        // A pid means nothing on another machine (a workspace on a shared drive).
+        if (r.host !== null && r.host !== host) continue;
+        if (r.pid !== null && alive(r.pid)) continue;
+        const who = r.pid === null ? 'the process that ran it' : `the process that ran it (pid ${r.pid})`;
+        this.stmts.killStale.run(now, `${who} ended without finishing the run (crash, kill, or shutdown); the metrics logged before are kept.`, r.id);
+        ended.push(r.id);
+      }
+      return ended;
+    });
+  }
+
+  private requireRun(runId: string): void {
+    if (!this.stmts.runExists.get(runId)) throw new RunStoreError(`No run ${JSON.stringify(runId)} in ${this.file}. It may have been deleted; list runs to see the ids.`, 'RUN_NOT_FOUND');
+  }
+
+  // ---- reads
+
+  getRun(idOrPrefix: string): RunRecord | undefined {
+    return guarded(this.file, `read run ${idOrPrefix}`, () => {
+      const row = this.stmts.runById.get(idOrPrefix) as RunRow | undefined;
+      if (row) return this.toRecord(row);
+      if (!/^[0-9a-f]+$/i.test(idOrPrefix)) return undefined;
+      const ids = this.stmts.runIdsByPrefix.all(idOrPrefix.toLowerCase()) as string[];
+      if (ids.length === 0) return undefined;
+      if (ids.length > 1)
+        throw new RunStoreError(`Run id prefix "${idOrPrefix}" matches several runs (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''}). Give more digits.`, 'AMBIGUOUS_RUN_ID');
+      return this.toRecord(this.stmts.runById.get(ids[0]) as RunRow);
+    });
+  }
+
+  listRuns(query: ListRunsQuery = {}): RunRecord[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    let join = '';
+    let order = 'r.start_time DESC, r.rowid DESC';
+    if (query.experiment !== undefined) {
+      where.push('e.name = ?');
+      args.push(query.experiment);
+    }
+    if (query.status !== undefined) {
+      if (!RUN_STATUSES.includes(query.status)) throw invalid(`Unknown run status ${JSON.stringify(query.status)}; use one of ${RUN_STATUSES.join(', ')}.`);
+      where.push('r.status = ?');
+      args.push(query.status);
+    }
+    if (query.tag !== undefined) {
+      const tag = typeof query.tag === 'string' ? parseTagFilter(query.tag) : query.tag;
+      if (tag.value === undefined) {
+        where.push('EXISTS (SELECT 1 FROM tags t WHERE t.run_id = r.id AND t.key = ?)');
+        args.push(tag.key);
+      } else {
+        where.push('EXISTS (SELECT 1 FROM tags t WHERE t.run_id = r.id AND t.key = ? AND t.value = ?)');
+        args.push(tag.key, tag.value);
+      }
+    }
+    if (query.search) {
+      where.push("r.name LIKE ? ESCAPE '\\'");
+      args.push(`%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    }
+    const joinArgs: unknown[] = [];
+    if (query.orderBy !== undefined) {
+      const o = typeof query.orderBy === 'string' ? { metric: query.orderBy } : query.orderBy;
+      join = 'LEFT JOIN final_metrics fm ON fm.run_id = r.id AND fm.segment = ? AND fm.key = ? LEFT JOIN metric_series lm ON lm.run_id = r.id AND lm.key = ?';
+      joinArgs.push(o.segment ?? 'overall', o.metric, o.metric);
+      order = `COALESCE(fm.value, lm.value) IS NULL, COALESCE(fm.value, lm.value) ${o.ascending ? 'ASC' : 'DESC'}, ${order}`;
+    }
+    let sql = `SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id ${join}`;
+    if (where.length) sql += ` WHERE ${where.join(' AND ')}`;
+    sql += ` ORDER BY ${order}`;
+    if (query.limit !== undefined) {
+      if (!Number.isInteger(query.limit) || query.limit < 0) throw invalid(`limit must be a non-negative integer, got ${query.limit}.`);
+      sql += ' LIMIT ?';
+      args.push(query.limit);
+    }
+    return guarded(this.file, 'list runs', () => (this.db.prepare(sql).all(...joinArgs, ...args) as RunRow[]).map((row) => this.toRecord(row)));
+  }
+
+  listMetricKeys(runId: string): string[] {
+    return guarded(this.file, `list metrics of run ${runId}`, () => this.stmts.metricKeys.all(runId) as string[]);
+  }
+
+  getMetricSeries(runId: string, key: string, options: SeriesOptions = {}): SeriesPoint[] {
+    const { maxPoints } = options;
+    if (maxPoints !== undefined && (!Number.isInteger(maxPoints) || maxPoints < 2)) throw invalid(`maxPoints must be an integer of at least 2, got ${maxPoints}.`);
+    return guarded(this.file, `read metric ${key} of run ${runId}`, () => {
+      const points: SeriesPoint[] = [];
+      for (const [step, epoch, time, value] of this.stmts.series.iterate(runId, key) as IterableIterator<[number, number | null, number, number | null]>) {
+        points.push(epoch === null ? { step, time, value: fromDb(value) } : { step, epoch, time, value: fromDb(value) });
+      }
+      return maxPoints === undefined ? points : downsampleSeries(points, maxPoints);
+    });
+  }
+
+  private toRecord(row: RunRow): RunRecord {
+    const id = row.id;
+    const params: Record<string, string> = {};
+    for (const [k, v] of this.stmts.params.all(id) as [string, string][]) params[k] = v;
+    const tags: Record<string, string> = {};
+    for (const [k, v] of this.stmts.tags.all(id) as [string, string][]) tags[k] = v;
+    const latestMetrics: Record<string, LatestMetric> = {};
+    for (const m of this.stmts.latest.all(id) as { key: string; step: number; epoch: number | null; time: number; value: number | null }[]) {
+      latestMetrics[m.key] = { key: m.key, step: m.step, ...(m.epoch === null ? {} : { epoch: m.epoch }), time: m.time, value: fromDb(m.value) };
+    }
+    const finalMetrics: SegmentMetrics = {};
+    for (const [segment, key, value] of this.stmts.finals.all(id) as [string, string, number | null][]) (finalMetrics[segment] ??= {})[key] = fromDb(value);
+    return {
+      id,
+      experimentId: row.experiment_id,
+      experiment: row.experiment,
+      name: row.name,
+      status: row.status,
+      startTime: row.start_time,
+      endTime: opt(row.end_time),
+      error: opt(row.error),
+      spec: JSON.parse(row.spec),
+      seed: opt(row.seed),
+      appVersion: opt(row.app_version),
+      backend: opt(row.backend),
+      fingerprint: opt(row.fingerprint),
+      datasetStats: row.dataset_stats === null ? undefined : JSON.parse(row.dataset_stats),
+      notes: opt(row.notes),
+      pid: opt(row.pid),
+      host: opt(row.host),
+      params,
+      tags,
+      latestMetrics,
+      finalMetrics,
+      artifacts: this.stmts.artifacts.all(id) as ArtifactRecord[],
+    };
+  }
+
+  /** Closes the database; the store cannot be used afterwards. Safe to call twice. */
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** `kill(pid, 0)` sends nothing: it only asks whether the process exists (EPERM: it does, as another user). */
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function parseTagFilter(s: string): { key: string; value?: string } {
+  const eq = s.indexOf('=');
+  return eq < 0 ? { key: s } : { key: s.slice(0, eq), value: s.slice(eq + 1) };
+}

@@ -1,0 +1,188 @@
+/** Lifecycle of a run: RUNNING until `finishRun` gives it one of the final states. */
+export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';
+
+/** The states `finishRun` accepts. */
+export type FinalRunStatus = Exclude<RunStatus, 'RUNNING'>;
+
+export const RUN_STATUSES: readonly RunStatus[] = ['RUNNING', 'FINISHED', 'FAILED', 'KILLED'];
+
+/** A named group of runs (one notebook or one study). Names are unique. */
+export interface ExperimentRecord {
+  id: number;
+  name: string;
+  /** Milliseconds since the Unix epoch. */
+  created: number;
+  runCount: number;
+}
+
+/** What `createRun` records. Everything but `spec` is optional. */
+export interface NewRun {
+  /** Experiment name; created when missing. Default `Default`. */
+  experiment?: string;
+  /** Display name of the run; default `run`. */
+  name?: string;
+  /** The full experiment spec, stored as JSON: enough to run it again. */
+  spec: unknown;
+  seed?: number;
+  appVersion?: string;
+  /** TF.js backend or `none` for non-neural models. */
+  backend?: string;
+  /** Fingerprint of the evaluation protocol (dataset, split, candidates): runs compare only when equal. */
+  fingerprint?: string;
+  datasetStats?: Record<string, unknown>;
+  params?: Record<string, ParamValue>;
+  tags?: Record<string, string>;
+  notes?: string;
+  /**
+   * Process that owns the run; default this process. `markStaleRunsKilled` ends RUNNING
+   * runs whose owner process is gone.
+   */
+  pid?: number;
+}
+
+/** Params are stored as text; numbers and booleans are turned into their JSON text. */
+export type ParamValue = string | number | boolean;
+
+/** One point of a metric series. NaN and ±Infinity are kept as they are. */
+export interface MetricPoint {
+  key: string;
+  value: number;
+  /** Integer step (batch, iteration, tuning trial). */
+  step: number;
+  epoch?: number;
+  /** Milliseconds since the Unix epoch; default the time of the batch. */
+  time?: number;
+}
+
+/** A point as read back from a series. */
+export interface SeriesPoint {
+  step: number;
+  epoch?: number;
+  time: number;
+  value: number;
+}
+
+/** The point with the highest step (then time) logged for a key. */
+export interface LatestMetric extends SeriesPoint {
+  key: string;
+}
+
+/** A file a run produced. */
+export interface ArtifactRecord {
+  path: string;
+  /** e.g. `csv`, `json`, `model`, `bundle`. */
+  kind: string;
+  /** Bytes. */
+  size: number;
+}
+
+/** Final metrics by segment (`overall`, `items:cold`, `sampled`, ...), then by key (`ndcg@10`). */
+export type SegmentMetrics = Record<string, Record<string, number>>;
+
+/** Everything the store knows about a run. */
+export interface RunRecord {
+  /** 16 lower-case hex digits. */
+  id: string;
+  experimentId: number;
+  experiment: string;
+  name: string;
+  status: RunStatus;
+  /** Milliseconds since the Unix epoch. */
+  startTime: number;
+  endTime?: number;
+  error?: string;
+  spec: unknown;
+  seed?: number;
+  appVersion?: string;
+  backend?: string;
+  fingerprint?: string;
+  datasetStats?: Record<string, unknown>;
+  notes?: string;
+  pid?: number;
+  host?: string;
+  params: Record<string, string>;
+  tags: Record<string, string>;
+  /** Last value of each metric series, by key. */
+  latestMetrics: Record<string, LatestMetric>;
+  finalMetrics: SegmentMetrics;
+  artifacts: ArtifactRecord[];
+}
+
+/** Which runs `listRuns` returns, and in what order. */
+export interface ListRunsQuery {
+  /** Experiment name. */
+  experiment?: string;
+  status?: RunStatus;
+  /** `key`, `key=value`, or an object: runs that have the tag (with that value). */
+  tag?: string | { key: string; value?: string };
+  /** Case-insensitive substring of the run name. */
+  search?: string;
+  /**
+   * Order by a metric, best first (descending unless `ascending`). The final metric of
+   * `segment` (default `overall`) is used, else the latest value of the series with that
+   * key; runs without it come last. Without `orderBy`: newest first.
+   */
+  orderBy?: string | { metric: string; segment?: string; ascending?: boolean };
+  limit?: number;
+}
+
+export interface SeriesOptions {
+  /** At most this many points (at least 2): min and max per bucket, first and last kept. */
+  maxPoints?: number;
+}
+
+export interface StaleRunOptions {
+  /** Runs known to be alive (e.g. the ones a host is running now): never touched. */
+  liveRunIds?: Iterable<string>;
+  /** Whether a process is alive; default `process.kill(pid, 0)`. */
+  isProcessAlive?: (pid: number) => boolean;
+}
+
+/**
+ * The run store (MLflow's tracking store, plus what recommenders need: protocol
+ * fingerprints, per-segment metrics). One implementation: `SqliteRunStore`.
+ * Every write is one transaction: it lands whole or not at all.
+ */
+export interface RunStore {
+  /** Creates an experiment; a RunStoreError `EXPERIMENT_EXISTS` if the name is taken. */
+  createExperiment(name: string): ExperimentRecord;
+  getOrCreateExperiment(name: string): ExperimentRecord;
+  listExperiments(): ExperimentRecord[];
+
+  /** Records a new RUNNING run with its spec, params and tags. */
+  createRun(run: NewRun): RunRecord;
+  /** Appends points to metric series, all in one transaction; updates the latest value per key. */
+  logMetrics(runId: string, points: readonly MetricPoint[]): void;
+  /** One point; goes through `logMetrics`. */
+  logMetric(runId: string, point: MetricPoint): void;
+  /** Params are write-once: logging the same value again is fine, a different one is `PARAM_CHANGED`. */
+  logParams(runId: string, params: Record<string, ParamValue>): void;
+  /** Sets (or overwrites) tags. */
+  setTags(runId: string, tags: Record<string, string>): void;
+  deleteTag(runId: string, key: string): void;
+  setNotes(runId: string, notes: string): void;
+  /** Sets (or overwrites) final metrics, by segment then key. */
+  logFinalMetrics(runId: string, segments: SegmentMetrics): void;
+  /** Records (or updates) an artifact by path. */
+  addArtifact(runId: string, artifact: ArtifactRecord): void;
+  /** Ends a run: status, end time, error message. */
+  finishRun(runId: string, status: FinalRunStatus, error?: string): void;
+
+  /** By full id or a unique prefix (as git does); `undefined` when none matches; `AMBIGUOUS_RUN_ID` when several do. */
+  getRun(idOrPrefix: string): RunRecord | undefined;
+  listRuns(query?: ListRunsQuery): RunRecord[];
+  /** Keys of the metric series a run has, sorted. */
+  listMetricKeys(runId: string): string[];
+  /** A series in step order, downsampled to `maxPoints` when asked. */
+  getMetricSeries(runId: string, key: string, options?: SeriesOptions): SeriesPoint[];
+  /** Deletes a run and everything recorded for it (not its artifact files). */
+  deleteRun(runId: string): void;
+  /**
+   * Ends as KILLED the RUNNING runs whose owner process is gone (a crash, a kill -9, a
+   * closed laptop), so they do not stay RUNNING forever. Call it at start-up. Runs in
+   * `liveRunIds`, of a live pid, or created on another host are left alone. Returns the
+   * ids it ended.
+   */
+  markStaleRunsKilled(options?: StaleRunOptions): string[];
+  close(): void;
+}
