@@ -99,9 +99,9 @@ export function countParameters(arch: NeuralArchitecture): number {
   return arch.variables.reduce((s, v) => s + v.size, 0);
 }
 
-/** Builds with the definition's defaults under `config`. */
-export function buildWith<C>(def: ArchitectureDefinition<C>, config: Partial<C>, inputs: ArchitectureInputs): NeuralArchitecture {
-  return def.build({ ...def.defaults, ...config }, inputs);
+/** Builds with the definition's defaults under `config` (loosely typed, as a spec's JSON is). */
+export function buildWith<C>(def: ArchitectureDefinition<C>, config: Record<string, unknown>, inputs: ArchitectureInputs): NeuralArchitecture {
+  return def.build({ ...def.defaults, ...config } as C, inputs);
 }
 
 /** Full ranking through factors() equals score() (zero context) for every pair. */
