@@ -12,6 +12,7 @@ import {
   variableSummary,
   type DenseLayer,
 } from './layers';
+import { registerArchitecture } from './registry';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Factors, FeatureBlock, NeuralArchitecture } from './types';
 
 /*
@@ -216,3 +217,5 @@ export const contentArchitecture: ArchitectureDefinition<ContentConfig> = {
   needs: { itemFeatures: true },
   build: (config, inputs) => buildInScope(() => buildContent(config, inputs)),
 };
+
+registerArchitecture(contentArchitecture);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError, Rng } from '../../util';
 import { applyMlp, denseVariables, disposeVariables, embeddingLookup, embeddingVariable, variableSummary } from './layers';
+import { registerArchitecture } from './registry';
 import type { ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
 import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, squeezeColumn, towerLayers, warmMask, buildInScope } from './content';
 
@@ -109,3 +110,5 @@ export const deepFmArchitecture: ArchitectureDefinition<DeepFmConfig> = {
   needs: { graph: true },
   build: (config, inputs) => buildInScope(() => buildDeepFm(config, inputs)),
 };
+
+registerArchitecture(deepFmArchitecture);

@@ -11,10 +11,9 @@ import {
   variableSummary,
   type DenseLayer,
 } from './layers';
-import { hasArchitecture, registerArchitecture } from './registry';
+import { registerArchitecture } from './registry';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture } from './types';
 import {
-  contentArchitecture,
   featureTable,
   interactionCounts,
   maskedLookup,
@@ -26,10 +25,6 @@ import {
   checkSizes,
   buildInScope,
 } from './content';
-import { wideDeepArchitecture } from './wide-deep';
-import { deepFmArchitecture } from './deepfm';
-import { twoTowerArchitecture } from './two-tower';
-import { lightGcnArchitecture } from './lightgcn';
 
 /** How the collaborative and the content branch are fused. */
 export type HybridFusion = 'concat' | 'sum' | 'gate';
@@ -239,17 +234,4 @@ export const hybridArchitecture: ArchitectureDefinition<HybridConfig> = {
   build: (config, inputs) => buildInScope(() => buildHybrid(config, inputs)),
 };
 
-/** Every architecture of the hybrid family (content, hybrid, wide-deep, deepfm, two-tower, lightgcn). */
-export const hybridFamily: ArchitectureDefinition<any>[] = [
-  contentArchitecture,
-  hybridArchitecture,
-  wideDeepArchitecture,
-  deepFmArchitecture,
-  twoTowerArchitecture,
-  lightGcnArchitecture,
-];
-
-/** Registers the hybrid family; types already registered are left alone, so calling twice is safe. */
-export function registerHybridArchitectures(): void {
-  for (const def of hybridFamily) if (!hasArchitecture(def.type)) registerArchitecture(def);
-}
+registerArchitecture(hybridArchitecture);

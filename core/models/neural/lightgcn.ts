@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InputError, Rng } from '../../util';
 import type { CsrMatrix } from '../../data';
 import { disposeVariables, embeddingLookup, embeddingVariable, variableSummary } from './layers';
+import { registerArchitecture } from './registry';
 import type { ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture } from './types';
 import { checkSizes, interactionCounts, rowDot, warmMask, buildInScope } from './content';
 
@@ -125,3 +126,5 @@ export const lightGcnArchitecture: ArchitectureDefinition<LightGcnConfig> = {
   needs: { graph: true },
   build: (config, inputs) => buildInScope(() => buildLightGcn(config, inputs)),
 };
+
+registerArchitecture(lightGcnArchitecture);

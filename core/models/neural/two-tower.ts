@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError, Rng } from '../../util';
 import { applyMlp, denseVariables, disposeVariables, embeddingLookup, embeddingVariable, variableSummary } from './layers';
+import { registerArchitecture } from './registry';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture } from './types';
 import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, rowDot, rowsForAll, towerLayers, warmMask, buildInScope } from './content';
 
@@ -101,3 +102,5 @@ export const twoTowerArchitecture: ArchitectureDefinition<TwoTowerConfig> = {
   needs: { graph: true },
   build: (config, inputs) => buildInScope(() => buildTwoTower(config, inputs)),
 };
+
+registerArchitecture(twoTowerArchitecture);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError, Rng } from '../../util';
 import { applyMlp, denseVariables, disposeVariables, embeddingLookup, embeddingVariable, variableSummary } from './layers';
+import { registerArchitecture } from './registry';
 import type { ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
 import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, squeezeColumn, towerLayers, warmMask, buildInScope } from './content';
 
@@ -104,3 +105,5 @@ export const wideDeepArchitecture: ArchitectureDefinition<WideDeepConfig> = {
   needs: { graph: true },
   build: (config, inputs) => buildInScope(() => buildWideDeep(config, inputs)),
 };
+
+registerArchitecture(wideDeepArchitecture);

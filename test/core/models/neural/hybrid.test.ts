@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hybridArchitecture, hybridFamily, registerHybridArchitectures } from '../../../../core/models/neural/hybrid';
-import { architectureTypes, getArchitecture } from '../../../../core/models/neural/registry';
+import { contentArchitecture } from '../../../../core/models/neural/content';
+import { deepFmArchitecture } from '../../../../core/models/neural/deepfm';
+import { hybridArchitecture } from '../../../../core/models/neural/hybrid';
+import { lightGcnArchitecture } from '../../../../core/models/neural/lightgcn';
+import { buildArchitecture, getArchitecture } from '../../../../core/models/neural/registry';
+import { twoTowerArchitecture } from '../../../../core/models/neural/two-tower';
+import { wideDeepArchitecture } from '../../../../core/models/neural/wide-deep';
 import {
   buildWith,
   countParameters,
@@ -107,10 +112,15 @@ describe('hybrid architecture', () => {
     expectNoLeak(hybridArchitecture, { ...base, fusion: 'gate', gateUserFeatures: false, gateSignal: 'confidence' }, 0);
   });
 
-  it('registers the whole family once, and a second call is harmless', () => {
-    registerHybridArchitectures();
-    registerHybridArchitectures();
-    for (const def of hybridFamily) expect(getArchitecture(def.type)).toBe(def);
-    expect(architectureTypes()).toEqual(expect.arrayContaining(['content', 'hybrid', 'wide-deep', 'deepfm', 'two-tower', 'lightgcn']));
+  it('registers the whole family on load, and builds from a spec with defaults', () => {
+    for (const def of [contentArchitecture, hybridArchitecture, wideDeepArchitecture, deepFmArchitecture, twoTowerArchitecture, lightGcnArchitecture]) {
+      expect(getArchitecture(def.type)).toBe(def);
+    }
+    const arch = buildArchitecture({ type: 'hybrid', fusion: 'sum' }, tinyInputs());
+    // defaults: dim 32, contentHidden [64]; user emb 3x32, item emb 5x32, user tower (2x64+64) + (64x32+32),
+    // item tower (3x64+64) + (64x32+32), id bias 5, feature bias 3+1
+    expect(arch.summary().parameters).toBe(96 + 160 + 192 + 2080 + 256 + 2080 + 5 + 4);
+    arch.dispose();
+    expect(() => buildArchitecture({ type: 'hybrid' }, { ...tinyInputs(), itemFeatures: undefined })).toThrow(/needs itemFeatures/);
   });
 });
