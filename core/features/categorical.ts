@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { FeatureTransformerDefinition, FeatureRows, FittedTransformer } from './types';
+import { attributeColumn, categoryOf } from './values';
+import { buildVocabulary, countValue, VocabularyIndex, type VocabularyState } from './vocabulary';
+
+export const categoricalConfigSchema = z.strictObject({
+  column: z.string().min(1).describe('User or item attribute column'),
+  minCount: z.number().int().min(1).default(1).describe('Values seen fewer times in training go to the OOV bucket'),
+  maxCategories: z.number().int().positive().optional().describe('Keep at most this many values (most frequent first)'),
+});
+export type CategoricalConfig = z.infer<typeof categoricalConfigSchema>;
+
+/**
+ * One-hot of a single-valued attribute (occupation, gender, country). Output is dense
+ * one-hot, not an index for an embedding table: the neural models take a FeatureBlock of
+ * floats, and the vocabularies here are small. Column 0 is the out-of-vocabulary bucket
+ * (unseen or rarer than `minCount` in training); a missing value gives an all-zero row.
+ */
+class FittedCategorical implements FittedTransformer<CategoricalConfig, VocabularyState> {
+  readonly type = 'categorical';
+  private readonly vocab: VocabularyIndex;
+
+  constructor(
+    readonly config: CategoricalConfig,
+    vocabulary: VocabularyState,
+  ) {
+    this.vocab = new VocabularyIndex(vocabulary);
+  }
+
+  get dim(): number {
+    return this.vocab.dim;
+  }
+
+  get names(): string[] {
+    return this.vocab.names(this.config.column);
+  }
+
+  state(): VocabularyState {
+    return this.vocab.state;
+  }
+
+  transform(rows: FeatureRows, out: Float32Array, stride: number, offset: number): void {
+    const values = rows.values(this.config.column);
+    for (let r = 0; r < rows.n; r++) {
+      const v = categoryOf(values[r]);
+      if (v !== null) out[r * stride + offset + this.vocab.column(v)] = 1;
+    }
+  }
+}
+
+export const categoricalTransformer: FeatureTransformerDefinition<CategoricalConfig, VocabularyState> = {
+  type: 'categorical',
+  description: 'One-hot of a categorical attribute, with an out-of-vocabulary bucket and a minimum count',
+  sides: ['user', 'item'],
+  configSchema: categoricalConfigSchema,
+  fit(config, input) {
+    const col = attributeColumn(input.ds, input.side, config.column, ['categorical', 'text', 'numeric']);
+    const counts = new Map<string, number>();
+    for (const e of input.fitEntities) {
+      const v = categoryOf(col.values[e]);
+      if (v !== null) countValue(counts, v);
+    }
+    return new FittedCategorical(config, buildVocabulary(counts, config.minCount, config.maxCategories));
+  },
+  fromState: (config, state) => new FittedCategorical(config, state),
+};

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import type { CsrMatrix, Dataset } from '../data';
+import { Rng, stableStringify } from '../util';
+import { randomizedSvd, type TruncatedSvd } from './randomized-svd';
+import type { FeatureTransformerDefinition, FeatureRows, FittedTransformer } from './types';
+import { decodeFloat32, encodeFloat32 } from './values';
+
+export const svdConfigSchema = z.strictObject({
+  k: z.number().int().min(1).max(1024).default(32).describe('Number of factors per user / item'),
+  oversample: z.number().int().min(0).default(10).describe('Extra sketch columns of the randomized SVD'),
+  powerIterations: z.number().int().min(0).max(20).default(4).describe('Power iterations (more = closer to the exact SVD)'),
+  scaling: z.enum(['sqrt', 'none']).default('sqrt').describe('sqrt: U·S^½ and V·S^½ (dot products rebuild A); none: orthonormal U, V'),
+  seed: z.number().int().optional().describe('Seed of the random sketch; defaults to the pipeline seed'),
+});
+export type SvdConfig = z.infer<typeof svdConfigSchema>;
+
+/** Fitted factors of one side. */
+export interface SvdState {
+  /** Entities the factors cover (dataset users or items at fit time). */
+  nEntities: number;
+  /** Singular values, descending (length = components actually found, ≤ k). */
+  singularValues: number[];
+  /** nEntities x k factors, row-major, base64 Float32. */
+  factors: string;
+}
+
+/** Binary user x item matrix of the training interactions (duplicates merged). */
+function trainingMatrix(ds: Dataset, trainIndex: Int32Array): CsrMatrix {
+  const nRows = ds.userIds.length;
+  const nCols = ds.itemIds.length;
+  const { user, item } = ds.interactions;
+  const counts = new Int32Array(nRows + 1);
+  for (const k of trainIndex) counts[user[k] + 1]++;
+  for (let r = 0; r < nRows; r++) counts[r + 1] += counts[r];
+  const fill = counts.slice(0, nRows);
+  const raw = new Int32Array(trainIndex.length);
+  for (const k of trainIndex) raw[fill[user[k]]++] = item[k];
+  const indptr = new Int32Array(nRows + 1);
+  const indices: number[] = [];
+  for (let r = 0; r < nRows; r++) {
+    const row = raw.subarray(counts[r], counts[r + 1]).sort();
+    for (let p = 0; p < row.length; p++) if (p === 0 || row[p] !== row[p - 1]) indices.push(row[p]);
+    indptr[r + 1] = indices.length;
+  }
+  return { nRows, nCols, indptr, indices: Int32Array.from(indices), values: new Float32Array(indices.length).fill(1) };
+}
+
+/** Row-major factors for one side, scaled, with rows of entities absent from training set to exactly 0. */
+function sideFactors(svd: TruncatedSvd, side: 'user' | 'item', a: CsrMatrix, config: SvdConfig): Float32Array {
+  const n = side === 'user' ? a.nRows : a.nCols;
+  const seen = new Uint8Array(n);
+  if (side === 'user') for (let u = 0; u < a.nRows; u++) seen[u] = a.indptr[u + 1] > a.indptr[u] ? 1 : 0;
+  else for (const i of a.indices) seen[i] = 1;
+  const src = side === 'user' ? svd.u : svd.v;
+  const out = new Float32Array(n * config.k);
+  for (let e = 0; e < n; e++) {
+    if (!seen[e]) continue;
+    for (let c = 0; c < svd.k; c++) {
+      const w = config.scaling === 'sqrt' ? Math.sqrt(svd.s[c]) : 1;
+      out[e * config.k + c] = src[e * svd.k + c] * w;
+    }
+  }
+  return out;
+}
+
+/**
+ * Collaborative features: a truncated SVD of the TRAINING user x item interaction matrix
+ * (binary: an interaction is a 1). Users get rows of U·S^½, items rows of V·S^½. Entities
+ * with no training interaction (cold, held-out, or new ones given by attributes only) get
+ * all-zero rows: they have no collaborative signal, so a hybrid has to lean on content.
+ * If the matrix has rank below k, the extra columns are zero.
+ */
+class FittedSvd implements FittedTransformer<SvdConfig, SvdState> {
+  readonly type = 'svd';
+  readonly dim: number;
+  readonly names: string[];
+  private readonly factors: Float32Array;
+
+  constructor(
+    readonly config: SvdConfig,
+    private readonly fitted: SvdState,
+  ) {
+    this.dim = config.k;
+    this.names = Array.from({ length: config.k }, (_, c) => `svd:${c}`);
+    this.factors = decodeFloat32(fitted.factors);
+  }
+
+  state(): SvdState {
+    return this.fitted;
+  }
+
+  transform(rows: FeatureRows, out: Float32Array, stride: number, offset: number): void {
+    const k = this.config.k;
+    for (let r = 0; r < rows.n; r++) {
+      const e = rows.entity[r];
+      if (e < 0 || e >= this.fitted.nEntities) continue;
+      out.set(this.factors.subarray(e * k, (e + 1) * k), r * stride + offset);
+    }
+  }
+}
+
+export const svdTransformer: FeatureTransformerDefinition<SvdConfig, SvdState> = {
+  type: 'svd',
+  description: 'Collaborative features: randomized truncated SVD of the training interaction matrix',
+  sides: ['user', 'item'],
+  configSchema: svdConfigSchema,
+  fit(config, input) {
+    const seed = config.seed ?? input.seed;
+    // One decomposition serves both sides of a pipeline when their settings agree.
+    const key = `svd:${stableStringify({ k: config.k, oversample: config.oversample, powerIterations: config.powerIterations, seed })}`;
+    let cached = input.cache.get(key) as { a: CsrMatrix; svd: TruncatedSvd } | undefined;
+    if (!cached) {
+      const a = trainingMatrix(input.ds, input.trainIndex);
+      const svd = randomizedSvd(a, config.k, { oversample: config.oversample, powerIterations: config.powerIterations, rng: new Rng(seed) });
+      cached = { a, svd };
+      input.cache.set(key, cached);
+    }
+    const side = input.side === 'user' ? 'user' : 'item';
+    const factors = sideFactors(cached.svd, side, cached.a, config);
+    return new FittedSvd(config, {
+      nEntities: side === 'user' ? cached.a.nRows : cached.a.nCols,
+      singularValues: Array.from(cached.svd.s),
+      factors: encodeFloat32(factors),
+    });
+  },
+  fromState: (config, state) => new FittedSvd(config, state),
+};

@@ -1,0 +1,48 @@
+/**
+ * A category vocabulary with an out-of-vocabulary bucket, shared by the categorical,
+ * multi-hot and context-categorical transformers. Output column 0 is the OOV bucket
+ * (values unseen in training or rarer than `minCount`); columns 1.. are the kept values,
+ * most frequent first (ties by value, so the order does not depend on row order).
+ */
+export interface VocabularyState {
+  /** Kept values; value `values[j]` maps to output column `j + 1`. */
+  values: string[];
+}
+
+/** Builds the vocabulary from training counts. */
+export function buildVocabulary(counts: Map<string, number>, minCount: number, maxSize: number | undefined): VocabularyState {
+  const kept = [...counts.entries()]
+    .filter(([, c]) => c >= minCount)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([v]) => v);
+  return { values: maxSize === undefined ? kept : kept.slice(0, maxSize) };
+}
+
+/** Value -> output column lookup (0 = OOV). */
+export class VocabularyIndex {
+  private readonly index = new Map<string, number>();
+
+  constructor(readonly state: VocabularyState) {
+    state.values.forEach((v, j) => this.index.set(v, j + 1));
+  }
+
+  /** Output column of a value: 1.. for known values, 0 (the OOV bucket) otherwise. */
+  column(value: string): number {
+    return this.index.get(value) ?? 0;
+  }
+
+  /** Output width: the OOV bucket plus one column per kept value. */
+  get dim(): number {
+    return this.state.values.length + 1;
+  }
+
+  /** Column names `<prefix>=<value>`, with `<prefix>=<oov>` first. */
+  names(prefix: string): string[] {
+    return [`${prefix}=<oov>`, ...this.state.values.map((v) => `${prefix}=${v}`)];
+  }
+}
+
+/** Adds one to a value's count. */
+export function countValue(counts: Map<string, number>, value: string): void {
+  counts.set(value, (counts.get(value) ?? 0) + 1);
+}
