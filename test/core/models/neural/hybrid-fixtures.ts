@@ -86,7 +86,7 @@ export function gradientMagnitudes(arch: NeuralArchitecture, contextDim: number)
   const labels = tf.tensor1d(allPairs().users.map((u, k) => ((u + k) % 3 === 0 ? 1 : 0)));
   const { value, grads } = tf.variableGrads(() => tf.losses.sigmoidCrossEntropy(labels, arch.score(batch, true)) as tf.Scalar, arch.variables);
   const out = new Map<string, number>();
-  for (const v of arch.variables) out.set(v.name, tf.max(tf.abs(grads[v.name])).dataSync()[0]);
+  for (const v of arch.variables) out.set(v.name, tf.tidy(() => tf.max(tf.abs(grads[v.name])).dataSync()[0]));
   value.dispose();
   for (const g of Object.values(grads)) g.dispose();
   labels.dispose();
@@ -128,11 +128,12 @@ export function expectColdItemsFollowFeatures(def: ArchitectureDefinition<any>, 
   distinct.dispose();
 }
 
-/** build + score + gate + factors + dispose leaves the tensor count unchanged. */
+/** build + score + gradients + gate + factors + dispose leaves the tensor count unchanged. */
 export function expectNoLeak(def: ArchitectureDefinition<any>, config: Record<string, unknown>, contextDim: number): void {
   const before = tf.memory().numTensors;
   const arch = buildWith(def, config, tinyInputs({ coldTwins: false, context: contextDim > 0 }));
   scoreMatrix(arch, contextDim);
+  gradientMagnitudes(arch, contextDim);
   if (arch.gate) {
     const batch = pairBatch(contextDim);
     arch.gate(batch).dispose();
