@@ -408,9 +408,13 @@ export class SqliteRunStore implements RunStore {
     const joinArgs: unknown[] = [];
     if (query.orderBy !== undefined) {
       const o = typeof query.orderBy === 'string' ? { metric: query.orderBy } : query.orderBy;
-      join = 'LEFT JOIN final_metrics fm ON fm.run_id = r.id AND fm.segment = ? AND fm.key = ? LEFT JOIN metric_series lm ON lm.run_id = r.id AND lm.key = ?';
-      joinArgs.push(o.segment ?? 'overall', o.metric, o.metric);
-      order = `COALESCE(fm.value, lm.value) IS NULL, COALESCE(fm.value, lm.value) ${o.ascending ? 'ASC' : 'DESC'}, ${order}`;
+      const segment = o.segment ?? 'overall';
+      // A run still training has no final metrics yet: for `overall`, its series' latest value stands in.
+      const fallback = segment === 'overall';
+      join = `LEFT JOIN final_metrics fm ON fm.run_id = r.id AND fm.segment = ? AND fm.key = ?${fallback ? ' LEFT JOIN metric_series lm ON lm.run_id = r.id AND lm.key = ?' : ''}`;
+      joinArgs.push(segment, o.metric, ...(fallback ? [o.metric] : []));
+      const v = fallback ? 'COALESCE(fm.value, lm.value)' : 'fm.value';
+      order = `${v} IS NULL, ${v} ${o.ascending ? 'ASC' : 'DESC'}, ${order}`;
     }
     let sql = `SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id ${join}`;
     if (where.length) sql += ` WHERE ${where.join(' AND ')}`;

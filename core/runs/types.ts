@@ -118,9 +118,10 @@ export interface ListRunsQuery {
   /** Case-insensitive substring of the run name. */
   search?: string;
   /**
-   * Order by a metric, best first (descending unless `ascending`). The final metric of
-   * `segment` (default `overall`) is used, else the latest value of the series with that
-   * key; runs without it come last. Without `orderBy`: newest first.
+   * Order by a metric, best first (descending unless `ascending`): the final metric of
+   * `segment` (default `overall`; for `overall` only, a run without final metrics is
+   * ranked by the latest value of its series with that key). Runs without it (or with
+   * NaN) come last. Without `orderBy`: newest first.
    */
   orderBy?: string | { metric: string; segment?: string; ascending?: boolean };
   limit?: number;
