@@ -6,7 +6,7 @@ export interface SampleOptions {
   seed?: number;
   users?: number;
   items?: number;
-  /** Target number of interactions; the result is within a few percent of it. */
+  /** Target number of interactions; met exactly unless the per-user bounds [5, 40 % of items] forbid it. */
   interactions?: number;
 }
 
@@ -117,7 +117,7 @@ function device(rng: Rng, hour: number, weekend: boolean): string {
  * The embedded synthetic dataset ("synthetic" in the README), so RecLab works offline.
  * Same options give the identical dataset; each part draws from its own forked stream.
  *
- * Generative process (defaults: seed 42, 1500 users, 1200 items, ~80,000 interactions):
+ * Generative process (defaults: seed 42, 1500 users, 1200 items, 80,000 interactions):
  * 1. Catalogue. 8 topics (science, history, cooking, travel, fantasy, mystery, sports,
  *    music), each with its own 16 words and 6 tags. Each item has a main topic (unequal
  *    frequencies) and, half the time, a secondary topic (topic mix 0.75 / 0.25). Its
@@ -131,7 +131,8 @@ function device(rng: Rng, hour: number, weekend: boolean): string {
  *    clusters are drawn independently of topics and of every attribute, so they are
  *    visible only in who interacts with what. `age` (18-75), `country` (10, unequal)
  *    and `segment` (casual / regular / enthusiast, from the user's activity) are
- *    attributes; activity is log-normal, so a few users interact a lot.
+ *    attributes; activity is log-normal (clamped to 5..40 % of items and scaled to the target
+ *    total), so a few users interact a lot.
  * 3. Preference. affinity(u, i) = 3 * (user topic preference . item topic mix)
  *    + 2 * (user latent vector . item latent vector), latent vectors being the one-hot
  *    cluster plus N(0, 0.3) noise. Content predicts cold items; collaboration adds the
@@ -233,12 +234,25 @@ export function generateSampleDataset(opts: SampleOptions = {}): Dataset {
     age.push(Math.min(75, Math.max(18, Math.round(36 + 12 * userRng.normal()))));
     country.push(COUNTRIES[pick(userRng, COUNTRY_FREQUENCY)]);
   }
-  // Interactions per user: log-normal activity scaled to the target, at least 5.
+  // Interactions per user: log-normal activity, clamped to [5, 40 % of items], scaled
+  // (by bisection on the scale) so the clamped counts add up to the target.
   const cap = Math.max(1, Math.floor(0.4 * nItems));
-  let activitySum = 0;
-  for (const a of activity) activitySum += a;
+  const floor = Math.min(5, cap);
   const perUser = new Int32Array(nUsers);
-  for (let u = 0; u < nUsers; u++) perUser[u] = Math.min(cap, Math.max(Math.min(5, nItems), Math.round((activity[u] / activitySum) * target)));
+  const countsAt = (scale: number): number => {
+    let sum = 0;
+    for (let u = 0; u < nUsers; u++) sum += perUser[u] = Math.min(cap, Math.max(floor, Math.round(activity[u] * scale)));
+    return sum;
+  };
+  let lo = 0;
+  let hi = 1;
+  while (countsAt(hi) < target && hi < 1e12) hi *= 2;
+  for (let step = 0; step < 60; step++) {
+    const mid = (lo + hi) / 2;
+    if (countsAt(mid) < target) lo = mid;
+    else hi = mid;
+  }
+  countsAt(hi);
   const sortedCounts = Int32Array.from(perUser).sort();
   const segment: AttributeValue[] = Array.from(perUser, (c) =>
     c <= sortedCounts[Math.floor(nUsers * 0.5)] ? 'casual' : c <= sortedCounts[Math.floor(nUsers * 0.9)] ? 'regular' : 'enthusiast',
