@@ -13,8 +13,8 @@ export const ML100K_ENV = 'RECLAB_ML100K';
 
 /**
  * Where ML-100K is looked for when the spec has no path, in order: $RECLAB_ML100K, then
- * `ml-100k` (folder) and `ml-100k.zip` under `datasets`, `.reclab/datasets` (where
- * `reclab datasets download ml-100k` puts them) and `shared/datasets` of `baseDir` and
+ * `ml-100k` (folder) and `ml-100k.zip` under `datasets`, `.reclab/downloads` (where
+ * `reclab datasets download ml-100k` puts them), `.reclab/datasets` and `shared/datasets` of `baseDir` and
  * of its parents up to three levels (so a notebook in `experiments/` finds the data
  * next to the workspace).
  */
@@ -23,7 +23,7 @@ export function movieLens100kCandidates(baseDir: string, env: NodeJS.ProcessEnv 
   if (env[ML100K_ENV]) found.push(path.resolve(baseDir, env[ML100K_ENV]!));
   let dir = path.resolve(baseDir);
   for (let level = 0; level < 4; level++) {
-    for (const sub of ['datasets', path.join('.reclab', 'datasets'), path.join('shared', 'datasets')])
+    for (const sub of ['datasets', path.join('.reclab', 'downloads'), path.join('.reclab', 'datasets'), path.join('shared', 'datasets')])
       for (const leaf of ['ml-100k', 'ml-100k.zip']) {
         const c = path.join(dir, sub, leaf);
         if (!found.includes(c)) found.push(c);

@@ -68,6 +68,7 @@ describe('loadDataset', () => {
     expect(c[0]).toBe('/data/ml');
     expect(c).toContain(path.join('/a/b', 'datasets', 'ml-100k'));
     expect(c).toContain(path.join('/a', 'shared', 'datasets', 'ml-100k'));
+    expect(c).toContain(path.join('/a/b', '.reclab', 'downloads', 'ml-100k'));
     expect(c).toContain(path.join('/a/b', '.reclab', 'datasets', 'ml-100k.zip'));
     expect(c.indexOf(path.join('/a/b', 'datasets', 'ml-100k'))).toBeLessThan(c.indexOf(path.join('/a', 'datasets', 'ml-100k')));
   });
