@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../util';
 import { fastGatherKernel } from './kernels/gather';
 import { segmentSumKernel } from './kernels/unsorted-segment-sum';
+import { transposeFreeMatMulKernel } from './kernels/matmul';
 import { registerFusedKernels } from './kernels/register';
 
 /** A TensorFlow.js backend RecLab can train on, fastest first. */
@@ -57,7 +58,8 @@ function loadBackendPackage(name: BackendName): boolean {
 /**
  * Registers the kernels the JS backends lack or run slowly: UnsortedSegmentSum (the
  * gradient of every embedding lookup: missing on wasm, seconds per call on cpu), a
- * row-copy gather, and RecLab's fused training kernels. The native backend has fast
+ * row-copy gather, a matmul that avoids wasm's slow transposed path, and RecLab's
+ * fused training kernels. The native backend has fast
  * versions of all of these and is left alone.
  */
 function patchKernels(name: string): void {
@@ -70,5 +72,13 @@ function patchKernels(name: string): void {
   }
   if (tf.getKernel('UnsortedSegmentSum', name)) tf.unregisterKernel('UnsortedSegmentSum', name);
   tf.registerKernel(segmentSumKernel(name));
+  if (name === 'wasm') {
+    const matMul = tf.getKernel('BatchMatMul', name);
+    const transpose = tf.getKernel('Transpose', name);
+    if (matMul && transpose) {
+      tf.unregisterKernel('BatchMatMul', name);
+      tf.registerKernel(transposeFreeMatMulKernel(name, matMul.kernelFunc, transpose.kernelFunc));
+    }
+  }
   registerFusedKernels(name);
 }

@@ -27,12 +27,19 @@ export function glorotUniformValues(rng: Rng, fanIn: number, fanOut: number): Fl
 /** A trainable `rows x dim` embedding table, normal(0, std) initialised (std 0.01 as in NCF). */
 export function embeddingVariable(name: string, rows: number, dim: number, rng: Rng, std = 0.01): tf.Variable {
   if (!(rows > 0 && dim > 0)) throw new InputError(`Embedding '${name}' needs rows > 0 and dim > 0, got ${rows} x ${dim}.`, 'SPEC');
-  return tf.variable(tf.tensor2d(normalValues(rng, rows * dim, std), [rows, dim]), true, uniqueName(name));
+  return variableFrom(tf.tensor2d(normalValues(rng, rows * dim, std), [rows, dim]), name);
 }
 
 /** A trainable vector of `n` zeros (biases). */
 export function zerosVariable(name: string, n: number): tf.Variable {
-  return tf.variable(tf.zeros([n]), true, uniqueName(name));
+  return variableFrom(tf.zeros([n]), name);
+}
+
+/** A trainable variable holding `init`'s values; `init` is disposed (the variable keeps the data). */
+export function variableFrom(init: tf.Tensor, name: string): tf.Variable {
+  const v = tf.variable(init, true, uniqueName(name));
+  init.dispose();
+  return v;
 }
 
 /**
@@ -40,7 +47,27 @@ export function zerosVariable(name: string, n: number): tf.Variable {
  * function, so a faster lookup or sparse-gradient path applies to all of them.
  */
 export function embeddingLookup(table: tf.Tensor2D | tf.Variable, ids: tf.Tensor1D): tf.Tensor2D {
-  return tf.gather(table as tf.Tensor2D, ids) as tf.Tensor2D;
+  const rows = tf.gather(table as tf.Tensor2D, ids) as tf.Tensor2D;
+  lookupCollector?.push(rows);
+  return rows;
+}
+
+let lookupCollector: tf.Tensor2D[] | undefined;
+
+/**
+ * Runs `f` and also returns every embedding row block looked up during it, so the
+ * trainer can put an L2 penalty on the rows a batch used (as NCF and BPR do) without
+ * knowing the architecture. Call inside the tidy/gradient scope that owns the tensors.
+ */
+export function collectLookups<T>(f: () => T): { result: T; lookups: tf.Tensor2D[] } {
+  const previous = lookupCollector;
+  const lookups: tf.Tensor2D[] = [];
+  lookupCollector = lookups;
+  try {
+    return { result: f(), lookups };
+  } finally {
+    lookupCollector = previous;
+  }
 }
 
 /** Activations a dense layer supports; `relu` and `linear` are fused into the matmul. */
@@ -59,7 +86,7 @@ export interface DenseLayer {
 /** A dense layer with a glorot-uniform kernel and zero bias. */
 export function denseLayer(name: string, inDim: number, outDim: number, rng: Rng, activation: Activation = 'linear'): DenseLayer {
   if (!(inDim > 0 && outDim > 0)) throw new InputError(`Dense layer '${name}' needs positive sizes, got ${inDim} -> ${outDim}.`, 'SPEC');
-  const kernel = tf.variable(tf.tensor2d(glorotUniformValues(rng, inDim, outDim), [inDim, outDim]), true, uniqueName(`${name}/kernel`));
+  const kernel = variableFrom(tf.tensor2d(glorotUniformValues(rng, inDim, outDim), [inDim, outDim]), `${name}/kernel`);
   const bias = zerosVariable(`${name}/bias`, outDim);
   return { name, inDim, outDim, activation, kernel, bias };
 }

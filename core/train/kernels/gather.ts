@@ -25,21 +25,38 @@ export function fastGatherKernel(backendName: string, fallback: tf.KernelFunc): 
       const rowSize = x.shape.slice(1).reduce((a, s) => a * s, 1);
       const nIdx = indices.shape.reduce((a, s) => a * s, 1);
       const out = mem.output([...indices.shape, ...x.shape.slice(1)], x.dtype);
-      const src = mem.read(x);
-      const idx = mem.read(indices);
-      const dst = out.values;
-      for (let k = 0; k < nIdx; k++) {
-        const r = idx[k];
-        if (!(r >= 0 && r < rows)) throw new Error(`GatherV2: the index value ${r} is not in [0, ${rows - 1}]`);
-        const from = r * rowSize;
-        const to = k * rowSize;
-        if (rowSize <= 64) {
-          for (let c = 0; c < rowSize; c++) dst[to + c] = src[from + c];
-        } else {
-          dst.set(src.subarray(from, from + rowSize), to);
-        }
-      }
+      const bad = copyRows(mem.read(x), mem.read(indices) as Int32Array, out.values, nIdx, rowSize, rows);
+      if (bad !== undefined) throw new Error(`GatherV2: the index value ${bad} is not in [0, ${rows - 1}]`);
       return out.info;
     },
   };
+}
+
+/** Copies rows `idx` of `src` into `dst`; returns an out-of-range index, if any. */
+function copyRows(
+  src: Float32Array | Int32Array,
+  idx: Int32Array,
+  dst: Float32Array | Int32Array,
+  nIdx: number,
+  rowSize: number,
+  rows: number,
+): number | undefined {
+  if (src instanceof Float32Array && dst instanceof Float32Array) return copyRowsF32(src, idx, dst, nIdx, rowSize, rows);
+  for (let k = 0; k < nIdx; k++) {
+    const r = idx[k];
+    if (!(r >= 0 && r < rows)) return r;
+    dst.set(src.subarray(r * rowSize, r * rowSize + rowSize), k * rowSize);
+  }
+  return undefined;
+}
+
+function copyRowsF32(src: Float32Array, idx: Int32Array, dst: Float32Array, nIdx: number, rowSize: number, rows: number): number | undefined {
+  for (let k = 0; k < nIdx; k++) {
+    const r = idx[k];
+    if (!(r >= 0 && r < rows)) return r;
+    const from = r * rowSize;
+    const to = k * rowSize;
+    for (let c = 0; c < rowSize; c++) dst[to + c] = src[from + c];
+  }
+  return undefined;
 }

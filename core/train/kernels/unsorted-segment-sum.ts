@@ -20,18 +20,29 @@ export function segmentSumKernel(backendName: string): tf.KernelConfig {
       const inner = x.shape.slice(ids.shape.length);
       const rowSize = inner.reduce((a, s) => a * s, 1);
       const out = mem.output([numSegments, ...inner], x.dtype as 'float32' | 'int32');
-      const src = mem.read(x);
-      const seg = mem.read(ids);
-      const dst = out.values;
-      dst.fill(0);
-      for (let k = 0; k < nIds; k++) {
-        const s = seg[k];
-        if (s < 0 || s >= numSegments) continue;
-        const to = s * rowSize;
-        const from = k * rowSize;
-        for (let c = 0; c < rowSize; c++) dst[to + c] += src[from + c];
-      }
+      sumRows(mem.read(x), mem.read(ids) as Int32Array, out.values, nIds, rowSize, numSegments);
       return out.info;
     },
   };
+}
+
+function sumRows(src: Float32Array | Int32Array, seg: Int32Array, dst: Float32Array | Int32Array, nIds: number, rowSize: number, numSegments: number): void {
+  if (src instanceof Float32Array && dst instanceof Float32Array) return sumRowsF32(src, seg, dst, nIds, rowSize, numSegments);
+  dst.fill(0);
+  for (let k = 0; k < nIds; k++) {
+    const s = seg[k];
+    if (s < 0 || s >= numSegments) continue;
+    for (let c = 0; c < rowSize; c++) dst[s * rowSize + c] += src[k * rowSize + c];
+  }
+}
+
+function sumRowsF32(src: Float32Array, seg: Int32Array, dst: Float32Array, nIds: number, rowSize: number, numSegments: number): void {
+  dst.fill(0);
+  for (let k = 0; k < nIds; k++) {
+    const s = seg[k];
+    if (s < 0 || s >= numSegments) continue;
+    const to = s * rowSize;
+    const from = k * rowSize;
+    for (let c = 0; c < rowSize; c++) dst[to + c] += src[from + c];
+  }
 }

@@ -1,0 +1,4 @@
+export * from './backend';
+export * from './losses';
+export * from './optimizers';
+export * from './scoring';

@@ -1,0 +1,148 @@
+import type { CsrMatrix } from '../data';
+import type { FitContext, ModelSummary, Recommender } from '../models';
+import { buildArchitecture, getArchitecture, type FeatureBlock, type NeuralArchitecture } from '../models/neural';
+import { BugIndicatingError, InputError } from '../util';
+import { initBackend, type BackendName } from './backend';
+import { createScoreFunction, topKInto, type ScoreFunction } from './scoring';
+import { parseTrainSpec, trainArchitecture, type TrainResult, type TrainSpec } from './trainer';
+
+/** What a neural model needs besides its spec: features from the fitted pipeline. */
+export interface NeuralModelInputs {
+  userFeatures?: FeatureBlock;
+  itemFeatures?: FeatureBlock;
+  contextDim?: number;
+  /**
+   * Validation metric for early stopping; default: NDCG@K by full ranking of
+   * `ctx.valid`, training positives excluded.
+   */
+  evaluate?: (scorer: ScoreFunction, ctx: FitContext) => Promise<number>;
+}
+
+/**
+ * A neural architecture plus a training spec behind the `Recommender` interface, so
+ * the experiment runner fits, scores and summarises neural models like baselines.
+ */
+export class NeuralRecommender implements Recommender {
+  readonly type: string;
+  readonly train: TrainSpec;
+  /** Backend the model trained on ('wasm', 'tensorflow', 'cpu'), set by fit. */
+  backend: string | undefined;
+  result: TrainResult | undefined;
+  private arch: NeuralArchitecture | undefined;
+  private scorer: ScoreFunction | undefined;
+  private items = 0;
+
+  constructor(
+    readonly model: { type: string } & Record<string, unknown>,
+    train: unknown,
+    private readonly inputs: NeuralModelInputs = {},
+  ) {
+    getArchitecture(model.type); // unknown type: fail at construction, with the list of known ones
+    this.type = model.type;
+    this.train = parseTrainSpec(train);
+  }
+
+  get nItems(): number {
+    return this.items;
+  }
+
+  /** The trained architecture (after fit), e.g. for export or gate inspection. */
+  get architecture(): NeuralArchitecture | undefined {
+    return this.arch;
+  }
+
+  async fit(ctx: FitContext): Promise<void> {
+    this.dispose();
+    this.backend = await initBackend(this.train.backend as BackendName | undefined);
+    ctx.log?.(`tfjs backend: ${this.backend}`);
+    const def = getArchitecture(this.model.type);
+    this.items = ctx.train.nCols;
+    this.arch = buildArchitecture(this.model, {
+      nUsers: ctx.train.nRows,
+      nItems: ctx.train.nCols,
+      userFeatures: this.inputs.userFeatures,
+      itemFeatures: this.inputs.itemFeatures,
+      contextDim: this.inputs.contextDim ?? 0,
+      graph: def.needs?.graph ? ctx.train : undefined,
+      seed: ctx.seed,
+    });
+    const arch = this.arch;
+    ctx.log?.(`${arch.type}: ${arch.summary().parameters} parameters`);
+    const k = Number(this.train.metric.split('@')[1]);
+    const hasValid = ctx.valid !== undefined && ctx.valid.indices.length > 0;
+    const evaluate = hasValid
+      ? async () => {
+          const score = createScoreFunction(arch, ctx.train.nCols);
+          return this.inputs.evaluate ? this.inputs.evaluate(score, ctx) : validationNdcg(score, ctx.train, ctx.valid!, k);
+        }
+      : undefined;
+    this.result = await trainArchitecture(arch, ctx.train, this.train, {
+      seed: ctx.seed,
+      excludeItems: ctx.coldItems,
+      hooks: { evaluate, onMetric: ctx.onMetric, log: ctx.log, signal: ctx.signal },
+    });
+    this.scorer = createScoreFunction(arch, ctx.train.nCols);
+  }
+
+  scoreUsers(users: Int32Array, out: Float32Array): void {
+    if (!this.scorer) throw new BugIndicatingError(`NeuralRecommender(${this.type}).scoreUsers called before fit`);
+    this.scorer(users, out);
+  }
+
+  summary(): ModelSummary {
+    if (this.arch) return this.arch.summary();
+    return { type: this.type, parameters: 0 };
+  }
+
+  dispose(): void {
+    this.arch?.dispose();
+    this.arch = undefined;
+    this.scorer = undefined;
+  }
+}
+
+/** Builds a neural recommender from the spec's `model` and `train` sections. */
+export function createNeuralRecommender(
+  model: { type: string } & Record<string, unknown>,
+  train: unknown,
+  inputs?: NeuralModelInputs,
+): NeuralRecommender {
+  if (typeof model?.type !== 'string') throw new InputError('model.type must name an architecture', 'SPEC');
+  return new NeuralRecommender(model, train, inputs);
+}
+
+/**
+ * Mean NDCG@k over users with validation items, ranking all items except the user's
+ * training positives (binary relevance). Small and self-contained so training does
+ * not depend on the evaluation module.
+ */
+export async function validationNdcg(score: ScoreFunction, train: CsrMatrix, valid: CsrMatrix, k: number): Promise<number> {
+  const nItems = train.nCols;
+  const users: number[] = [];
+  for (let u = 0; u < valid.nRows; u++) if (valid.indptr[u + 1] > valid.indptr[u]) users.push(u);
+  if (users.length === 0) return NaN;
+  const block = Math.max(1, Math.floor(262_144 / nItems));
+  const buf = new Float32Array(block * nItems);
+  const top = new Int32Array(k);
+  const discount = Float64Array.from({ length: k }, (_, r) => 1 / Math.log2(r + 2));
+  let total = 0;
+  for (let lo = 0; lo < users.length; lo += block) {
+    const part = Int32Array.from(users.slice(lo, lo + block));
+    const scores = buf.subarray(0, part.length * nItems);
+    score(part, scores);
+    for (let r = 0; r < part.length; r++) {
+      const u = part[r];
+      const off = r * nItems;
+      for (let p = train.indptr[u]; p < train.indptr[u + 1]; p++) scores[off + train.indices[p]] = -Infinity;
+      topKInto(scores, off, nItems, k, top, 0);
+      const relevant = new Set(valid.indices.subarray(valid.indptr[u], valid.indptr[u + 1]));
+      let dcg = 0;
+      for (let q = 0; q < k; q++) if (top[q] >= 0 && relevant.has(top[q])) dcg += discount[q];
+      let idcg = 0;
+      for (let q = 0; q < Math.min(k, relevant.size); q++) idcg += discount[q];
+      total += dcg / idcg;
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return total / users.length;
+}

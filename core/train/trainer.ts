@@ -1,0 +1,257 @@
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import type { CsrMatrix } from '../data';
+import { NegativeSampler, pairwiseEpoch, pointwiseEpoch } from '../data/sampler';
+import { collectLookups, type NeuralArchitecture } from '../models/neural';
+import { RecLabError, Rng } from '../util';
+import { EarlyStopping } from './early-stopping';
+import { bceWithLogits, bprLoss, sampledSoftmaxLoss } from './losses';
+import { createOptimizer, type Optimizer } from './optimizers';
+
+/** Learning-rate schedule: multiply by `gamma` every `every` epochs (step), or every epoch (exponential). */
+const lrScheduleSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('step'), every: z.number().int().min(1), gamma: z.number().positive() }).strict(),
+  z.object({ type: z.literal('exponential'), gamma: z.number().positive() }).strict(),
+]);
+
+/** The `train` section of an experiment spec (neural models). Every field has a default. */
+export const trainSpecSchema = z
+  .object({
+    epochs: z.number().int().min(1).default(20).describe('Passes over the training positives'),
+    batchSize: z.number().int().min(1).default(1024).describe('Positives (bpr, softmax) or rows (bce) per step'),
+    optimizer: z
+      .object({
+        type: z.enum(['adam', 'adagrad', 'sgd']).default('adam'),
+        lr: z.number().positive().default(0.001),
+        beta1: z.number().min(0).max(1).optional(),
+        beta2: z.number().min(0).max(1).optional(),
+        epsilon: z.number().positive().optional(),
+        momentum: z.number().min(0).max(1).optional(),
+      })
+      .strict()
+      .default({ type: 'adam', lr: 0.001 }),
+    loss: z.enum(['bce', 'bpr', 'softmax']).default('bce').describe('bce: pointwise with sampled negatives; bpr: pairwise; softmax: sampled softmax'),
+    negatives: z.number().int().min(1).default(4).describe('Sampled negatives per positive'),
+    negativeSampling: z.enum(['uniform', 'popularity']).default('uniform'),
+    l2: z.number().min(0).default(0).describe('L2 penalty on the embedding rows each batch uses'),
+    lrSchedule: lrScheduleSchema.optional(),
+    evalEvery: z.number().int().min(0).default(1).describe('Validate every N epochs (0: never)'),
+    patience: z.number().int().min(1).default(3).describe('Evaluations without improvement before stopping'),
+    metric: z.string().regex(/^ndcg@[1-9]\d*$/, 'metric must look like ndcg@10').default('ndcg@10'),
+    logEvery: z.number().int().min(1).default(50).describe('Report the step loss every N steps'),
+    backend: z.enum(['tensorflow', 'wasm', 'cpu']).optional().describe('Preferred tfjs backend'),
+  })
+  .strict();
+
+/** A parsed train spec (defaults filled in). */
+export type TrainSpec = z.output<typeof trainSpecSchema>;
+
+/** Validates and fills in a train spec. */
+export function parseTrainSpec(input: unknown): TrainSpec {
+  return trainSpecSchema.parse(input ?? {});
+}
+
+/** Callbacks of a training run. */
+export interface TrainHooks {
+  /** Validation metric (higher is better, e.g. NDCG@10 by full ranking); enables early stopping. */
+  evaluate?: () => Promise<number>;
+  /** Metric series: `train/loss` per logEvery steps, `train/epoch_loss`, `valid/<metric>`, `train/lr` per epoch. */
+  onMetric?: (key: string, value: number, step: number, epoch?: number) => void;
+  log?: (line: string) => void;
+  signal?: { aborted: boolean };
+}
+
+export interface TrainOptions {
+  seed: number;
+  /** Items never used as positives or negatives (cold items held out). */
+  excludeItems?: Int32Array;
+  hooks?: TrainHooks;
+}
+
+export interface TrainResult {
+  epochs: number;
+  steps: number;
+  lastLoss: number;
+  /** Epoch (1-based) whose weights were kept, when validation ran. */
+  bestEpoch?: number;
+  bestMetric?: number;
+  stoppedEarly: boolean;
+  history: { epoch: number; loss: number; metric?: number; seconds: number }[];
+}
+
+/** Learning rate of 0-based `epoch` under the spec's schedule. */
+export function scheduledLearningRate(spec: TrainSpec, epoch: number): number {
+  const s = spec.lrSchedule;
+  if (!s) return spec.optimizer.lr;
+  const decays = s.type === 'step' ? Math.floor(epoch / s.every) : epoch;
+  return spec.optimizer.lr * Math.pow(s.gamma, decays);
+}
+
+/** One epoch's training rows, cut into batches of index arrays. */
+interface EpochBatches {
+  count: number;
+  /** Tensors of batch `b` (caller disposes) and the loss over them. */
+  loss(b: number): { tensors: tf.Tensor[]; compute: () => tf.Scalar };
+}
+
+function epochBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpec, sampler: NegativeSampler, rng: Rng): EpochBatches {
+  const bs = spec.batchSize;
+  if (spec.loss === 'bce') {
+    const rows = pointwiseEpoch(train, spec.negatives, sampler, rng);
+    const n = rows.users.length;
+    return {
+      count: Math.ceil(n / bs),
+      loss(b) {
+        const lo = b * bs;
+        const hi = Math.min(n, lo + bs);
+        const users = tf.tensor1d(rows.users.subarray(lo, hi), 'int32');
+        const items = tf.tensor1d(rows.items.subarray(lo, hi), 'int32');
+        const labels = tf.tensor1d(rows.labels.subarray(lo, hi), 'float32');
+        return { tensors: [users, items, labels], compute: () => bceWithLogits(arch.score({ users, items }, true), labels) };
+      },
+    };
+  }
+  const rows = pairwiseEpoch(train, spec.negatives, sampler, rng);
+  const n = rows.users.length;
+  const k = rows.negativesPerRow;
+  return {
+    count: Math.ceil(n / bs),
+    loss(b) {
+      const lo = b * bs;
+      const hi = Math.min(n, lo + bs);
+      const m = hi - lo;
+      // One forward call over positives then negatives: [m positives | m*k negatives].
+      const u = new Int32Array(m * (1 + k));
+      const it = new Int32Array(m * (1 + k));
+      u.set(rows.users.subarray(lo, hi));
+      it.set(rows.positives.subarray(lo, hi));
+      for (let r = 0; r < m; r++) u.fill(rows.users[lo + r], m + r * k, m + (r + 1) * k);
+      it.set(rows.negatives.subarray(lo * k, hi * k), m);
+      const users = tf.tensor1d(u, 'int32');
+      const items = tf.tensor1d(it, 'int32');
+      const compute = () => {
+        const logits = arch.score({ users, items }, true);
+        const pos = tf.reshape(tf.slice(logits, [0], [m]), [m, 1]);
+        const neg = tf.reshape(tf.slice(logits, [m], [m * k]), [m, k]);
+        return spec.loss === 'bpr' ? bprLoss(pos, neg) : sampledSoftmaxLoss(tf.concat([pos, neg], 1) as tf.Tensor2D);
+      };
+      return { tensors: [users, items], compute };
+    },
+  };
+}
+
+/** Loss plus the L2 penalty on the embedding rows the batch looked up (mean squared norm per row). */
+function penalised(compute: () => tf.Scalar, l2: number): () => tf.Scalar {
+  if (l2 <= 0) return compute;
+  return () => {
+    const { result, lookups } = collectLookups(compute);
+    if (lookups.length === 0) return result;
+    const penalty = tf.addN(lookups.map((t) => tf.div(tf.sum(tf.square(t)), t.shape[0])));
+    return tf.add(result, tf.mul(penalty, l2)) as tf.Scalar;
+  };
+}
+
+function cancelled(): RecLabError {
+  return new RecLabError('The run was cancelled.', 'CANCELLED');
+}
+
+/**
+ * Trains `arch` on the positives of `train` with a custom loop: per epoch fresh
+ * negatives and a seeded shuffle, `variableGrads` + the optimiser per batch, the step
+ * loss reported every `logEvery` steps, validation every `evalEvery` epochs with early
+ * stopping (the best weights are restored at the end). A non-finite loss stops at once
+ * with RecLabError `NAN_LOSS`; metrics reported before it stay reported.
+ */
+export async function trainArchitecture(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpec, opts: TrainOptions): Promise<TrainResult> {
+  const hooks = opts.hooks ?? {};
+  const log = hooks.log ?? (() => {});
+  const rng = new Rng(opts.seed);
+  const sampler = new NegativeSampler(train, spec.negativeSampling, rng.fork(1), opts.excludeItems);
+  const shuffleRng = rng.fork(2);
+  const optimizer: Optimizer = createOptimizer(spec.optimizer);
+  const stopper = new EarlyStopping(spec.patience);
+  const variables = arch.variables;
+  const history: TrainResult['history'] = [];
+  let step = 0;
+  let lastFinite = NaN;
+  let stoppedEarly = false;
+
+  try {
+    for (let epoch = 0; epoch < spec.epochs; epoch++) {
+      if (hooks.signal?.aborted) throw cancelled();
+      const t0 = performance.now();
+      optimizer.learningRate = scheduledLearningRate(spec, epoch);
+      hooks.onMetric?.('train/lr', optimizer.learningRate, step, epoch + 1);
+      const batches = epochBatches(arch, train, spec, sampler, shuffleRng);
+      let sum = 0;
+      for (let b = 0; b < batches.count; b++) {
+        const { tensors, compute } = batches.loss(b);
+        let value: number;
+        try {
+          const { value: lossT, grads } = tf.variableGrads(penalised(compute, spec.l2), variables);
+          value = lossT.dataSync()[0];
+          if (Number.isFinite(value)) optimizer.apply(variables, grads);
+          tf.dispose([lossT, grads]);
+        } finally {
+          tf.dispose(tensors);
+        }
+        step++;
+        if (!Number.isFinite(value)) {
+          const last = Number.isFinite(lastFinite) ? lastFinite.toPrecision(4) : 'none yet';
+          throw new RecLabError(
+            `Training diverged: the loss became ${value} at epoch ${epoch + 1}, step ${step} (last finite loss: ${last}). ` +
+              `Lower the learning rate (optimizer.lr, now ${optimizer.learningRate}) or add l2.`,
+            'NAN_LOSS',
+            { epoch: epoch + 1, step, lastFiniteLoss: lastFinite, learningRate: optimizer.learningRate },
+          );
+        }
+        lastFinite = value;
+        sum += value;
+        if (step % spec.logEvery === 0) {
+          hooks.onMetric?.('train/loss', value, step, epoch + 1);
+          // Let the host's message loop run (progress events, cancel flag).
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (hooks.signal?.aborted) throw cancelled();
+        }
+      }
+      const epochLoss = batches.count > 0 ? sum / batches.count : NaN;
+      hooks.onMetric?.('train/epoch_loss', epochLoss, step, epoch + 1);
+      const entry: TrainResult['history'][number] = { epoch: epoch + 1, loss: epochLoss, seconds: 0 };
+      const evalNow = hooks.evaluate && spec.evalEvery > 0 && ((epoch + 1) % spec.evalEvery === 0 || epoch + 1 === spec.epochs);
+      let stop = false;
+      if (evalNow) {
+        const metric = await hooks.evaluate!();
+        entry.metric = metric;
+        hooks.onMetric?.(`valid/${spec.metric}`, metric, step, epoch + 1);
+        stop = stopper.update(epoch + 1, metric, variables);
+      }
+      entry.seconds = (performance.now() - t0) / 1000;
+      history.push(entry);
+      log(
+        `epoch ${epoch + 1}/${spec.epochs}: loss ${epochLoss.toFixed(4)}` +
+          (entry.metric !== undefined ? `, valid ${spec.metric} ${entry.metric.toFixed(4)}` : '') +
+          ` (${entry.seconds.toFixed(1)} s)`,
+      );
+      if (stop) {
+        stoppedEarly = true;
+        log(`early stop: no ${spec.metric} gain for ${spec.patience} evaluations; keeping epoch ${stopper.bestEpoch}`);
+        break;
+      }
+    }
+    if (stopper.restoreBest(variables) && stopper.bestEpoch !== history[history.length - 1]?.epoch) {
+      log(`restored the weights of epoch ${stopper.bestEpoch} (${spec.metric} ${stopper.bestValue?.toFixed(4)})`);
+    }
+    return {
+      epochs: history.length,
+      steps: step,
+      lastLoss: lastFinite,
+      bestEpoch: stopper.bestEpoch,
+      bestMetric: stopper.bestValue,
+      stoppedEarly,
+      history,
+    };
+  } finally {
+    stopper.dispose();
+    optimizer.dispose();
+  }
+}

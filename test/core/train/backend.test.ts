@@ -1,0 +1,63 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../../core/train/backend';
+
+/** Values and gradients of a small embedding + dense model on the current backend. */
+function embeddingModel(): { loss: number; grads: Float32Array[] } {
+  return tf.tidy(() => {
+    const table = tf.variable(tf.tensor2d(Float32Array.from({ length: 7 * 3 }, (_, k) => Math.sin(k + 1)), [7, 3]));
+    const w = tf.variable(tf.tensor2d(Float32Array.from({ length: 3 * 2 }, (_, k) => Math.cos(k)), [3, 2]));
+    const ids = tf.tensor1d([0, 3, 3, 6, 1, 3], 'int32');
+    const { value, grads } = tf.variableGrads(() => {
+      const rows = tf.gather(table, ids) as tf.Tensor2D;
+      const h = tf.relu(tf.matMul(rows, w));
+      return tf.sum(tf.mul(h, tf.matMul(rows, w, false, false))) as tf.Scalar;
+    }, [table, w]);
+    const out = { loss: value.dataSync()[0], grads: [grads[table.name], grads[w.name]].map((g) => g.dataSync() as Float32Array) };
+    table.dispose();
+    w.dispose();
+    return out;
+  });
+}
+
+describe('initBackend', () => {
+  let reference: { loss: number; grads: Float32Array[] };
+  beforeAll(async () => {
+    expect(await initBackend('cpu')).toBe('cpu');
+    reference = embeddingModel();
+  });
+
+  it('falls back from the missing native package to wasm', async () => {
+    // @tensorflow/tfjs-node is an optional dependency that is not installed here.
+    expect(['tensorflow', 'wasm']).toContain(await initBackend());
+    expect(tf.getBackend()).toBe(await initBackend());
+  });
+
+  it('gives embedding gradients on wasm equal to cpu (gather, UnsortedSegmentSum, transposed matmul)', async () => {
+    expect(await initBackend('wasm')).toBe('wasm');
+    const got = embeddingModel();
+    expect(got.loss).toBeCloseTo(reference.loss, 5);
+    // Row 3 is looked up three times and rows 2, 4, 5 never: sums and zeros both checked.
+    expect(Array.from(got.grads[0].subarray(9, 12)).some((v) => v !== 0)).toBe(true);
+    expect(Array.from(got.grads[0].subarray(6, 9))).toEqual([0, 0, 0]);
+    for (let g = 0; g < 2; g++) {
+      expect(got.grads[g].length).toBe(reference.grads[g].length);
+      got.grads[g].forEach((v, k) => expect(Math.abs(v - reference.grads[g][k])).toBeLessThan(1e-6));
+    }
+  });
+
+  it('matches cpu on transposed matrix products of training shapes', async () => {
+    await initBackend('wasm');
+    const a = Float32Array.from({ length: 37 * 5 }, (_, k) => Math.sin(k));
+    const b = Float32Array.from({ length: 37 * 4 }, (_, k) => Math.cos(k));
+    const product = () => tf.tidy(() => tf.matMul(tf.tensor2d(a, [37, 5]), tf.tensor2d(b, [37, 4]), true, false).dataSync());
+    const onWasm = product();
+    await initBackend('cpu');
+    const onCpu = product();
+    onWasm.forEach((v, k) => expect(v).toBeCloseTo(onCpu[k], 4));
+  });
+
+  it('rejects an unknown backend name', async () => {
+    await expect(initBackend('webgpu' as never)).rejects.toThrow(/Unknown tfjs backend 'webgpu'/);
+  });
+});
