@@ -90,10 +90,19 @@ export function buildInScope<T>(build: () => T): T {
   return built as T;
 }
 
-/** Rows `ids` of an id table, zeroed for cold ids when a mask is given. */
+/**
+ * Rows `ids` of a constant table (features, masks, graph signals). Not `embeddingLookup`:
+ * that one reports its rows to the trainer's per-batch L2 penalty, which is meant for
+ * trainable embeddings, not for data.
+ */
+export function constantRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
+  return tf.gather(table, ids) as tf.Tensor2D;
+}
+
+/** Rows `ids` of a trainable id table, zeroed for cold ids when a mask is given. */
 export function maskedLookup(table: tf.Variable, mask: tf.Tensor2D | undefined, ids: tf.Tensor1D): tf.Tensor2D {
   const rows = embeddingLookup(table, ids);
-  return mask ? tf.mul(rows, embeddingLookup(mask, ids)) : rows;
+  return mask ? tf.mul(rows, constantRows(mask, ids)) : rows;
 }
 
 /** Row-wise dot product of two `batch x d` tensors. */
@@ -187,9 +196,9 @@ function buildContent(config: ContentConfig, inputs: ArchitectureInputs): Neural
   const userEmb = userX ? undefined : embeddingVariable('content/user_emb', inputs.nUsers, config.dim, rng, config.initStd);
   const variables = [...(userEmb ? [userEmb] : []), ...denseVariables(userTower), ...denseVariables(itemTower), ...denseVariables([itemBias])];
 
-  const userVec = (users: tf.Tensor1D) => (userX ? applyMlp(userTower, embeddingLookup(userX, users)) : maskedLookup(userEmb!, userMask, users));
-  const itemVec = (items: tf.Tensor1D) => applyMlp(itemTower, embeddingLookup(itemX, items));
-  const biasOf = (items: tf.Tensor1D) => squeezeColumn(applyMlp([itemBias], embeddingLookup(itemX, items)));
+  const userVec = (users: tf.Tensor1D) => (userX ? applyMlp(userTower, constantRows(userX, users)) : maskedLookup(userEmb!, userMask, users));
+  const itemVec = (items: tf.Tensor1D) => applyMlp(itemTower, constantRows(itemX, items));
+  const biasOf = (items: tf.Tensor1D) => squeezeColumn(applyMlp([itemBias], constantRows(itemX, items)));
 
   return {
     type: 'content',
@@ -214,7 +223,7 @@ export const contentArchitecture: ArchitectureDefinition<ContentConfig> = {
   type: 'content',
   description: 'Content tower: item features -> MLP -> vector, user id embedding (or user features -> MLP); dot score. Scores cold items from their features.',
   defaults: contentDefaults,
-  needs: { itemFeatures: true },
+  needs: { itemFeatures: true, graph: true },
   build: (config, inputs) => buildInScope(() => buildContent(config, inputs)),
 };
 

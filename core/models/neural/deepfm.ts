@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError, Rng } from '../../util';
-import { applyMlp, denseVariables, disposeVariables, embeddingLookup, embeddingVariable, variableSummary } from './layers';
+import { applyMlp, denseVariables, disposeVariables, embeddingVariable, variableSummary } from './layers';
 import { registerArchitecture } from './registry';
 import type { ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
-import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, squeezeColumn, towerLayers, warmMask, buildInScope } from './content';
+import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, squeezeColumn, towerLayers, warmMask, buildInScope, constantRows } from './content';
 
 /** Config of the `deepfm` architecture. */
 export interface DeepFmConfig {
@@ -85,8 +85,8 @@ function buildDeepFm(config: DeepFmConfig, inputs: ArchitectureInputs): NeuralAr
         };
         addId(userField, userMask, batch.users);
         addId(itemField, itemMask, batch.items);
-        if (userFeatField) addBlock(userFeatField, embeddingLookup(userX!, batch.users));
-        if (itemFeatField) addBlock(itemFeatField, embeddingLookup(itemX!, batch.items));
+        if (userFeatField) addBlock(userFeatField, constantRows(userX!, batch.users));
+        if (itemFeatField) addBlock(itemFeatField, constantRows(itemX!, batch.items));
         if (contextField) addBlock(contextField, batchContext(batch, contextDim));
 
         const total = tf.addN(embeddings);

@@ -24,6 +24,7 @@ import {
   warmMask,
   checkSizes,
   buildInScope,
+  constantRows,
 } from './content';
 
 /** How the collaborative and the content branch are fused. */
@@ -58,6 +59,13 @@ export interface HybridConfig {
    * `factors()` is exact, so full ranking is one matrix product.
    */
   gateUserFeatures: boolean;
+  /**
+   * Probability that a training example treats its item as cold (DropoutNet-style): the
+   * item's id embedding, id bias and gate signal are zeroed for that example. Cold items
+   * never appear in training, so without this the gate only extrapolates to them; with
+   * it the gate sees "no id signal" examples and learns to lean on content for them.
+   */
+  itemIdDropout: number;
   /** Std of the id embeddings' normal initialisation. */
   initStd: number;
 }
@@ -71,6 +79,7 @@ const hybridDefaults: HybridConfig = {
   gateHidden: [16],
   gateSignal: 'popularity',
   gateUserFeatures: true,
+  itemIdDropout: 0.1,
   initStd: 0.05,
 };
 
@@ -86,6 +95,7 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
   checkSizes('hybrid', { dim: config.dim, contentHidden: config.contentHidden, fusionHidden: config.fusionHidden, gateHidden: config.gateHidden });
   if (!['concat', 'sum', 'gate'].includes(config.fusion)) throw new InputError(`hybrid: fusion must be 'concat', 'sum' or 'gate', got '${config.fusion}'.`, 'SPEC');
   if (!['popularity', 'confidence'].includes(config.gateSignal)) throw new InputError(`hybrid: gateSignal must be 'popularity' or 'confidence', got '${config.gateSignal}'.`, 'SPEC');
+  if (!(config.itemIdDropout >= 0 && config.itemIdDropout < 1)) throw new InputError(`hybrid: itemIdDropout must be in [0, 1), got ${config.itemIdDropout}.`, 'SPEC');
   if (!inputs.itemFeatures) throw new InputError(`hybrid needs item features for its content branch; add an item feature pipeline to the spec.`, 'SPEC');
   if (!inputs.graph) throw new InputError(`hybrid needs the training graph to tell warm from cold ids.`, 'SPEC');
   const userContent = config.userContent === 'auto' ? (inputs.userFeatures ? 'features' : 'id-projection') : config.userContent;
@@ -112,10 +122,20 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
       : [denseLayer('hybrid/user_projection', dim, dim, rng, 'linear')];
   const variables: tf.Variable[] = [userEmb, itemEmb, ...denseVariables(userTower), ...denseVariables(itemTower)];
 
+  // `warm` is a per-example `batch x 1` column: 1 where the item's id signal is used, 0 for
+  // cold items (and, in training, for items dropped by itemIdDropout).
+  let dropoutCalls = 0;
+  const warmOf = (items: tf.Tensor1D, training: boolean): tf.Tensor2D => {
+    const known = constantRows(itemMask, items);
+    if (!training || config.itemIdDropout === 0) return known;
+    // Seeded per call, so a run repeats exactly for the same seed.
+    const draw = tf.randomUniform([items.shape[0], 1], 0, 1, 'float32', inputs.seed * 7919 + ++dropoutCalls);
+    return tf.mul(known, tf.cast(tf.greaterEqual(draw, config.itemIdDropout), 'float32'));
+  };
   const userId = (u: tf.Tensor1D) => maskedLookup(userEmb, userMask, u);
-  const itemId = (i: tf.Tensor1D) => maskedLookup(itemEmb, itemMask, i);
-  const userContentVec = (u: tf.Tensor1D) => (userContent === 'features' ? applyMlp(userTower, embeddingLookup(userX!, u)) : applyMlp(userTower, userId(u)));
-  const itemContentVec = (i: tf.Tensor1D) => applyMlp(itemTower, embeddingLookup(itemX, i));
+  const itemId = (i: tf.Tensor1D, warm: tf.Tensor2D) => tf.mul(embeddingLookup(itemEmb, i), warm) as tf.Tensor2D;
+  const userContentVec = (u: tf.Tensor1D) => (userContent === 'features' ? applyMlp(userTower, constantRows(userX!, u)) : applyMlp(userTower, userId(u)));
+  const itemContentVec = (i: tf.Tensor1D) => applyMlp(itemTower, constantRows(itemX, i));
 
   // Item biases: an id bias (collaborative, masked for cold items) and a feature-linear one.
   let idBias: tf.Variable | undefined;
@@ -125,8 +145,8 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
     featureBias = denseLayer('hybrid/item_feature_bias', inputs.itemFeatures.dim, 1, rng, 'linear');
     variables.push(idBias, ...denseVariables([featureBias]));
   }
-  const idBiasOf = (i: tf.Tensor1D) => squeezeColumn(maskedLookup(idBias!, itemMask, i));
-  const featureBiasOf = (i: tf.Tensor1D) => squeezeColumn(applyDense(featureBias!, embeddingLookup(itemX, i)));
+  const idBiasOf = (i: tf.Tensor1D, warm: tf.Tensor2D) => squeezeColumn(tf.mul(embeddingLookup(idBias!, i), warm));
+  const featureBiasOf = (i: tf.Tensor1D) => squeezeColumn(applyDense(featureBias!, constantRows(itemX, i)));
 
   const base = {
     type: 'hybrid',
@@ -143,9 +163,10 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
     variables.push(...denseVariables(fusion));
     return {
       ...base,
-      score: (batch) =>
+      score: (batch, training) =>
         tf.tidy(() => {
-          const x = tf.concat([userId(batch.users), itemId(batch.items), userContentVec(batch.users), itemContentVec(batch.items)], 1) as tf.Tensor2D;
+          const warm = warmOf(batch.items, training);
+          const x = tf.concat([userId(batch.users), itemId(batch.items, warm), userContentVec(batch.users), itemContentVec(batch.items)], 1) as tf.Tensor2D;
           return squeezeColumn(applyMlp(fusion, x));
         }),
     };
@@ -153,16 +174,20 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
 
   if (config.fusion === 'sum') {
     const userVec = (u: tf.Tensor1D) => tf.add(userId(u), userContentVec(u)) as tf.Tensor2D;
-    const itemVec = (i: tf.Tensor1D) => tf.add(itemId(i), itemContentVec(i)) as tf.Tensor2D;
-    const biasOf = (i: tf.Tensor1D) => tf.add(idBiasOf(i), featureBiasOf(i)) as tf.Tensor1D;
+    const itemVec = (i: tf.Tensor1D, warm: tf.Tensor2D) => tf.add(itemId(i, warm), itemContentVec(i)) as tf.Tensor2D;
+    const biasOf = (i: tf.Tensor1D, warm: tf.Tensor2D) => tf.add(idBiasOf(i, warm), featureBiasOf(i)) as tf.Tensor1D;
     return {
       ...base,
-      score: (batch) => tf.tidy(() => tf.add(rowDot(userVec(batch.users), itemVec(batch.items)), biasOf(batch.items)) as tf.Tensor1D),
+      score: (batch, training) =>
+        tf.tidy(() => {
+          const warm = warmOf(batch.items, training);
+          return tf.add(rowDot(userVec(batch.users), itemVec(batch.items, warm)), biasOf(batch.items, warm)) as tf.Tensor1D;
+        }),
       factors: (): Factors => ({
         dim,
         users: rowsForAll(nUsers, dim, userVec),
-        items: rowsForAll(nItems, dim, itemVec),
-        itemBias: rowsForAll(nItems, 1, (i) => tf.reshape(biasOf(i), [-1, 1]) as tf.Tensor2D),
+        items: rowsForAll(nItems, dim, (i) => itemVec(i, warmOf(i, false))),
+        itemBias: rowsForAll(nItems, 1, (i) => tf.reshape(biasOf(i, warmOf(i, false)), [-1, 1]) as tf.Tensor2D),
       }),
     };
   }
@@ -180,43 +205,44 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
     signal = embeddingVariable('hybrid/item_confidence', nItems, 1, rng, 0);
     variables.push(signal as tf.Variable);
   }
-  const signalOf = (i: tf.Tensor1D) =>
-    config.gateSignal === 'popularity' ? embeddingLookup(signal as tf.Tensor2D, i) : maskedLookup(signal as tf.Variable, itemMask, i);
+  const signalOf = (i: tf.Tensor1D, warm: tf.Tensor2D) =>
+    tf.mul(config.gateSignal === 'popularity' ? constantRows(signal as tf.Tensor2D, i) : embeddingLookup(signal, i), warm) as tf.Tensor2D;
   const gateIn = inputs.itemFeatures.dim + 1 + (gateUsesUser ? inputs.userFeatures!.dim : 0);
   const gateNet = towerLayers('hybrid/gate', gateIn, config.gateHidden, 1, rng);
   variables.push(...denseVariables(gateNet));
 
-  const gateOf = (users: tf.Tensor1D, items: tf.Tensor1D): tf.Tensor1D => {
-    const parts = [embeddingLookup(itemX, items), signalOf(items)];
-    if (gateUsesUser) parts.push(embeddingLookup(userX!, users));
+  const gateOf = (users: tf.Tensor1D, items: tf.Tensor1D, warm: tf.Tensor2D): tf.Tensor1D => {
+    const parts = [constantRows(itemX, items), signalOf(items, warm)];
+    if (gateUsesUser) parts.push(constantRows(userX!, users));
     return tf.sigmoid(squeezeColumn(applyMlp(gateNet, tf.concat(parts, 1) as tf.Tensor2D)));
   };
-  const collabScore = (b: ArchitectureBatch) => tf.add(rowDot(userId(b.users), itemId(b.items)), idBiasOf(b.items)) as tf.Tensor1D;
+  const collabScore = (b: ArchitectureBatch, warm: tf.Tensor2D) => tf.add(rowDot(userId(b.users), itemId(b.items, warm)), idBiasOf(b.items, warm)) as tf.Tensor1D;
   const contentScore = (b: ArchitectureBatch) => tf.add(rowDot(userContentVec(b.users), itemContentVec(b.items)), featureBiasOf(b.items)) as tf.Tensor1D;
 
   const gated: NeuralArchitecture = {
     ...base,
-    score: (batch) =>
+    score: (batch, training) =>
       tf.tidy(() => {
-        const g = gateOf(batch.users, batch.items);
-        return tf.add(tf.mul(g, collabScore(batch)), tf.mul(tf.sub(1, g), contentScore(batch))) as tf.Tensor1D;
+        const warm = warmOf(batch.items, training);
+        const g = gateOf(batch.users, batch.items, warm);
+        return tf.add(tf.mul(g, collabScore(batch, warm)), tf.mul(tf.sub(1, g), contentScore(batch))) as tf.Tensor1D;
       }),
-    gate: (batch) => tf.tidy(() => gateOf(batch.users, batch.items)),
+    gate: (batch) => tf.tidy(() => gateOf(batch.users, batch.items, warmOf(batch.items, false))),
   };
   if (!gateUsesUser) {
     // g depends on the item only, so g*(p.q + b) + (1-g)*(c_u.c_i + b') factorises exactly:
     // users [p, c_u], items [g q, (1-g) c_i], item bias g b + (1-g) b'.
-    const itemGate = (i: tf.Tensor1D) => tf.reshape(gateOf(tf.zerosLike(i), i), [-1, 1]) as tf.Tensor2D;
+    const itemGate = (i: tf.Tensor1D) => tf.reshape(gateOf(tf.zerosLike(i), i, warmOf(i, false)), [-1, 1]) as tf.Tensor2D;
     gated.factors = (): Factors => ({
       dim: 2 * dim,
       users: rowsForAll(nUsers, 2 * dim, (u) => tf.concat([userId(u), userContentVec(u)], 1) as tf.Tensor2D),
       items: rowsForAll(nItems, 2 * dim, (i) => {
         const g = itemGate(i);
-        return tf.concat([tf.mul(g, itemId(i)), tf.mul(tf.sub(1, g), itemContentVec(i))], 1) as tf.Tensor2D;
+        return tf.concat([tf.mul(g, itemId(i, warmOf(i, false))), tf.mul(tf.sub(1, g), itemContentVec(i))], 1) as tf.Tensor2D;
       }),
       itemBias: rowsForAll(nItems, 1, (i) => {
         const g = itemGate(i);
-        const b = tf.add(tf.mul(g, tf.reshape(idBiasOf(i), [-1, 1])), tf.mul(tf.sub(1, g), tf.reshape(featureBiasOf(i), [-1, 1])));
+        const b = tf.add(tf.mul(g, tf.reshape(idBiasOf(i, warmOf(i, false)), [-1, 1])), tf.mul(tf.sub(1, g), tf.reshape(featureBiasOf(i), [-1, 1])));
         return b as tf.Tensor2D;
       }),
     });

@@ -4,7 +4,7 @@ import type { CsrMatrix } from '../../data';
 import { disposeVariables, embeddingLookup, embeddingVariable, variableSummary } from './layers';
 import { registerArchitecture } from './registry';
 import type { ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture } from './types';
-import { checkSizes, interactionCounts, rowDot, warmMask, buildInScope } from './content';
+import { checkSizes, interactionCounts, rowDot, warmMask, buildInScope, constantRows } from './content';
 
 /** Config of the `lightgcn` architecture. */
 export interface LightGcnConfig {
@@ -89,7 +89,7 @@ function buildLightGcn(config: LightGcnConfig, inputs: ArchitectureInputs): Neur
       let layer = tf.mul(embedding, nodeMask) as tf.Tensor2D;
       let total = layer;
       for (let k = 0; k < config.layers && edges.source.length > 0; k++) {
-        const messages = tf.mul(embeddingLookup(layer, source), weight) as tf.Tensor2D;
+        const messages = tf.mul(constantRows(layer, source), weight) as tf.Tensor2D;
         layer = tf.unsortedSegmentSum(messages, target, edges.nodes);
         total = tf.add(total, layer);
       }
@@ -99,10 +99,17 @@ function buildLightGcn(config: LightGcnConfig, inputs: ArchitectureInputs): Neur
   return {
     type: 'lightgcn',
     variables,
-    score: (batch) =>
+    score: (batch, training) =>
       tf.tidy(() => {
+        const itemNodes = tf.add(batch.items, tf.scalar(nUsers, 'int32')) as tf.Tensor1D;
+        if (training) {
+          // Looked up only so that the trainer's per-batch L2 penalty (which collects
+          // embeddingLookup rows) falls on the batch's layer-0 rows, as in the paper.
+          embeddingLookup(embedding, batch.users);
+          embeddingLookup(embedding, itemNodes);
+        }
         const all = propagate();
-        return rowDot(embeddingLookup(all, batch.users), embeddingLookup(all, tf.add(batch.items, tf.scalar(nUsers, 'int32')) as tf.Tensor1D));
+        return rowDot(constantRows(all, batch.users), constantRows(all, itemNodes));
       }),
     factors: (): Factors => {
       const all = propagate();

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError, Rng } from '../../util';
-import { applyMlp, denseVariables, disposeVariables, embeddingLookup, embeddingVariable, variableSummary } from './layers';
+import { applyMlp, denseVariables, disposeVariables, embeddingVariable, variableSummary } from './layers';
 import { registerArchitecture } from './registry';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture } from './types';
-import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, rowDot, rowsForAll, towerLayers, warmMask, buildInScope } from './content';
+import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, rowDot, rowsForAll, towerLayers, warmMask, buildInScope, constantRows } from './content';
 
 /** Config of the `two-tower` architecture. */
 export interface TwoTowerConfig {
@@ -65,14 +65,14 @@ function buildTwoTower(config: TwoTowerConfig, inputs: ArchitectureInputs): Neur
   const userVec = (users: tf.Tensor1D, context: tf.Tensor2D | undefined, scale: number) => {
     const parts: tf.Tensor2D[] = [];
     if (userEmb) parts.push(maskedLookup(userEmb, userMask, users));
-    if (userX) parts.push(embeddingLookup(userX, users));
+    if (userX) parts.push(constantRows(userX, users));
     if (contextDim > 0) parts.push(context ?? tf.zeros([users.shape[0], contextDim]));
     return finish(applyMlp(userTower, parts.length === 1 ? parts[0] : (tf.concat(parts, 1) as tf.Tensor2D)), scale);
   };
   const itemVec = (items: tf.Tensor1D) => {
     const parts: tf.Tensor2D[] = [];
     if (itemEmb) parts.push(maskedLookup(itemEmb, itemMask, items));
-    if (itemX) parts.push(embeddingLookup(itemX, items));
+    if (itemX) parts.push(constantRows(itemX, items));
     return finish(applyMlp(itemTower, parts.length === 1 ? parts[0] : (tf.concat(parts, 1) as tf.Tensor2D)), 1);
   };
   const contextOf = (b: ArchitectureBatch) => (contextDim > 0 ? batchContext(b, contextDim) : undefined);

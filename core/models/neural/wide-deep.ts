@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError, Rng } from '../../util';
-import { applyMlp, denseVariables, disposeVariables, embeddingLookup, embeddingVariable, variableSummary } from './layers';
+import { applyMlp, denseVariables, disposeVariables, embeddingVariable, variableSummary } from './layers';
 import { registerArchitecture } from './registry';
 import type { ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
-import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, squeezeColumn, towerLayers, warmMask, buildInScope } from './content';
+import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, squeezeColumn, towerLayers, warmMask, buildInScope, constantRows } from './content';
 
 /** Config of the `wide-deep` architecture. */
 export interface WideDeepConfig {
@@ -76,8 +76,8 @@ function buildWideDeep(config: WideDeepConfig, inputs: ArchitectureInputs): Neur
     variables,
     score: (batch) =>
       tf.tidy(() => {
-        const xu = userX ? embeddingLookup(userX, batch.users) : undefined;
-        const xi = itemX ? embeddingLookup(itemX, batch.items) : undefined;
+        const xu = userX ? constantRows(userX, batch.users) : undefined;
+        const xi = itemX ? constantRows(itemX, batch.items) : undefined;
         const ctx = contextDim > 0 ? batchContext(batch, contextDim) : undefined;
         const dense = [xu, xi, ctx].filter((t): t is tf.Tensor2D => t !== undefined);
 

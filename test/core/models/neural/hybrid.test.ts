@@ -86,6 +86,30 @@ describe('hybrid architecture', () => {
     for (const fusion of ['concat', 'sum', 'gate']) expectColdItemsFollowFeatures(hybridArchitecture, { ...base, fusion }, 0);
   });
 
+  it('drops item id signals in training only, reproducibly for a seed', () => {
+    const scoresOf = (config: Record<string, unknown>, training: boolean) => {
+      const arch = buildWith(hybridArchitecture, { ...base, fusion: 'sum', ...config }, tinyInputs());
+      const batch = pairBatch(0);
+      const s = tf.tidy(() => arch.score(batch, training));
+      const values = Array.from(s.dataSync());
+      s.dispose();
+      disposeBatch(batch);
+      arch.dispose();
+      return values;
+    };
+    const evalScores = scoresOf({ itemIdDropout: 0.5 }, false);
+    const trainScores = scoresOf({ itemIdDropout: 0.5 }, true);
+    expect(scoresOf({ itemIdDropout: 0.5 }, true)).toEqual(trainScores);
+    // Some warm (user, item) pairs lose their id part, no cold pair changes (it has none).
+    const changed = trainScores.map((v, k) => Math.abs(v - evalScores[k]) > 1e-7);
+    expect(changed.some((c) => c)).toBe(true);
+    changed.forEach((c, k) => {
+      if (k % 5 >= 3) expect(c, `pair ${k}`).toBe(false);
+    });
+    expect(scoresOf({ itemIdDropout: 0 }, true)).toEqual(scoresOf({ itemIdDropout: 0 }, false));
+    expect(() => scoresOf({ itemIdDropout: 1 }, true)).toThrow(/itemIdDropout must be in \[0, 1\)/);
+  });
+
   it('keeps the gate in (0, 1) and shows the gate the warm/cold signal', () => {
     const arch = buildWith(hybridArchitecture, { ...base, fusion: 'gate' }, tinyInputs({ coldTwins: true }));
     const batch = pairBatch(0);
