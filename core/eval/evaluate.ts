@@ -1,6 +1,6 @@
 import type { CsrMatrix } from '../data';
 import { InputError } from '../util';
-import { cosineDistance, itemNovelty, LIST_METRICS, metricsFromHits, pairsWon, type ListMetrics } from './metrics';
+import { cosineDistance, itemNovelty, LIST_METRICS, metricsFromHits, type ListMetrics } from './metrics';
 import { SAMPLED_METRICS, SampledRanker, type SampledSettings } from './sampled';
 import { buildSegments, type SegmentSettings } from './segments';
 import { TopKSelector } from './topk';
@@ -325,12 +325,17 @@ function accuracyInto(vector: Float64Array, layout: MetricLayout, ks: number[], 
   });
 }
 
-/** AUC over the user's unmasked candidates (see `userAuc` in metrics.ts for the definition). */
+/**
+ * AUC over the user's unmasked candidates (the definition of `userAuc` in metrics.ts, whose
+ * `pairsWon` this inlines: this loop runs for every item of every user).
+ */
 function userAucOf(row: Float32Array, ctx: UserContext, relevantList: Int32Array, positives: Float64Array): number {
   let nPos = 0;
   for (const i of relevantList) if (!ctx.excluded[i]) positives[nPos++] = row[i];
   if (nPos === 0) return NaN;
   const pos = positives.subarray(0, nPos).sort();
+  const lowest = pos[0];
+  const highest = pos[nPos - 1];
   let won = 0;
   let nNeg = 0;
   const { candidates, excluded, relevant } = ctx;
@@ -339,7 +344,23 @@ function userAucOf(row: Float32Array, ctx: UserContext, relevantList: Int32Array
     const i = candidates ? candidates[c] : c;
     if (excluded[i] || relevant[i]) continue;
     nNeg++;
-    won += pairsWon(pos, row[i]);
+    const s = row[i];
+    if (s < lowest) {
+      won += nPos;
+      continue;
+    }
+    if (s > highest) continue;
+    // below = #positives < s (first index with pos >= s); notAbove = #positives <= s.
+    let lo = 0;
+    let hi = nPos;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (pos[mid] < s) lo = mid + 1;
+      else hi = mid;
+    }
+    let notAbove = lo;
+    while (notAbove < nPos && pos[notAbove] === s) notAbove++;
+    won += nPos - notAbove + 0.5 * (notAbove - lo);
   }
   return nNeg > 0 ? won / (nPos * nNeg) : NaN;
 }
