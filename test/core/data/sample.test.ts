@@ -11,9 +11,7 @@ function fingerprint(ds: Dataset): string {
 const attr = (cols: Dataset['itemAttributes'], name: string) => cols.find((c) => c.name === name)!;
 
 describe('generateSampleDataset', () => {
-  const t0 = performance.now();
   const ds = generateSampleDataset();
-  const firstMs = performance.now() - t0;
 
   it('has the documented size, columns and value ranges', () => {
     expect(ds.name).toBe('sample');
@@ -39,11 +37,17 @@ describe('generateSampleDataset', () => {
     expect(pairs.size).toBe(n);
   });
 
-  it('is fast enough to generate on every run', () => {
-    // The target is < 1 s (about 0.4-0.6 s on an idle core); the bound leaves room for a busy machine.
-    const t = performance.now();
-    generateSampleDataset();
-    expect(Math.min(firstMs, performance.now() - t)).toBeLessThan(1500);
+  it('generates in under a second of CPU time', () => {
+    // CPU time, not wall time: the test machine is shared, and waiting for a core is not
+    // the generator's cost. Measured 0.36-0.54 s per call.
+    let best = Infinity;
+    for (let r = 0; r < 2; r++) {
+      const before = process.cpuUsage();
+      generateSampleDataset();
+      const used = process.cpuUsage(before);
+      best = Math.min(best, (used.user + used.system) / 1000);
+    }
+    expect(best).toBeLessThan(1000);
   });
 
   it('repeats exactly for a seed and differs across seeds', () => {
