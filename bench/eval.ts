@@ -1,10 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildCsr, columnCounts, type CsrMatrix } from '../core/data/matrix';
-import { splitDataset, splitMatrices } from '../core/data/split';
-import type { Dataset } from '../core/data/types';
-import { evaluateRanking, type EvaluateOptions } from '../core/eval/evaluate';
-import type { Scorer } from '../core/eval/types';
+import { buildCsr, columnCounts, splitDataset, splitMatrices, type CsrMatrix, type Dataset } from '../core/data';
+import { evaluateRanking, type EvaluateOptions, type Scorer } from '../core/eval';
 import { Rng } from '../core/util';
 
 const N_USERS = 943;
@@ -49,7 +46,13 @@ function randomParts(rng: Rng): { train: CsrMatrix; valid: CsrMatrix; test: CsrM
   const part = (p: number) => {
     const rows: number[] = [];
     const cols: number[] = [];
-    for (let u = 0; u < N_USERS; u++) for (let i = 0; i < N_ITEMS; i++) if (rng.next() < p) rows.push(u), cols.push(i);
+    for (let u = 0; u < N_USERS; u++) {
+      for (let i = 0; i < N_ITEMS; i++) {
+        if (rng.next() >= p) continue;
+        rows.push(u);
+        cols.push(i);
+      }
+    }
     return buildCsr(N_USERS, N_ITEMS, Int32Array.from(rows), Int32Array.from(cols));
   };
   return { train: part(0.05), valid: part(0.006), test: part(0.006) };
