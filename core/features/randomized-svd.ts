@@ -1,4 +1,4 @@
-import { Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
+import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import type { CsrMatrix } from '../data';
 import type { Rng } from '../util';
 
@@ -41,28 +41,64 @@ function sparseTransposeTimesDense(a: CsrMatrix, y: Float64Array, l: number): Fl
   return z;
 }
 
-function toMatrix(x: Float64Array, rows: number, cols: number): Matrix {
-  const m = new Matrix(rows, cols);
-  for (let i = 0; i < rows; i++) for (let c = 0; c < cols; c++) m.set(i, c, x[i * cols + c]);
-  return m;
+/** Columns of row-major X (rows x l) as separate contiguous arrays (fast dot products). */
+function columnsOf(x: Float64Array, rows: number, l: number): Float64Array[] {
+  const cols = Array.from({ length: l }, () => new Float64Array(rows));
+  for (let i = 0; i < rows; i++) for (let c = 0; c < l; c++) cols[c][i] = x[i * l + c];
+  return cols;
 }
 
-function fromMatrix(m: Matrix, cols: number): Float64Array {
-  const out = new Float64Array(m.rows * cols);
-  for (let i = 0; i < m.rows; i++) for (let c = 0; c < cols; c++) out[i * cols + c] = m.get(i, c);
-  return out;
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
 }
 
-/** Orthonormal basis of the columns of row-major X (rows x l), rows >= l. */
-function orthonormalize(x: Float64Array, rows: number, l: number): Float64Array {
-  return fromMatrix(new QrDecomposition(toMatrix(x, rows, l)).orthogonalMatrix, l);
+/**
+ * Orthonormalises the columns of row-major X (rows x l) in place by modified Gram-Schmidt,
+ * run twice by default ("twice is enough") for numerical orthogonality; one pass is enough
+ * where only the span matters (between power iterations). A column that is (nearly) a
+ * combination of earlier ones becomes zero rather than noise, so a rank-deficient sketch
+ * gives zero components instead of made-up ones. For the tall, thin sketches here this is
+ * far cheaper than a general Householder QR.
+ */
+export function orthonormalizeColumns(x: Float64Array, rows: number, l: number, passes = 2): Float64Array {
+  const cols = columnsOf(x, rows, l);
+  const original = cols.map((col) => Math.sqrt(dot(col, col)));
+  for (let pass = 0; pass < passes; pass++) {
+    for (let c = 0; c < l; c++) {
+      const col = cols[c];
+      for (let b = 0; b < c; b++) {
+        const prev = cols[b];
+        const d = dot(prev, col);
+        if (d !== 0) for (let i = 0; i < rows; i++) col[i] -= d * prev[i];
+      }
+      const norm = Math.sqrt(dot(col, col));
+      const scale = norm > 0 && norm > 1e-10 * original[c] ? 1 / norm : 0;
+      for (let i = 0; i < rows; i++) col[i] *= scale;
+    }
+  }
+  for (let c = 0; c < l; c++) {
+    const col = cols[c];
+    for (let i = 0; i < rows; i++) x[i * l + c] = col[i];
+  }
+  return x;
+}
+
+/** The l x l matrix Qᵀ·X of row-major Q and X (rows x l each). */
+function crossProduct(q: Float64Array, x: Float64Array, rows: number, l: number): Matrix {
+  const qc = columnsOf(q, rows, l);
+  const xc = columnsOf(x, rows, l);
+  const r = new Matrix(l, l);
+  for (let a = 0; a < l; a++) for (let b = 0; b < l; b++) r.set(a, b, dot(qc[a], xc[b]));
+  return r;
 }
 
 /**
  * Randomized truncated SVD of a sparse matrix (Halko, Martinsson & Tropp 2011, as in
  * scikit-learn's `randomized_svd`): a Gaussian sketch of width k + oversample, a few power
- * iterations with QR re-orthonormalisation, then an exact SVD of the small projected
- * matrix with ml-matrix. Signs are fixed so the largest-magnitude entry of each column of U
+ * iterations with re-orthonormalisation, then an exact SVD (ml-matrix) of the small l x l
+ * triangular factor of the projected matrix. Signs are fixed so the largest-magnitude entry of each column of U
  * is positive (scikit-learn's `svd_flip`), so equal inputs and seeds give equal factors.
  * `k` is capped at min(nRows, nCols); the returned `k` says how many components there are.
  */
@@ -75,16 +111,18 @@ export function randomizedSvd(a: CsrMatrix, k: number, options: { oversample: nu
   for (let i = 0; i < omega.length; i++) omega[i] = options.rng.normal();
   let y = sparseTimesDense(a, omega, l);
   for (let it = 0; it < options.powerIterations; it++) {
-    const q = orthonormalize(y, m, l);
-    const z = orthonormalize(sparseTransposeTimesDense(a, q, l), n, l);
+    const q = orthonormalizeColumns(y, m, l, 1);
+    const z = orthonormalizeColumns(sparseTransposeTimesDense(a, q, l), n, l, 1);
     y = sparseTimesDense(a, z, l);
   }
-  const q = orthonormalize(y, m, l);
-  // Bᵀ = Aᵀ·Q is n x l with n >= l; its SVD Bᵀ = Ub·S·Vbᵀ gives A ≈ (Q·Vb)·S·Ubᵀ.
-  const bt = toMatrix(sparseTransposeTimesDense(a, q, l), n, l);
-  const svd = new SingularValueDecomposition(bt, { computeLeftSingularVectors: true, computeRightSingularVectors: true });
-  const ub = svd.leftSingularVectors;
-  const vb = svd.rightSingularVectors;
+  const q = orthonormalizeColumns(y, m, l);
+  // Bᵀ = Aᵀ·Q (n x l) = Q2·R; the SVD of the small R = Ur·S·Vrᵀ gives
+  // A ≈ Q·Qᵀ·A = Q·Bᵀᵀ = (Q·Vr)·S·(Q2·Ur)ᵀ.
+  const bt = sparseTransposeTimesDense(a, q, l);
+  const q2 = orthonormalizeColumns(bt.slice(), n, l);
+  const svd = new SingularValueDecomposition(crossProduct(q2, bt, n, l), { computeLeftSingularVectors: true, computeRightSingularVectors: true });
+  const ur = svd.leftSingularVectors.to1DArray();
+  const vr = svd.rightSingularVectors.to1DArray();
   const order = svd.diagonal.map((s, j) => [s, j] as const).sort((p, r) => r[0] - p[0]);
   const u = new Float64Array(m * rank);
   const v = new Float64Array(n * rank);
@@ -95,13 +133,17 @@ export function randomizedSvd(a: CsrMatrix, k: number, options: { oversample: nu
     let biggest = 0;
     for (let i = 0; i < m; i++) {
       let x = 0;
-      for (let t = 0; t < l; t++) x += q[i * l + t] * vb.get(t, j);
+      for (let t = 0; t < l; t++) x += q[i * l + t] * vr[t * l + j];
       u[i * rank + c] = x;
       if (Math.abs(x) > Math.abs(biggest)) biggest = x;
     }
     const sign = biggest < 0 ? -1 : 1;
     if (sign < 0) for (let i = 0; i < m; i++) u[i * rank + c] = -u[i * rank + c];
-    for (let i = 0; i < n; i++) v[i * rank + c] = sign * ub.get(i, j);
+    for (let i = 0; i < n; i++) {
+      let x = 0;
+      for (let t = 0; t < l; t++) x += q2[i * l + t] * ur[t * l + j];
+      v[i * rank + c] = sign * x;
+    }
   }
   return { k: rank, u, s, v };
 }
