@@ -29,7 +29,7 @@ export interface EvaluateOptions {
   trainCounts?: CsrMatrix | Int32Array;
   /** Compute segments (`true`: every segment the inputs above allow). Default: none. */
   segments?: boolean | SegmentSettings;
-  /** Evaluate only these users (still skipping those without relevant items). Default: all rows of `truth`. */
+  /** Evaluate only these users, each once (still skipping those without relevant items). Default: all rows of `truth`. */
   users?: Int32Array;
   /** Users scored per `scoreUsers` call. Default 256. */
   batchSize?: number;
@@ -105,8 +105,11 @@ export async function evaluateRanking(opts: EvaluateOptions): Promise<EvalResult
   const users: number[] = [];
   const relStart: number[] = [0];
   const relItems: number[] = [];
+  const seen = new Uint8Array(truth.nRows);
   for (const u of requested) {
     if (!(u >= 0 && u < truth.nRows)) throw new InputError(`user index ${u} is outside 0..${truth.nRows - 1}.`, 'EVAL');
+    if (seen[u]) continue; // each user counts once
+    seen[u] = 1;
     const before = relItems.length;
     for (let p = truth.indptr[u]; p < truth.indptr[u + 1]; p++) {
       const i = truth.indices[p];

@@ -189,6 +189,11 @@ describe('evaluateRanking (full ranking)', () => {
     const r = await evaluateRanking({ scorer, truth, exclude: [train], ks: [4], users: Int32Array.from([1, 2]) });
     expect(r.nUsers).toBe(1);
     expect(r.overall['ndcg@4']).toBeCloseTo(L5, 12);
+    // A repeated user counts once: mean over users 0 and 1, not 0, 0, 1.
+    const twice = await evaluateRanking({ scorer, truth, exclude: [train], ks: [4], users: Int32Array.from([0, 0, 1]) });
+    expect(twice.nUsers).toBe(2);
+    expect(twice.overall['ndcg@4']).toBeCloseTo(((L4 + L5) / (1 + L3) + L5) / 2, 12);
+    await expect(evaluateRanking({ scorer, truth, ks: [4], users: Int32Array.from([3]) })).rejects.toThrow(/outside 0..2/);
   });
 });
 
