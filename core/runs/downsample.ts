@@ -5,7 +5,9 @@ import type { SeriesPoint } from './types';
  * hiding spikes: the first and last points are always kept, the points between are cut
  * into equal-count buckets, and each bucket keeps its minimum and its maximum (in their
  * original order). NaN never wins a min/max comparison; a bucket of only NaN keeps one
- * NaN, so a diverged loss still shows. Series that fit are returned as they are.
+ * of its NaN points, so a diverged loss still shows. Series that fit are returned as
+ * they are. SqliteRunStore.getMetricSeries does the same inside SQLite; the two may
+ * differ only in which of several equal values, or of an all-NaN bucket's points, is kept.
  */
 export function downsampleSeries(points: readonly SeriesPoint[], maxPoints: number): SeriesPoint[] {
   const n = points.length;
@@ -15,8 +17,10 @@ export function downsampleSeries(points: readonly SeriesPoint[], maxPoints: numb
   const buckets = Math.floor((maxPoints - 2) / 2);
   const out: SeriesPoint[] = [points[0]];
   for (let b = 0; b < buckets; b++) {
-    const from = 1 + Math.floor((b * inner) / buckets);
-    const to = 1 + Math.floor(((b + 1) * inner) / buckets);
+    // Inner point i (0-based) is in bucket floor(i * buckets / inner), the rule the SQL
+    // version in SqliteRunStore.getMetricSeries uses too.
+    const from = 1 + Math.ceil((b * inner) / buckets);
+    const to = 1 + Math.ceil(((b + 1) * inner) / buckets);
     let lo = -1;
     let hi = -1;
     for (let i = from; i < to; i++) {

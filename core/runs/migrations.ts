@@ -55,29 +55,33 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (run_id, key)
       ) WITHOUT ROWID;
       CREATE INDEX tags_by_key ON tags(key, value);
-      -- One row per (run, key): the series id the points refer to, and its latest point
-      -- (highest step, then time). value NULL encodes NaN in every metric column: SQLite
-      -- stores a bound NaN as NULL, and a metric always has a number.
+      -- One row per (run, key): the series id the points refer to, how many points it has
+      -- (the next point's seq), and its latest point (highest step, then time). A NULL value
+      -- encodes NaN in every metric column: SQLite stores a bound NaN as NULL, and a metric
+      -- always has a number.
       CREATE TABLE metric_series (
         id INTEGER PRIMARY KEY,
         run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
         key TEXT NOT NULL,
+        points INTEGER NOT NULL DEFAULT 0,
         step INTEGER NOT NULL,
         epoch REAL,
         time INTEGER NOT NULL,
         value REAL,
         UNIQUE (run_id, key)
       );
-      -- Points refer to their series by integer id: a third of the row and index size of
-      -- (run id, key) text, which is what makes batched ingest fast.
+      -- Points are clustered by series then step (seq: order of arrival, which makes a key
+      -- unique when a step repeats), so reading or aggregating a series is one sequential
+      -- range scan; an integer series id keeps rows small, which keeps ingest fast.
       CREATE TABLE metrics (
         series_id INTEGER NOT NULL REFERENCES metric_series(id) ON DELETE CASCADE,
         step INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
         epoch REAL,
         time INTEGER NOT NULL,
-        value REAL
-      );
-      CREATE INDEX metrics_by_series ON metrics(series_id, step);
+        value REAL,
+        PRIMARY KEY (series_id, step, seq)
+      ) WITHOUT ROWID;
       CREATE TABLE final_metrics (
         run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
         segment TEXT NOT NULL,

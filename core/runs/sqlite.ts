@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './database';
-import { downsampleSeries } from './downsample';
 import { RunStoreError } from './errors';
 import { guarded, inTransaction } from './transaction';
 import {
@@ -28,7 +27,7 @@ import {
 const DEFAULT_EXPERIMENT = 'Default';
 /** Points per INSERT statement: one native call per row is what limits ingest, not SQLite. */
 const ROWS_PER_INSERT = 100;
-const POINT_COLUMNS = 5;
+const POINT_COLUMNS = 6;
 
 /** Where a workspace keeps its run store. */
 export function defaultRunStoreFile(workspace: string): string {
@@ -68,6 +67,8 @@ interface RunRow {
 /** A series' id and latest point, while a batch is written. */
 interface Latest {
   id: number;
+  /** Points the series has, counting those of this batch so far: the next point's seq. */
+  points: number;
   step: number;
   epoch: number | null;
   time: number;
@@ -76,6 +77,10 @@ interface Latest {
 
 function fromDb(v: number | null): number {
   return v === null ? NaN : v;
+}
+
+function toPoint([step, epoch, time, value]: [number, number | null, number, number | null]): SeriesPoint {
+  return epoch === null ? { step, time, value: fromDb(value) } : { step, epoch, time, value: fromDb(value) };
 }
 
 function opt<T>(v: T | null): T | undefined {
@@ -119,10 +124,11 @@ export class SqliteRunStore implements RunStore {
       runExists: db.prepare('SELECT 1 FROM runs WHERE id = ?').pluck(),
       runById: db.prepare(`SELECT ${RUN_COLUMNS} FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.id = ?`),
       runIdsByPrefix: db.prepare("SELECT id FROM runs WHERE id GLOB ? || '*' ORDER BY id LIMIT 6").pluck(),
-      insertPoint: db.prepare('INSERT INTO metrics (series_id, step, epoch, time, value) VALUES (?, ?, ?, ?, ?)'),
-      insertPoints: db.prepare(`INSERT INTO metrics (series_id, step, epoch, time, value) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?)').join(', ')}`),
-      seriesId: db.prepare('SELECT id FROM metric_series WHERE run_id = ? AND key = ?').pluck(),
+      insertPoint: db.prepare('INSERT INTO metrics (series_id, step, seq, epoch, time, value) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertPoints: db.prepare(`INSERT INTO metrics (series_id, step, seq, epoch, time, value) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`),
+      seriesByKey: db.prepare('SELECT id, points FROM metric_series WHERE run_id = ? AND key = ?'),
       insertSeries: db.prepare('INSERT INTO metric_series (run_id, key, step, epoch, time, value) VALUES (?, ?, ?, ?, ?, ?)'),
+      setPointCount: db.prepare('UPDATE metric_series SET points = ? WHERE id = ?'),
       updateLatest: db.prepare('UPDATE metric_series SET step = @step, epoch = @epoch, time = @time, value = @value WHERE id = @id AND (@step > step OR (@step = step AND @time >= time))'),
       paramValue: db.prepare('SELECT value FROM params WHERE run_id = ? AND key = ?').pluck(),
       insertParam: db.prepare('INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)'),
@@ -140,8 +146,19 @@ export class SqliteRunStore implements RunStore {
       finals: db.prepare('SELECT segment, key, value FROM final_metrics WHERE run_id = ? ORDER BY segment, key').raw(),
       artifacts: db.prepare('SELECT path, kind, size FROM artifacts WHERE run_id = ? ORDER BY path'),
       metricKeys: db.prepare('SELECT key FROM metric_series WHERE run_id = ? ORDER BY key').pluck(),
-      series: db
-        .prepare('SELECT m.step, m.epoch, m.time, m.value FROM metrics m JOIN metric_series s ON s.id = m.series_id WHERE s.run_id = ? AND s.key = ? ORDER BY m.step, m.time, m.rowid')
+      series: db.prepare('SELECT step, epoch, time, value FROM metrics WHERE series_id = ? ORDER BY step, seq').raw(),
+      seriesEnd: db.prepare('SELECT * FROM (SELECT step, epoch, time, value FROM metrics WHERE series_id = @id ORDER BY step, seq LIMIT 1) UNION ALL SELECT * FROM (SELECT step, epoch, time, value FROM metrics WHERE series_id = @id ORDER BY step DESC, seq DESC LIMIT 1)').raw(),
+      // Bucket of inner point i (0-based, first point excluded) is floor(i * buckets / inner),
+      // as in downsampleSeries. With one min() or max() per query, SQLite takes the bare
+      // columns from the row holding it; NULL (NaN) values lose, as NaN does there.
+      seriesBuckets: db
+        .prepare(
+          `WITH p AS (SELECT step, seq, epoch, time, value, row_number() OVER (ORDER BY step, seq) - 2 AS i FROM metrics WHERE series_id = @id),
+            q AS (SELECT step, seq, epoch, time, value, (i * CAST(@buckets AS INTEGER)) / CAST(@inner AS INTEGER) AS b FROM p WHERE i >= 0 AND i < @inner)
+          SELECT b, step, seq, epoch, time, min(value) FROM q GROUP BY b
+          UNION ALL
+          SELECT b, step, seq, epoch, time, max(value) FROM q GROUP BY b`,
+        )
         .raw(),
       runningRuns: db.prepare("SELECT id, pid, host FROM runs WHERE status = 'RUNNING'"),
       killStale: db.prepare("UPDATE runs SET status = 'KILLED', end_time = ?, error = ? WHERE id = ? AND status = 'RUNNING'"),
@@ -227,9 +244,9 @@ export class SqliteRunStore implements RunStore {
         const epoch = p.epoch ?? null;
         let s = series.get(p.key);
         if (!s) {
-          let id = this.stmts.seriesId.get(runId, p.key) as number | undefined;
-          if (id === undefined) id = Number(this.stmts.insertSeries.run(runId, p.key, p.step, epoch, time, p.value).lastInsertRowid);
-          s = { id, step: p.step, epoch, time, value: p.value };
+          const row = this.stmts.seriesByKey.get(runId, p.key) as { id: number; points: number } | undefined;
+          const id = row ? row.id : Number(this.stmts.insertSeries.run(runId, p.key, p.step, epoch, time, p.value).lastInsertRowid);
+          s = { id, points: row ? row.points : 0, step: p.step, epoch, time, value: p.value };
           series.set(p.key, s);
         } else if (p.step > s.step || (p.step === s.step && time >= s.time)) {
           s.step = p.step;
@@ -240,16 +257,20 @@ export class SqliteRunStore implements RunStore {
         const o = filled * POINT_COLUMNS;
         args[o] = s.id;
         args[o + 1] = p.step;
-        args[o + 2] = epoch;
-        args[o + 3] = time;
-        args[o + 4] = p.value;
+        args[o + 2] = s.points++;
+        args[o + 3] = epoch;
+        args[o + 4] = time;
+        args[o + 5] = p.value;
         if (++filled === ROWS_PER_INSERT) {
           insertPoints.run(args);
           filled = 0;
         }
       }
       for (let r = 0; r < filled; r++) insertPoint.run(args.slice(r * POINT_COLUMNS, (r + 1) * POINT_COLUMNS));
-      for (const s of series.values()) this.stmts.updateLatest.run(s);
+      for (const s of series.values()) {
+        this.stmts.setPointCount.run(s.points, s.id);
+        this.stmts.updateLatest.run({ id: s.id, step: s.step, epoch: s.epoch, time: s.time, value: s.value });
+      }
     });
   }
 
@@ -435,11 +456,26 @@ export class SqliteRunStore implements RunStore {
     const { maxPoints } = options;
     if (maxPoints !== undefined && (!Number.isInteger(maxPoints) || maxPoints < 2)) throw invalid(`maxPoints must be an integer of at least 2, got ${maxPoints}.`);
     return guarded(this.file, `read metric ${key} of run ${runId}`, () => {
-      const points: SeriesPoint[] = [];
-      for (const [step, epoch, time, value] of this.stmts.series.iterate(runId, key) as IterableIterator<[number, number | null, number, number | null]>) {
-        points.push(epoch === null ? { step, time, value: fromDb(value) } : { step, epoch, time, value: fromDb(value) });
+      const series = this.stmts.seriesByKey.get(runId, key) as { id: number; points: number } | undefined;
+      if (!series) return [];
+      type Row = [number, number | null, number, number | null];
+      if (maxPoints === undefined || series.points <= maxPoints) return (this.stmts.series.all(series.id) as Row[]).map(toPoint);
+      // Aggregated inside SQLite: a million-point series never becomes a million JS objects.
+      const [first, last] = this.stmts.seriesEnd.all({ id: series.id }) as Row[];
+      const buckets = Math.floor((maxPoints - 2) / 2);
+      if (buckets === 0) return [toPoint(first), toPoint(last)];
+      const rows = this.stmts.seriesBuckets.all({ id: series.id, buckets, inner: series.points - 2 }) as [number, number, number, number | null, number, number | null][];
+      // Per bucket, min and max in series order; one point when they are the same row.
+      rows.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+      const out: SeriesPoint[] = [toPoint(first)];
+      for (let r = 0; r < rows.length; r++) {
+        const [b, step, seq, epoch, time, value] = rows[r];
+        const prev = rows[r - 1];
+        if (prev && prev[0] === b && prev[1] === step && prev[2] === seq) continue;
+        out.push(toPoint([step, epoch, time, value]));
       }
-      return maxPoints === undefined ? points : downsampleSeries(points, maxPoints);
+      out.push(toPoint(last));
+      return out;
     });
   }
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultRunStoreFile, isRunStoreError, openRunStore, RunStoreError, type MetricPoint, type SqliteRunStore } from '../../../core/runs';
+import { defaultRunStoreFile, downsampleSeries, isRunStoreError, openRunStore, RunStoreError, type MetricPoint, type SqliteRunStore } from '../../../core/runs';
 import { tempDirs } from './helpers';
 
 const tmp = tempDirs();
@@ -225,6 +225,53 @@ describe('metrics', () => {
     for (let i = 1; i < s.length; i++) expect(s[i].step).toBeGreaterThan(s[i - 1].step);
     expect(store.getMetricSeries(run.id, 'loss', { maxPoints: 20_000 }).length).toBe(n);
     expect(thrown(() => store.getMetricSeries(run.id, 'loss', { maxPoints: 1 })).code).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('downsampling in the database', () => {
+  it('gives the same points as downsampleSeries, with NaN, infinities, repeated steps and out-of-order batches', () => {
+    const run = store.createRun({ spec: {} });
+    let x = 12345;
+    const rand = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const points: MetricPoint[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const r = rand();
+      const value = i === 1234 ? Infinity : i === 3210 ? -Infinity : r < 0.05 ? NaN : rand() * 10 - 5;
+      // Steps mostly rising, some repeated; the second half arrives before the first.
+      points.push({ key: 'loss', value, step: Math.floor(i / 3), time: 1000 + i });
+    }
+    store.logMetrics(run.id, points.slice(2500));
+    store.logMetrics(run.id, points.slice(0, 2500));
+    const full = store.getMetricSeries(run.id, 'loss');
+    expect(full.length).toBe(5000);
+    for (let i = 1; i < full.length; i++) expect(full[i].step).toBeGreaterThanOrEqual(full[i - 1].step);
+    for (const maxPoints of [2, 3, 4, 10, 101, 1000, 4999]) {
+      const got = store.getMetricSeries(run.id, 'loss', { maxPoints });
+      const want = downsampleSeries(full, maxPoints);
+      expect(got.length).toBe(want.length);
+      for (let j = 0; j < want.length; j++) {
+        if (Number.isNaN(want[j].value)) {
+          // A bucket of only NaN keeps one of its NaN points, not necessarily the same one.
+          expect(got[j].value).toBeNaN();
+          expect(got[j].step).toBeGreaterThanOrEqual(want[j - 1].step);
+          expect(got[j].step).toBeLessThanOrEqual(want[j + 1].step);
+        } else expect(got[j]).toEqual(want[j]);
+      }
+    }
+  });
+
+  it('keeps a NaN point for a bucket of only NaN', () => {
+    const run = store.createRun({ spec: {} });
+    const values = [0, 1, 2, 3, NaN, NaN, NaN, NaN, 8, 9];
+    store.logMetrics(run.id, values.map((value, step) => ({ key: 'loss', value, step })));
+    const s = store.getMetricSeries(run.id, 'loss', { maxPoints: 6 });
+    // Buckets: steps 1..4 -> min 1, max 3; steps 5..8 (NaN, NaN, NaN, 8) -> 8 only.
+    expect(s.map((p) => p.step)).toEqual([0, 1, 3, 8, 9]);
+    const t = store.getMetricSeries(run.id, 'loss', { maxPoints: 8 });
+    // Three buckets of inner points: steps 1..3 -> 1 and 3; steps 4..6, all NaN -> one of them; steps 7, 8 -> 8.
+    expect(t.map((p) => p.step)).toEqual([0, 1, 3, t[3].step, 8, 9]);
+    expect([4, 5, 6]).toContain(t[3].step);
+    expect(t[3].value).toBeNaN();
   });
 });
 
