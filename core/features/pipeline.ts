@@ -221,8 +221,9 @@ export class FittedPipeline {
  * - attribute transformers (vocabularies, idf, scalers, buckets) see only the users / items
  *   that appear in those interactions, so a held-out cold item's text, category or value
  *   never shapes them. Cold entities still get feature rows (that is how they get scored).
+ * The seed of randomised transformers is `spec.seed`, else `options.seed` (the run's), else 42.
  */
-export function fitFeaturePipeline(spec: FeaturePipelineSpec, ds: Dataset, trainIndex: Int32Array): FittedPipeline {
+export function fitFeaturePipeline(spec: FeaturePipelineSpec, ds: Dataset, trainIndex: Int32Array, options: { seed?: number } = {}): FittedPipeline {
   const parsed = featurePipelineSpecSchema.safeParse(spec);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => (i.code === 'custom' ? i.message : `features.${i.path.join('.')}: ${i.message}`));
@@ -232,7 +233,7 @@ export function fitFeaturePipeline(spec: FeaturePipelineSpec, ds: Dataset, train
   for (const k of trainIndex) {
     if (k < 0 || k >= nInteractions) throw new BugIndicatingError(`Training index ${k} is outside 0..${nInteractions - 1}`);
   }
-  const seed = parsed.data.seed ?? DEFAULT_SEED;
+  const seed = parsed.data.seed ?? options.seed ?? DEFAULT_SEED;
   const nUsers = ds.userIds.length;
   const nItems = ds.itemIds.length;
   const cache = new Map<string, unknown>();

@@ -14,6 +14,11 @@ export function featureTransformerTypes(): string[] {
   return [...transformers.keys()].sort();
 }
 
+/** Every registered definition, sorted by type (for editor completion and docs from the config schemas). */
+export function featureTransformerDefinitions(): FeatureTransformerDefinition[] {
+  return featureTransformerTypes().map((t) => transformers.get(t)!);
+}
+
 /** True when `type` names a registered transformer. */
 export function hasFeatureTransformer(type: string): boolean {
   return transformers.has(type);

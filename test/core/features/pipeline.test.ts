@@ -83,6 +83,14 @@ describe('fitFeaturePipeline', () => {
     expect(p.transformContext([event])).toEqual(p.contextFeatures(Int32Array.from([k])));
   });
 
+  it('seeds the SVD from spec.seed, else the run seed passed in', () => {
+    const spec = { user: [{ type: 'svd', k: 2, oversample: 0, powerIterations: 0 }] };
+    const state = (s: object, seed?: number) => JSON.stringify(fitFeaturePipeline(s, ds, leakTrainIndex, { seed }).fittedState());
+    expect(state(spec, 1)).toBe(state(spec, 1));
+    expect(state(spec, 1)).not.toBe(state(spec, 2));
+    expect(state({ ...spec, seed: 5 }, 1)).toBe(state({ ...spec, seed: 5 }, 2));
+  });
+
   it('gives empty blocks for sides without transformers', () => {
     const q = fitFeaturePipeline({ item: [{ type: 'categorical', column: 'brand' }] }, ds, leakTrainIndex);
     expect(q.userFeatures()).toEqual({ dim: 0, values: new Float32Array(0), names: [] });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   deserializeTransformer,
+  featureTransformerDefinitions,
   featureTransformerTypes,
   getFeatureTransformer,
   numericTransformer,
@@ -12,6 +13,14 @@ import { fitInput, makeDataset, rowsOf, run } from './fixture';
 describe('feature transformer registry', () => {
   it('has the built-in transformers', () => {
     expect(featureTransformerTypes()).toEqual(['categorical', 'context-categorical', 'multi-hot', 'numeric', 'svd', 'temporal', 'tfidf']);
+  });
+
+  it('lists definitions with their config schemas', () => {
+    const defs = featureTransformerDefinitions();
+    expect(defs.map((d) => d.type)).toEqual(featureTransformerTypes());
+    const numeric = defs.find((d) => d.type === 'numeric')!;
+    expect(numeric.sides).toEqual(['user', 'item']);
+    expect(numeric.configSchema.safeParse({ column: 'age', scale: 'bucketize' }).success).toBe(true);
   });
 
   it('refuses a second registration of a name', () => {
