@@ -98,8 +98,9 @@ function crossProduct(q: Float64Array, x: Float64Array, rows: number, l: number)
  * Randomized truncated SVD of a sparse matrix (Halko, Martinsson & Tropp 2011, as in
  * scikit-learn's `randomized_svd`): a Gaussian sketch of width k + oversample, a few power
  * iterations with re-orthonormalisation, then an exact SVD (ml-matrix) of the small l x l
- * triangular factor of the projected matrix. Signs are fixed so the largest-magnitude entry of each column of U
- * is positive (scikit-learn's `svd_flip`), so equal inputs and seeds give equal factors.
+ * factor R of the projected matrix. Signs are fixed so the largest-magnitude entry of each
+ * column of U is positive (scikit-learn's `svd_flip`): equal inputs and seeds give equal
+ * factors. Cost O(nnz·l·(2·powerIterations + 2) + (nRows + nCols)·l²) for l = k + oversample.
  * `k` is capped at min(nRows, nCols); the returned `k` says how many components there are.
  */
 export function randomizedSvd(a: CsrMatrix, k: number, options: { oversample: number; powerIterations: number; rng: Rng }): TruncatedSvd {
@@ -116,8 +117,8 @@ export function randomizedSvd(a: CsrMatrix, k: number, options: { oversample: nu
     y = sparseTimesDense(a, z, l);
   }
   const q = orthonormalizeColumns(y, m, l);
-  // Bᵀ = Aᵀ·Q (n x l) = Q2·R; the SVD of the small R = Ur·S·Vrᵀ gives
-  // A ≈ Q·Qᵀ·A = Q·Bᵀᵀ = (Q·Vr)·S·(Q2·Ur)ᵀ.
+  // With B = Qᵀ·A: Bᵀ = Aᵀ·Q (n x l) = Q2·R, and the SVD of the small R = Ur·S·Vrᵀ gives
+  // A ≈ Q·B = Q·(Q2·Ur·S·Vrᵀ)ᵀ = (Q·Vr)·S·(Q2·Ur)ᵀ.
   const bt = sparseTransposeTimesDense(a, q, l);
   const q2 = orthonormalizeColumns(bt.slice(), n, l);
   const svd = new SingularValueDecomposition(crossProduct(q2, bt, n, l), { computeLeftSingularVectors: true, computeRightSingularVectors: true });

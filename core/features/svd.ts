@@ -45,7 +45,7 @@ function trainingMatrix(ds: Dataset, trainIndex: Int32Array): CsrMatrix {
   return { nRows, nCols, indptr, indices: Int32Array.from(indices), values: new Float32Array(indices.length).fill(1) };
 }
 
-/** Row-major factors for one side, scaled, with rows of entities absent from training set to exactly 0. */
+/** Scaled row-major factors of one side; entities without training interactions get exact zeros. */
 function sideFactors(svd: TruncatedSvd, side: 'user' | 'item', a: CsrMatrix, config: SvdConfig): Float32Array {
   const n = side === 'user' ? a.nRows : a.nCols;
   const seen = new Uint8Array(n);
