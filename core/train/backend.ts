@@ -47,7 +47,9 @@ function loadBackendPackage(name: BackendName): boolean {
   try {
     // Plain require with a variable-free literal per package so the optional native
     // package fails with MODULE_NOT_FOUND (not installed) instead of breaking the build.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional package, loaded only if present
     if (name === 'tensorflow') require('@tensorflow/tfjs-node');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- registers the backend on load
     else if (name === 'wasm') require('@tensorflow/tfjs-backend-wasm');
     return tf.engine().registryFactory[name] !== undefined;
   } catch {

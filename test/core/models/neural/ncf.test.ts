@@ -1,0 +1,90 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  architectureTypes,
+  buildArchitecture,
+  getArchitecture,
+  mfArchitecture,
+  registerArchitecture,
+  type NeuralArchitecture,
+} from '../../../../core/models/neural';
+import { initBackend } from '../../../../core/train/backend';
+
+const inputs = { nUsers: 5, nItems: 7, contextDim: 0, seed: 42 };
+
+function logits(arch: NeuralArchitecture, users: number[], items: number[]): number[] {
+  return tf.tidy(() => Array.from(arch.score({ users: tf.tensor1d(users, 'int32'), items: tf.tensor1d(items, 'int32') }, false).dataSync()));
+}
+
+describe('NCF architectures', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  it('registers mf, gmf, mlp and neumf and refuses a duplicate', () => {
+    expect(architectureTypes()).toEqual(expect.arrayContaining(['gmf', 'mf', 'mlp', 'neumf']));
+    expect(() => registerArchitecture(mfArchitecture)).toThrow(/Architecture type 'mf' is already registered/);
+    expect(() => getArchitecture('nope')).toThrow(/Unknown architecture 'nope'. Known architectures: .*neumf/);
+  });
+
+  it('neumf with defaults has the parameter count of the PyTorch reference network', () => {
+    // ML-100K sizes: 4 embeddings of 32, Linear(64,64), Linear(64,32), Linear(32,16), Linear(48,1).
+    const arch = buildArchitecture({ type: 'neumf' }, { nUsers: 943, nItems: 1682, contextDim: 0, seed: 0 });
+    const s = arch.summary();
+    const embeddings = 2 * (943 + 1682) * 32;
+    const dense = 64 * 64 + 64 + 64 * 32 + 32 + 32 * 16 + 16 + 48 + 1;
+    expect(s.parameters).toBe(embeddings + dense);
+    expect(s.layers!.map((l) => l.shape)).toEqual(['[943, 32]', '[1682, 32]', '[943, 32]', '[1682, 32]', '[64, 64]', '[64]', '[64, 32]', '[32]', '[32, 16]', '[16]', '[48, 1]', '[1]']);
+    arch.dispose();
+  });
+
+  it.each([
+    ['mf', 5 * 8 + 7 * 8 + 7],
+    ['gmf', 5 * 8 + 7 * 8 + 8 + 1],
+    ['mlp', 5 * 8 + 7 * 8 + (16 * 4 + 4) + (4 + 1)],
+  ])('%s summary counts its parameters', (type, expected) => {
+    const config = type === 'mlp' ? { type, dim: 8, layers: [4] } : { type, dim: 8 };
+    const arch = buildArchitecture(config, inputs);
+    expect(arch.summary().parameters).toBe(expected);
+    arch.dispose();
+  });
+
+  it('initialises embeddings with std 0.01 from the seed, the same for the same seed', () => {
+    const a = buildArchitecture({ type: 'neumf' }, { ...inputs, nUsers: 300 });
+    const b = buildArchitecture({ type: 'neumf' }, { ...inputs, nUsers: 300 });
+    const values = Array.from(a.variables[0].dataSync());
+    expect(values).toEqual(Array.from(b.variables[0].dataSync()));
+    const std = Math.sqrt(values.reduce((s, v) => s + v * v, 0) / values.length);
+    expect(std).toBeGreaterThan(0.009);
+    expect(std).toBeLessThan(0.011);
+    a.dispose();
+    b.dispose();
+  });
+
+  it.each(['mf', 'gmf'])('%s factors() reproduce its logits', (type) => {
+    const arch = buildArchitecture({ type, dim: 3, initStd: 0.5 }, inputs);
+    const f = arch.factors!();
+    const users = [0, 4, 2];
+    const items = [6, 1, 2];
+    const got = logits(arch, users, items);
+    users.forEach((u, k) => {
+      let s = f.itemBias ? f.itemBias[items[k]] : 0;
+      for (let d = 0; d < 3; d++) s += f.users[u * 3 + d] * f.items[items[k] * 3 + d];
+      expect(got[k]).toBeCloseTo(s, 5);
+    });
+    arch.dispose();
+  });
+
+  it('neumf logits are the output layer over concat(GMF product, MLP tower)', () => {
+    const arch = buildArchitecture({ type: 'neumf', gmfDim: 2, mlpDim: 2, layers: [3] }, inputs);
+    const [gu, gi, mu, mi, w1, b1, wo, bo] = arch.variables.map((v) => Array.from(v.dataSync()));
+    const u = 3;
+    const i = 5;
+    const x = [mu[u * 2], mu[u * 2 + 1], mi[i * 2], mi[i * 2 + 1]];
+    const h = [0, 1, 2].map((c) => Math.max(0, b1[c] + x.reduce((s, xv, r) => s + xv * w1[r * 3 + c], 0)));
+    const z = [gu[u * 2] * gi[i * 2], gu[u * 2 + 1] * gi[i * 2 + 1], ...h];
+    const expected = bo[0] + z.reduce((s, zv, r) => s + zv * wo[r], 0);
+    expect(logits(arch, [u], [i])[0]).toBeCloseTo(expected, 6);
+    arch.dispose();
+  });
+});
