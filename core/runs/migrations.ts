@@ -64,6 +64,9 @@ export const MIGRATIONS: readonly Migration[] = [
         run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
         key TEXT NOT NULL,
         points INTEGER NOT NULL DEFAULT 0,
+        -- 1 while every point arrived with a step >= all before it: then a point's seq is
+        -- its position in step order, which lets downsampling skip a window function.
+        ordered INTEGER NOT NULL DEFAULT 1,
         step INTEGER NOT NULL,
         epoch REAL,
         time INTEGER NOT NULL,

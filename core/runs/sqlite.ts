@@ -64,11 +64,12 @@ interface RunRow {
 }
 
 /** SQLite stores a NaN as NULL; a metric value is never absent, so NULL reads back as NaN. */
-/** A series' id and latest point, while a batch is written. */
-interface Latest {
+/** A series' row; while a batch is written, updated point by point and saved at the end. */
+interface SeriesRow {
   id: number;
   /** Points the series has, counting those of this batch so far: the next point's seq. */
   points: number;
+  ordered: 0 | 1;
   step: number;
   epoch: number | null;
   time: number;
@@ -77,6 +78,15 @@ interface Latest {
 
 function fromDb(v: number | null): number {
   return v === null ? NaN : v;
+}
+
+/** Min and max per bucket of the points `numbered` gives (with their position `i`). */
+function bucketQuery(numbered: string): string {
+  return `WITH p AS (${numbered}),
+    q AS (SELECT step, seq, epoch, time, value, (i * CAST(@buckets AS INTEGER)) / CAST(@inner AS INTEGER) AS b FROM p WHERE i >= 0 AND i < @inner)
+  SELECT b, step, seq, epoch, time, min(value) FROM q GROUP BY b
+  UNION ALL
+  SELECT b, step, seq, epoch, time, max(value) FROM q GROUP BY b`;
 }
 
 function toPoint([step, epoch, time, value]: [number, number | null, number, number | null]): SeriesPoint {
@@ -126,10 +136,9 @@ export class SqliteRunStore implements RunStore {
       runIdsByPrefix: db.prepare("SELECT id FROM runs WHERE id GLOB ? || '*' ORDER BY id LIMIT 6").pluck(),
       insertPoint: db.prepare('INSERT INTO metrics (series_id, step, seq, epoch, time, value) VALUES (?, ?, ?, ?, ?, ?)'),
       insertPoints: db.prepare(`INSERT INTO metrics (series_id, step, seq, epoch, time, value) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`),
-      seriesByKey: db.prepare('SELECT id, points FROM metric_series WHERE run_id = ? AND key = ?'),
+      seriesByKey: db.prepare('SELECT id, points, ordered, step, epoch, time, value FROM metric_series WHERE run_id = ? AND key = ?'),
       insertSeries: db.prepare('INSERT INTO metric_series (run_id, key, step, epoch, time, value) VALUES (?, ?, ?, ?, ?, ?)'),
-      setPointCount: db.prepare('UPDATE metric_series SET points = ? WHERE id = ?'),
-      updateLatest: db.prepare('UPDATE metric_series SET step = @step, epoch = @epoch, time = @time, value = @value WHERE id = @id AND (@step > step OR (@step = step AND @time >= time))'),
+      updateSeries: db.prepare('UPDATE metric_series SET points = @points, ordered = @ordered, step = @step, epoch = @epoch, time = @time, value = @value WHERE id = @id'),
       paramValue: db.prepare('SELECT value FROM params WHERE run_id = ? AND key = ?').pluck(),
       insertParam: db.prepare('INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)'),
       upsertTag: db.prepare('INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value'),
@@ -151,15 +160,9 @@ export class SqliteRunStore implements RunStore {
       // Bucket of inner point i (0-based, first point excluded) is floor(i * buckets / inner),
       // as in downsampleSeries. With one min() or max() per query, SQLite takes the bare
       // columns from the row holding it; NULL (NaN) values lose, as NaN does there.
-      seriesBuckets: db
-        .prepare(
-          `WITH p AS (SELECT step, seq, epoch, time, value, row_number() OVER (ORDER BY step, seq) - 2 AS i FROM metrics WHERE series_id = @id),
-            q AS (SELECT step, seq, epoch, time, value, (i * CAST(@buckets AS INTEGER)) / CAST(@inner AS INTEGER) AS b FROM p WHERE i >= 0 AND i < @inner)
-          SELECT b, step, seq, epoch, time, min(value) FROM q GROUP BY b
-          UNION ALL
-          SELECT b, step, seq, epoch, time, max(value) FROM q GROUP BY b`,
-        )
-        .raw(),
+      // An ordered series has i = seq - 1; otherwise a window function numbers the points.
+      seriesBucketsOrdered: db.prepare(bucketQuery('SELECT step, seq, epoch, time, value, seq - 1 AS i FROM metrics WHERE series_id = @id')).raw(),
+      seriesBuckets: db.prepare(bucketQuery('SELECT step, seq, epoch, time, value, row_number() OVER (ORDER BY step, seq) - 2 AS i FROM metrics WHERE series_id = @id')).raw(),
       runningRuns: db.prepare("SELECT id, pid, host FROM runs WHERE status = 'RUNNING'"),
       killStale: db.prepare("UPDATE runs SET status = 'KILLED', end_time = ?, error = ? WHERE id = ? AND status = 'RUNNING'"),
     };
@@ -233,7 +236,7 @@ export class SqliteRunStore implements RunStore {
       const now = Date.now();
       const { insertPoints, insertPoint } = this.stmts;
       // Series ids and latest points are resolved per key once per batch, not per point.
-      const series = new Map<string, Latest>();
+      const series = new Map<string, SeriesRow>();
       const args: (number | null)[] = new Array(ROWS_PER_INSERT * POINT_COLUMNS);
       let filled = 0;
       for (let i = 0; i < points.length; i++) {
@@ -244,11 +247,15 @@ export class SqliteRunStore implements RunStore {
         const epoch = p.epoch ?? null;
         let s = series.get(p.key);
         if (!s) {
-          const row = this.stmts.seriesByKey.get(runId, p.key) as { id: number; points: number } | undefined;
-          const id = row ? row.id : Number(this.stmts.insertSeries.run(runId, p.key, p.step, epoch, time, p.value).lastInsertRowid);
-          s = { id, points: row ? row.points : 0, step: p.step, epoch, time, value: p.value };
+          s = this.stmts.seriesByKey.get(runId, p.key) as SeriesRow | undefined;
+          if (!s) {
+            const id = Number(this.stmts.insertSeries.run(runId, p.key, p.step, epoch, time, p.value).lastInsertRowid);
+            s = { id, points: 0, ordered: 1, step: p.step, epoch, time, value: p.value };
+          }
           series.set(p.key, s);
-        } else if (p.step > s.step || (p.step === s.step && time >= s.time)) {
+        }
+        if (p.step < s.step) s.ordered = 0;
+        else if (p.step > s.step || time >= s.time) {
           s.step = p.step;
           s.epoch = epoch;
           s.time = time;
@@ -267,10 +274,7 @@ export class SqliteRunStore implements RunStore {
         }
       }
       for (let r = 0; r < filled; r++) insertPoint.run(args.slice(r * POINT_COLUMNS, (r + 1) * POINT_COLUMNS));
-      for (const s of series.values()) {
-        this.stmts.setPointCount.run(s.points, s.id);
-        this.stmts.updateLatest.run({ id: s.id, step: s.step, epoch: s.epoch, time: s.time, value: s.value });
-      }
+      for (const s of series.values()) this.stmts.updateSeries.run(s);
     });
   }
 
@@ -456,7 +460,7 @@ export class SqliteRunStore implements RunStore {
     const { maxPoints } = options;
     if (maxPoints !== undefined && (!Number.isInteger(maxPoints) || maxPoints < 2)) throw invalid(`maxPoints must be an integer of at least 2, got ${maxPoints}.`);
     return guarded(this.file, `read metric ${key} of run ${runId}`, () => {
-      const series = this.stmts.seriesByKey.get(runId, key) as { id: number; points: number } | undefined;
+      const series = this.stmts.seriesByKey.get(runId, key) as SeriesRow | undefined;
       if (!series) return [];
       type Row = [number, number | null, number, number | null];
       if (maxPoints === undefined || series.points <= maxPoints) return (this.stmts.series.all(series.id) as Row[]).map(toPoint);
@@ -464,7 +468,8 @@ export class SqliteRunStore implements RunStore {
       const [first, last] = this.stmts.seriesEnd.all({ id: series.id }) as Row[];
       const buckets = Math.floor((maxPoints - 2) / 2);
       if (buckets === 0) return [toPoint(first), toPoint(last)];
-      const rows = this.stmts.seriesBuckets.all({ id: series.id, buckets, inner: series.points - 2 }) as [number, number, number, number | null, number, number | null][];
+      const query = series.ordered ? this.stmts.seriesBucketsOrdered : this.stmts.seriesBuckets;
+      const rows = query.all({ id: series.id, buckets, inner: series.points - 2 }) as [number, number, number, number | null, number, number | null][];
       // Per bucket, min and max in series order; one point when they are the same row.
       rows.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
       const out: SeriesPoint[] = [toPoint(first)];

@@ -234,19 +234,24 @@ describe('downsampling in the database', () => {
     let x = 12345;
     const rand = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
     const points: MetricPoint[] = [];
-    for (let i = 0; i < 5000; i++) {
+    for (let i = 0; i < 3000; i++) {
       const r = rand();
-      const value = i === 1234 ? Infinity : i === 3210 ? -Infinity : r < 0.05 ? NaN : rand() * 10 - 5;
+      const value = i === 1234 ? Infinity : i === 2100 ? -Infinity : r < 0.05 ? NaN : rand() * 10 - 5;
       // Steps mostly rising, some repeated; the second half arrives before the first.
       points.push({ key: 'loss', value, step: Math.floor(i / 3), time: 1000 + i });
     }
-    store.logMetrics(run.id, points.slice(2500));
-    store.logMetrics(run.id, points.slice(0, 2500));
+    store.logMetrics(run.id, points.slice(1500));
+    store.logMetrics(run.id, points.slice(0, 1500));
+    // The same points in order, in two batches: the store numbers them without a window function.
+    const ordered = points.map((p) => ({ ...p, key: 'ordered' }));
+    store.logMetrics(run.id, ordered.slice(0, 1000));
+    store.logMetrics(run.id, ordered.slice(1000));
     const full = store.getMetricSeries(run.id, 'loss');
-    expect(full.length).toBe(5000);
+    expect(full.length).toBe(3000);
+    expect(store.getMetricSeries(run.id, 'ordered')).toEqual(full);
     for (let i = 1; i < full.length; i++) expect(full[i].step).toBeGreaterThanOrEqual(full[i - 1].step);
-    for (const maxPoints of [2, 3, 4, 10, 101, 1000, 4999]) {
-      const got = store.getMetricSeries(run.id, 'loss', { maxPoints });
+    for (const [key, maxPoints] of [2, 3, 4, 10, 101, 1000, 2999].flatMap((m) => [['loss', m] as const, ['ordered', m] as const])) {
+      const got = store.getMetricSeries(run.id, key, { maxPoints });
       const want = downsampleSeries(full, maxPoints);
       expect(got.length).toBe(want.length);
       for (let j = 0; j < want.length; j++) {
