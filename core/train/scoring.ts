@@ -6,6 +6,19 @@ const PAIRS_PER_CALL = 131_072;
 /** Users per matrix multiply of a factorised model. */
 const USERS_PER_MATMUL = 256;
 
+/**
+ * An architecture that can score all items for a block of users at once, faster than
+ * pair by pair (e.g. by computing per-user and per-item parts separately).
+ */
+export interface AllItemsScorer {
+  /** Logits `users x nItems`; called inside tf.tidy. */
+  scoreAllItems(users: tf.Tensor1D): tf.Tensor2D;
+}
+
+function hasAllItemsScorer(arch: object): arch is AllItemsScorer {
+  return typeof (arch as Partial<AllItemsScorer>).scoreAllItems === 'function';
+}
+
 /** Writes `users.length x nItems` scores into `out` (row-major). */
 export type ScoreFunction = (users: Int32Array, out: Float32Array) => void;
 
@@ -20,7 +33,18 @@ export function createScoreFunction(arch: NeuralArchitecture, nItems: number): S
     const f = arch.factors();
     return factorScoreFunction(f, nItems);
   }
+  if (hasAllItemsScorer(arch)) return (users, out) => scoreAllItemsInBlocks(arch, users, nItems, out);
   return (users, out) => scoreByNetwork(arch, users, nItems, out);
+}
+
+function scoreAllItemsInBlocks(arch: AllItemsScorer, users: Int32Array, nItems: number, out: Float32Array): void {
+  const usersPerCall = Math.max(1, Math.floor(PAIRS_PER_CALL / nItems));
+  for (let lo = 0; lo < users.length; lo += usersPerCall) {
+    const hi = Math.min(users.length, lo + usersPerCall);
+    const scores = tf.tidy(() => arch.scoreAllItems(tf.tensor1d(users.subarray(lo, hi), 'int32')));
+    out.set(scores.dataSync() as Float32Array, lo * nItems);
+    scores.dispose();
+  }
 }
 
 /** Scores from user and item vectors: one `users x dim` by `dim x items` matmul per block, plus the item bias. */

@@ -9,6 +9,7 @@ import {
   embeddingLookup,
   embeddingVariable,
   mlpStack,
+  towerOverAllItems,
   variableSummary,
 } from './layers';
 import { registerArchitecture } from './registry';
@@ -47,6 +48,13 @@ export class MlpArchitecture implements NeuralArchitecture {
   score(batch: ArchitectureBatch): tf.Tensor1D {
     const x = tf.concat([embeddingLookup(this.userEmb, batch.users), embeddingLookup(this.itemEmb, batch.items)], 1) as tf.Tensor2D;
     return tf.reshape(applyDense(this.out, applyMlp(this.tower, x)), [-1]) as tf.Tensor1D;
+  }
+
+  /** Logits of every item for `users` (`users x nItems`), for full ranking (see towerOverAllItems). */
+  scoreAllItems(users: tf.Tensor1D): tf.Tensor2D {
+    const nItems = this.itemEmb.shape[0] as number;
+    const h = towerOverAllItems(this.userEmb, this.itemEmb, users, this.tower);
+    return tf.reshape(applyDense(this.out, h), [users.shape[0], nItems]) as tf.Tensor2D;
   }
 
   summary() {

@@ -9,6 +9,7 @@ import {
   embeddingLookup,
   embeddingVariable,
   mlpStack,
+  towerOverAllItems,
   variableSummary,
 } from './layers';
 import { registerArchitecture } from './registry';
@@ -58,6 +59,23 @@ export class NeumfArchitecture implements NeuralArchitecture {
     const x = tf.concat([embeddingLookup(this.mlpUser, batch.users), embeddingLookup(this.mlpItem, batch.items)], 1) as tf.Tensor2D;
     const h = applyMlp(this.tower, x);
     return tf.reshape(applyDense(this.out, tf.concat([gmf, h], 1) as tf.Tensor2D), [-1]) as tf.Tensor1D;
+  }
+
+  /**
+   * Logits of every item for `users` (`users x nItems`), for full ranking. The GMF half is
+   * a factorised product (h folds into the user vector) and the MLP tower's first layer
+   * is computed per user and per item, not per pair (see towerOverAllItems).
+   */
+  scoreAllItems(users: tf.Tensor1D): tf.Tensor2D {
+    const nUsers = users.shape[0];
+    const nItems = this.gmfItem.shape[0] as number;
+    const g = this.config.gmfDim;
+    const last = (this.out.kernel.shape[0] as number) - g;
+    const wGmf = tf.reshape(tf.slice(this.out.kernel, [0, 0], [g, 1]), [1, g]);
+    const wMlp = tf.slice(this.out.kernel, [g, 0], [last, 1]) as tf.Tensor2D;
+    const gmf = tf.matMul(tf.mul(embeddingLookup(this.gmfUser, users), wGmf) as tf.Tensor2D, this.gmfItem as tf.Tensor2D, false, true);
+    const mlp = tf.reshape(tf.matMul(towerOverAllItems(this.mlpUser, this.mlpItem, users, this.tower), wMlp), [nUsers, nItems]);
+    return tf.add(tf.add(gmf, mlp), this.out.bias) as tf.Tensor2D;
   }
 
   summary() {
