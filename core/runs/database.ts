@@ -31,7 +31,9 @@ function checkHeader(file: string): void {
     throw new RunStoreError(`Run store ${file} cannot be read (${(e as Error).message}). Check the file's permissions.`, 'READ_ONLY', { file });
   }
   try {
-    const size = fs.fstatSync(fd).size;
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) throw new RunStoreError(`Run store ${file} is a folder, not a file. Move it aside, or give the path of a .sqlite file.`, 'NOT_A_DATABASE', { file });
+    const size = stat.size;
     if (size === 0) return; // a new database: SQLite writes the header
     const head = Buffer.alloc(SQLITE_HEADER.length);
     const n = fs.readSync(fd, head, 0, head.length, 0);

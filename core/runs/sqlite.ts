@@ -18,6 +18,7 @@ import {
   type RunRecord,
   type RunStatus,
   type RunStore,
+  type RunUpdate,
   type SegmentMetrics,
   type SeriesOptions,
   type SeriesPoint,
@@ -227,6 +228,23 @@ export class SqliteRunStore implements RunStore {
       return runId;
     });
     return this.getRun(id)!;
+  }
+
+  updateRun(runId: string, fields: RunUpdate): RunRecord {
+    const columns: Record<keyof RunUpdate, string> = { name: 'name', seed: 'seed', appVersion: 'app_version', backend: 'backend', fingerprint: 'fingerprint', datasetStats: 'dataset_stats', pid: 'pid' };
+    const sets: string[] = [];
+    const args: unknown[] = [];
+    for (const [field, column] of Object.entries(columns) as [keyof RunUpdate, string][]) {
+      const v = fields[field];
+      if (v === undefined) continue;
+      sets.push(`${column} = ?`);
+      args.push(field === 'datasetStats' ? JSON.stringify(v) : v);
+    }
+    inTransaction(this.db, this.file, `update run ${runId}`, () => {
+      this.requireRun(runId);
+      if (sets.length) this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = ?`).run(...args, runId);
+    });
+    return this.getRun(runId)!;
   }
 
   logMetrics(runId: string, points: readonly MetricPoint[]): void {

@@ -40,6 +40,9 @@ export interface NewRun {
   pid?: number;
 }
 
+/** What `updateRun` can change. */
+export type RunUpdate = Partial<Pick<NewRun, 'name' | 'seed' | 'appVersion' | 'backend' | 'fingerprint' | 'datasetStats' | 'pid'>>;
+
 /** Params are stored as text; numbers and booleans are turned into their JSON text. */
 export type ParamValue = string | number | boolean;
 
@@ -152,6 +155,12 @@ export interface RunStore {
 
   /** Records a new RUNNING run with its spec, params and tags. */
   createRun(run: NewRun): RunRecord;
+  /**
+   * Fills in or corrects what is known only once work has started (the backend after
+   * tfjs initialises, the fingerprint and stats after the dataset is loaded, the worker's
+   * pid). Fields left out are unchanged.
+   */
+  updateRun(runId: string, fields: RunUpdate): RunRecord;
   /** Appends points to metric series, all in one transaction; updates the latest value per key. */
   logMetrics(runId: string, points: readonly MetricPoint[]): void;
   /** One point; goes through `logMetrics`. */

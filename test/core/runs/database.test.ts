@@ -114,6 +114,14 @@ describe('opening a run store', () => {
     expect(fs.readFileSync(file).equals(bytes)).toBe(true);
   });
 
+  it('refuses a folder where the file should be', () => {
+    const file = path.join(tmp.make(), 'runs.sqlite');
+    fs.mkdirSync(file);
+    const err = catchError(() => openRunStore(file));
+    expect(err.code).toBe('NOT_A_DATABASE');
+    expect(err.message).toContain(file);
+  });
+
   it("refuses another program's SQLite database instead of adding tables to it", () => {
     const file = path.join(tmp.make(), 'other.sqlite');
     const db = raw(file);

@@ -124,6 +124,14 @@ describe('runs', () => {
     ]);
   });
 
+  it('updates what is known only once work has started, leaving other fields alone', () => {
+    const run = store.createRun({ name: 'r', spec: {}, backend: 'cpu', seed: 1 });
+    const r = store.updateRun(run.id, { backend: 'wasm', fingerprint: 'f1', datasetStats: { users: 3 }, pid: 1234 });
+    expect(r).toMatchObject({ name: 'r', seed: 1, backend: 'wasm', fingerprint: 'f1', datasetStats: { users: 3 }, pid: 1234, status: 'RUNNING' });
+    expect(store.updateRun(run.id, {}).backend).toBe('wasm');
+    expect(thrown(() => store.updateRun('0000000000000000', { backend: 'x' })).code).toBe('RUN_NOT_FOUND');
+  });
+
   it('refuses writes to a run that does not exist', () => {
     const err = thrown(() => store.logMetrics('ffffffffffffffff', [{ key: 'loss', value: 1, step: 0 }]));
     expect(err.code).toBe('RUN_NOT_FOUND');
