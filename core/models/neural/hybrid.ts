@@ -66,6 +66,14 @@ export interface HybridConfig {
    * it the gate sees "no id signal" examples and learns to lean on content for them.
    */
   itemIdDropout: number;
+  /**
+   * What the gate mixes. `probabilities` (default): p = g sigmoid(collab) + (1-g)
+   * sigmoid(content), a mixture of experts; the logit of p is the score. `logits`: score =
+   * g collab + (1-g) content, factorised when the gate has no user inputs, but the gate is
+   * then not identifiable (a branch can grow its logits to make up for a small weight),
+   * and in our cold-item test it ended higher on cold items than on warm ones.
+   */
+  gateMixes: 'logits' | 'probabilities';
   /** Std of the id embeddings' normal initialisation. */
   initStd: number;
 }
@@ -80,20 +88,23 @@ const hybridDefaults: HybridConfig = {
   gateSignal: 'popularity',
   gateUserFeatures: true,
   itemIdDropout: 0.1,
+  gateMixes: 'probabilities',
   initStd: 0.05,
 };
 
 /**
  * Collaborative branch (user and item id embeddings, id item bias) plus content branch
  * (item features -> MLP; user features -> MLP or projected user id embedding, feature item
- * bias), fused by `concat`, `sum` (LightFM-style) or `gate`:
- * score = g * collab + (1 - g) * content, g = sigmoid(MLP([item features, warm/cold
- * signal, user features?])). Id embeddings and id biases of users and items without
- * training interactions are masked to zero, so cold entities are scored by content alone.
+ * bias), fused by `concat`, `sum` (LightFM-style) or `gate`: g * collab + (1 - g) *
+ * content (over probabilities or logits, see `gateMixes`), g = sigmoid(MLP([item features,
+ * warm/cold signal, user features?])). Id embeddings and id biases of users and items
+ * without training interactions are masked to zero, so for cold items the collaborative
+ * branch is its global bias (the base rate) and the content branch does the work.
  */
 function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralArchitecture {
   checkSizes('hybrid', { dim: config.dim, contentHidden: config.contentHidden, fusionHidden: config.fusionHidden, gateHidden: config.gateHidden });
   if (!['concat', 'sum', 'gate'].includes(config.fusion)) throw new InputError(`hybrid: fusion must be 'concat', 'sum' or 'gate', got '${config.fusion}'.`, 'SPEC');
+  if (!['logits', 'probabilities'].includes(config.gateMixes)) throw new InputError(`hybrid: gateMixes must be 'logits' or 'probabilities', got '${config.gateMixes}'.`, 'SPEC');
   if (!['popularity', 'confidence'].includes(config.gateSignal)) throw new InputError(`hybrid: gateSignal must be 'popularity' or 'confidence', got '${config.gateSignal}'.`, 'SPEC');
   if (!(config.itemIdDropout >= 0 && config.itemIdDropout < 1)) throw new InputError(`hybrid: itemIdDropout must be in [0, 1), got ${config.itemIdDropout}.`, 'SPEC');
   if (!inputs.itemFeatures) throw new InputError(`hybrid needs item features for its content branch; add an item feature pipeline to the spec.`, 'SPEC');
@@ -209,14 +220,20 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
     tf.mul(config.gateSignal === 'popularity' ? constantRows(signal as tf.Tensor2D, i) : embeddingLookup(signal, i), warm) as tf.Tensor2D;
   const gateIn = inputs.itemFeatures.dim + 1 + (gateUsesUser ? inputs.userFeatures!.dim : 0);
   const gateNet = towerLayers('hybrid/gate', gateIn, config.gateHidden, 1, rng);
-  variables.push(...denseVariables(gateNet));
+  // The collaborative branch's global bias is its whole score for an item without id
+  // signal. Without it that score is a logit of 0 (probability 1/2), which on implicit
+  // data with sampled negatives is an over-confident guess, and the gate learns to pick
+  // it over content; with it, "no id signal" means "the base rate".
+  const collabBias = embeddingVariable('hybrid/collab_bias', 1, 1, rng, 0);
+  variables.push(...denseVariables(gateNet), collabBias);
 
   const gateOf = (users: tf.Tensor1D, items: tf.Tensor1D, warm: tf.Tensor2D): tf.Tensor1D => {
     const parts = [constantRows(itemX, items), signalOf(items, warm)];
     if (gateUsesUser) parts.push(constantRows(userX!, users));
     return tf.sigmoid(squeezeColumn(applyMlp(gateNet, tf.concat(parts, 1) as tf.Tensor2D)));
   };
-  const collabScore = (b: ArchitectureBatch, warm: tf.Tensor2D) => tf.add(rowDot(userId(b.users), itemId(b.items, warm)), idBiasOf(b.items, warm)) as tf.Tensor1D;
+  const collabScore = (b: ArchitectureBatch, warm: tf.Tensor2D) =>
+    tf.add(tf.add(rowDot(userId(b.users), itemId(b.items, warm)), idBiasOf(b.items, warm)), tf.reshape(collabBias, [1])) as tf.Tensor1D;
   const contentScore = (b: ArchitectureBatch) => tf.add(rowDot(userContentVec(b.users), itemContentVec(b.items)), featureBiasOf(b.items)) as tf.Tensor1D;
 
   const gated: NeuralArchitecture = {
@@ -225,11 +242,12 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
       tf.tidy(() => {
         const warm = warmOf(batch.items, training);
         const g = gateOf(batch.users, batch.items, warm);
+        if (config.gateMixes === 'probabilities') return mixtureLogit(g, collabScore(batch, warm), contentScore(batch));
         return tf.add(tf.mul(g, collabScore(batch, warm)), tf.mul(tf.sub(1, g), contentScore(batch))) as tf.Tensor1D;
       }),
     gate: (batch) => tf.tidy(() => gateOf(batch.users, batch.items, warmOf(batch.items, false))),
   };
-  if (!gateUsesUser) {
+  if (!gateUsesUser && config.gateMixes === 'logits') {
     // g depends on the item only, so g*(p.q + b) + (1-g)*(c_u.c_i + b') factorises exactly:
     // users [p, c_u], items [g q, (1-g) c_i], item bias g b + (1-g) b'.
     const itemGate = (i: tf.Tensor1D) => tf.reshape(gateOf(tf.zerosLike(i), i, warmOf(i, false)), [-1, 1]) as tf.Tensor2D;
@@ -242,7 +260,8 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
       }),
       itemBias: rowsForAll(nItems, 1, (i) => {
         const g = itemGate(i);
-        const b = tf.add(tf.mul(g, tf.reshape(idBiasOf(i, warmOf(i, false)), [-1, 1])), tf.mul(tf.sub(1, g), tf.reshape(featureBiasOf(i), [-1, 1])));
+        const collab = tf.add(tf.reshape(idBiasOf(i, warmOf(i, false)), [-1, 1]), collabBias);
+        const b = tf.add(tf.mul(g, collab), tf.mul(tf.sub(1, g), tf.reshape(featureBiasOf(i), [-1, 1])));
         return b as tf.Tensor2D;
       }),
     });
@@ -250,11 +269,26 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
   return gated;
 }
 
+/**
+ * Logit of the mixture g * sigmoid(a) + (1 - g) * sigmoid(b), computed in log space:
+ * log p = logsumexp(log g + log sigmoid(a), log(1-g) + log sigmoid(b)), and log(1-p) alike.
+ */
+function mixtureLogit(g: tf.Tensor1D, a: tf.Tensor1D, b: tf.Tensor1D): tf.Tensor1D {
+  const eps = 1e-7;
+  const logG = tf.log(tf.add(g, eps));
+  const log1mG = tf.log(tf.add(tf.sub(1, g), eps));
+  // log sigmoid(x) = -softplus(-x); tf.logSigmoid's gradient reads a disposed tensor under variableGrads (tfjs 4.22).
+  const logSig = (x: tf.Tensor1D) => tf.neg(tf.softplus(tf.neg(x)));
+  const logP = tf.logSumExp(tf.stack([tf.add(logG, logSig(a)), tf.add(log1mG, logSig(b))], 1), 1);
+  const logQ = tf.logSumExp(tf.stack([tf.add(logG, logSig(tf.neg(a))), tf.add(log1mG, logSig(tf.neg(b)))], 1), 1);
+  return tf.sub(logP, logQ) as tf.Tensor1D;
+}
+
 /** The `hybrid` architecture definition. */
 export const hybridArchitecture: ArchitectureDefinition<HybridConfig> = {
   type: 'hybrid',
   description:
-    'Collaborative (id embeddings) + content (feature MLPs) branches fused by concat -> MLP, a LightFM-style sum, or a learned per-example gate g*collab + (1-g)*content.',
+    'Collaborative (id embeddings) + content (feature MLPs) branches fused by concat -> MLP, a LightFM-style sum, or a learned per-example gate g*collab + (1-g)*content that shifts cold items to content.',
   defaults: hybridDefaults,
   needs: { itemFeatures: true, graph: true },
   build: (config, inputs) => buildInScope(() => buildHybrid(config, inputs)),

@@ -36,12 +36,13 @@ describe('hybrid architecture', () => {
       [{ fusion: 'concat' }, SHARED + 102 + 7],
       // item id bias 5, feature bias 3+1
       [{ fusion: 'sum' }, SHARED + 5 + 4],
-      // biases 9, gate over [item features 3, popularity 1, user features 2]: (6x3+3) + (3x1+1)
-      [{ fusion: 'gate' }, SHARED + 9 + 21 + 4],
+      // biases 9, gate over [item features 3, popularity 1, user features 2]: (6x3+3) + (3x1+1), collab global bias 1
+      [{ fusion: 'gate' }, SHARED + 9 + 21 + 4 + 1],
+      [{ fusion: 'gate', gateMixes: 'logits' }, SHARED + 9 + 21 + 4 + 1],
       // learned confidence: + 5 per-item scalars
-      [{ fusion: 'gate', gateSignal: 'confidence' }, SHARED + 9 + 21 + 4 + 5],
+      [{ fusion: 'gate', gateSignal: 'confidence' }, SHARED + 9 + 21 + 4 + 1 + 5],
       // user content = projected id embedding (4x4+4) instead of the user tower; gate over 3+1 inputs: (4x3+3) + (3x1+1)
-      [{ fusion: 'gate', userContent: 'id-projection', gateUserFeatures: false }, SHARED - 39 + 20 + 9 + 15 + 4],
+      [{ fusion: 'gate', userContent: 'id-projection', gateUserFeatures: false }, SHARED - 39 + 20 + 9 + 15 + 4 + 1],
     ];
     for (const [config, expected] of cases) {
       const arch = buildWith(hybridArchitecture, { ...base, ...config }, tinyInputs());
@@ -53,19 +54,26 @@ describe('hybrid architecture', () => {
   });
 
   it('sends gradient to every variable, for every fusion', () => {
-    for (const config of [{ fusion: 'concat' }, { fusion: 'sum' }, { fusion: 'gate' }, { fusion: 'gate', gateSignal: 'confidence' }, { fusion: 'sum', userContent: 'id-projection' }]) {
+    for (const config of [
+      { fusion: 'concat' },
+      { fusion: 'sum' },
+      { fusion: 'gate' },
+      { fusion: 'gate', gateMixes: 'logits' },
+      { fusion: 'gate', gateSignal: 'confidence' },
+      { fusion: 'sum', userContent: 'id-projection' },
+    ]) {
       const arch = buildWith(hybridArchitecture, { ...base, ...config }, tinyInputs());
       for (const [name, g] of gradientMagnitudes(arch, 0)) expect(g, `${JSON.stringify(config)} ${name}`).toBeGreaterThan(0);
       arch.dispose();
     }
   });
 
-  it('is factorised exactly for sum, and for a gate without user inputs', () => {
+  it('is factorised exactly for sum, and for a logit gate without user inputs', () => {
     for (const config of [
       { fusion: 'sum' },
       { fusion: 'sum', userContent: 'id-projection' },
-      { fusion: 'gate', gateUserFeatures: false },
-      { fusion: 'gate', gateUserFeatures: false, userContent: 'id-projection', gateSignal: 'confidence' },
+      { fusion: 'gate', gateMixes: 'logits', gateUserFeatures: false },
+      { fusion: 'gate', gateMixes: 'logits', gateUserFeatures: false, userContent: 'id-projection', gateSignal: 'confidence' },
     ]) {
       const arch = buildWith(hybridArchitecture, { ...base, ...config }, tinyInputs());
       expect(arch.factors, JSON.stringify(config)).toBeDefined();
@@ -75,7 +83,11 @@ describe('hybrid architecture', () => {
   });
 
   it('offers no factors when the result would not be exact', () => {
-    for (const config of [{ fusion: 'concat' }, { fusion: 'gate', gateUserFeatures: true }]) {
+    for (const config of [
+      { fusion: 'concat' },
+      { fusion: 'gate', gateMixes: 'logits', gateUserFeatures: true },
+      { fusion: 'gate', gateMixes: 'probabilities', gateUserFeatures: false },
+    ]) {
       const arch = buildWith(hybridArchitecture, { ...base, ...config }, tinyInputs());
       expect(arch.factors).toBeUndefined();
       arch.dispose();
@@ -84,6 +96,7 @@ describe('hybrid architecture', () => {
 
   it('scores cold items by their features, for every fusion', () => {
     for (const fusion of ['concat', 'sum', 'gate']) expectColdItemsFollowFeatures(hybridArchitecture, { ...base, fusion }, 0);
+    expectColdItemsFollowFeatures(hybridArchitecture, { ...base, fusion: 'gate', gateMixes: 'logits' }, 0);
   });
 
   it('drops item id signals in training only, reproducibly for a seed', () => {
@@ -108,6 +121,35 @@ describe('hybrid architecture', () => {
     });
     expect(scoresOf({ itemIdDropout: 0 }, true)).toEqual(scoresOf({ itemIdDropout: 0 }, false));
     expect(() => scoresOf({ itemIdDropout: 1 }, true)).toThrow(/itemIdDropout must be in \[0, 1\)/);
+  });
+
+  it('scores the probability mixture g sigmoid(collab) + (1 - g) sigmoid(content) as its logit', () => {
+    // Checked on cold items, whose collaborative logit is the global bias alone (set to -1.5).
+    const inputs = tinyInputs({ coldTwins: true });
+    const mix = buildWith(hybridArchitecture, { ...base, fusion: 'gate', gateMixes: 'probabilities', itemIdDropout: 0 }, inputs);
+    const bias = mix.variables.find((v) => v.name.startsWith('hybrid/collab_bias'))!;
+    tf.tidy(() => bias.assign(tf.tensor2d([[-1.5]])));
+    const batch = pairBatch(0);
+    const gate = mix.gate!(batch);
+    const g = Array.from(gate.dataSync());
+    gate.dispose();
+    const s = scoreMatrix(mix, 0).flat();
+    // A logit-mixing twin (same seed, so same weights) gives each cold pair's content logit:
+    // its score is g * (-1.5) + (1 - g) * content.
+    const lin = buildWith(hybridArchitecture, { ...base, fusion: 'gate', gateMixes: 'logits', itemIdDropout: 0 }, inputs);
+    const linBias = lin.variables.find((v) => v.name.startsWith('hybrid/collab_bias'))!;
+    tf.tidy(() => linBias.assign(tf.tensor2d([[-1.5]])));
+    const sl = scoreMatrix(lin, 0).flat();
+    const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+    for (let k = 0; k < 15; k++) {
+      if (k % 5 < 3) continue; // cold items only
+      const content = (sl[k] - g[k] * -1.5) / (1 - g[k]);
+      const p = g[k] * sigmoid(-1.5) + (1 - g[k]) * sigmoid(content);
+      expect(s[k]).toBeCloseTo(Math.log(p / (1 - p)), 4);
+    }
+    disposeBatch(batch);
+    mix.dispose();
+    lin.dispose();
   });
 
   it('keeps the gate in (0, 1) and shows the gate the warm/cold signal', () => {
