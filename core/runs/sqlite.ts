@@ -4,7 +4,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './database';
 import { RunStoreError } from './errors';
-import { guarded, inTransaction } from './transaction';
+import { guarded, inReadTransaction, inTransaction } from './transaction';
 import {
   RUN_STATUSES,
   type ArtifactRecord,
@@ -408,7 +408,7 @@ export class SqliteRunStore implements RunStore {
   // ---- reads
 
   getRun(idOrPrefix: string): RunRecord | undefined {
-    return guarded(this.file, `read run ${idOrPrefix}`, () => {
+    return inReadTransaction(this.db, this.file, `read run ${idOrPrefix}`, () => {
       const row = this.stmts.runById.get(idOrPrefix) as RunRow | undefined;
       if (row) return this.toRecord(row);
       if (!/^[0-9a-f]+$/i.test(idOrPrefix)) return undefined;
@@ -467,7 +467,7 @@ export class SqliteRunStore implements RunStore {
       sql += ' LIMIT ?';
       args.push(query.limit);
     }
-    return guarded(this.file, 'list runs', () => (this.db.prepare(sql).all(...joinArgs, ...args) as RunRow[]).map((row) => this.toRecord(row)));
+    return inReadTransaction(this.db, this.file, 'list runs', () => (this.db.prepare(sql).all(...joinArgs, ...args) as RunRow[]).map((row) => this.toRecord(row)));
   }
 
   listMetricKeys(runId: string): string[] {
@@ -477,7 +477,7 @@ export class SqliteRunStore implements RunStore {
   getMetricSeries(runId: string, key: string, options: SeriesOptions = {}): SeriesPoint[] {
     const { maxPoints } = options;
     if (maxPoints !== undefined && (!Number.isInteger(maxPoints) || maxPoints < 2)) throw invalid(`maxPoints must be an integer of at least 2, got ${maxPoints}.`);
-    return guarded(this.file, `read metric ${key} of run ${runId}`, () => {
+    return inReadTransaction(this.db, this.file, `read metric ${key} of run ${runId}`, () => {
       const series = this.stmts.seriesByKey.get(runId, key) as SeriesRow | undefined;
       if (!series) return [];
       type Row = [number, number | null, number, number | null];

@@ -41,7 +41,20 @@ export function inTransaction<T>(db: Database.Database, file: string, action: st
   }
 }
 
-/** Reads: no transaction needed (one statement sees one snapshot), same error translation. */
+/**
+ * Reads of several statements that must agree (a run and its metrics, a series' count and
+ * its points) while another process writes: a deferred transaction is one WAL snapshot
+ * and takes no write lock.
+ */
+export function inReadTransaction<T>(db: Database.Database, file: string, action: string, fn: () => T): T {
+  try {
+    return db.transaction(fn).deferred();
+  } catch (e) {
+    throw toRunStoreError(e, file, action);
+  }
+}
+
+/** Single-statement reads: one statement sees one snapshot; same error translation. */
 export function guarded<T>(file: string, action: string, fn: () => T): T {
   try {
     return fn();
