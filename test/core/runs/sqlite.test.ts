@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -364,6 +365,22 @@ describe('stale runs', () => {
     expect(store.getRun(alive.id)!.status).toBe('RUNNING');
     expect(store.getRun(mine.id)!.status).toBe('RUNNING');
     expect(store.getRun(done.id)!.status).toBe('FINISHED');
+  });
+
+  it('by default asks the OS: a process that exited is gone', () => {
+    const child = spawnSync(process.execPath, ['-e', '0']);
+    expect(child.status).toBe(0);
+    const run = store.createRun({ spec: {}, pid: child.pid });
+    expect(store.markStaleRunsKilled()).toEqual([run.id]);
+  });
+
+  it('leaves runs of another host alone (their pids mean nothing here)', () => {
+    const run = store.createRun({ spec: {}, pid: 999_999 });
+    const db = new Database(file);
+    db.prepare('UPDATE runs SET host = ? WHERE id = ?').run('some-other-machine', run.id);
+    db.close();
+    expect(store.markStaleRunsKilled({ isProcessAlive: () => false })).toEqual([]);
+    expect(store.getRun(run.id)!.status).toBe('RUNNING');
   });
 
   it('by default asks the OS: this process is alive', () => {
