@@ -9,6 +9,7 @@ import {
   embeddingLookup,
   embeddingVariable,
   mlpStack,
+  variableFrom,
   variableSummary,
   type DenseLayer,
 } from './layers';
@@ -46,6 +47,11 @@ export function featureTable(block: FeatureBlock, rows: number, what: 'user' | '
     }
   }
   return tf.keep(tf.tensor2d(block.values, [rows, block.dim]));
+}
+
+/** A trainable `rows x dim` table of zeros (linear weights and biases that start at zero). */
+export function zerosTable(name: string, rows: number, dim: number): tf.Variable {
+  return variableFrom(tf.zeros([rows, dim]), name);
 }
 
 /** Training interactions per user and per item, from the train graph (stored entries, not values). */
@@ -203,7 +209,7 @@ function buildContent(config: ContentConfig, inputs: ArchitectureInputs): Neural
   return {
     type: 'content',
     variables,
-    score: (batch) => tf.tidy(() => tf.add(rowDot(userVec(batch.users), itemVec(batch.items)), biasOf(batch.items)) as tf.Tensor1D),
+    score: (batch) => tf.add(rowDot(userVec(batch.users), itemVec(batch.items)), biasOf(batch.items)) as tf.Tensor1D,
     factors: (): Factors => ({
       dim: config.dim,
       users: rowsForAll(inputs.nUsers, config.dim, userVec),

@@ -3,7 +3,7 @@ import { InputError, Rng } from '../../util';
 import { applyMlp, denseVariables, disposeVariables, embeddingVariable, variableSummary } from './layers';
 import { registerArchitecture } from './registry';
 import type { ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
-import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, squeezeColumn, towerLayers, warmMask, buildInScope, constantRows } from './content';
+import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, squeezeColumn, towerLayers, warmMask, buildInScope, constantRows, zerosTable } from './content';
 
 /** Config of the `deepfm` architecture. */
 export interface DeepFmConfig {
@@ -50,7 +50,7 @@ function buildDeepFm(config: DeepFmConfig, inputs: ArchitectureInputs): NeuralAr
   const field = (name: string, rows: number): Field => ({
     name,
     latent: embeddingVariable(`deepfm/${name}_latent`, rows, k, rng, config.initStd),
-    linear: embeddingVariable(`deepfm/${name}_linear`, rows, 1, rng, 0),
+    linear: zerosTable(`deepfm/${name}_linear`, rows, 1),
   });
   const userField = field('user_id', nUsers);
   const itemField = field('item_id', nItems);
@@ -64,36 +64,35 @@ function buildDeepFm(config: DeepFmConfig, inputs: ArchitectureInputs): NeuralAr
   return {
     type: 'deepfm',
     variables,
-    score: (batch) =>
-      tf.tidy(() => {
-        // Per field: its pooled embedding sum_j x_j v_j, its first-order term, and
-        // sum_j x_j^2 |v_j|^2 (the diagonal the FM identity subtracts).
-        const embeddings: tf.Tensor2D[] = [];
-        const firstOrder: tf.Tensor1D[] = [];
-        const squares: tf.Tensor1D[] = [];
-        const addId = (f: Field, mask: tf.Tensor2D, ids: tf.Tensor1D) => {
-          const v = maskedLookup(f.latent, mask, ids);
-          embeddings.push(v);
-          firstOrder.push(squeezeColumn(maskedLookup(f.linear, mask, ids)));
-          squares.push(tf.sum(tf.square(v), 1) as tf.Tensor1D);
-        };
-        const addBlock = (f: Field, x: tf.Tensor2D) => {
-          embeddings.push(tf.matMul(x, f.latent as tf.Tensor2D));
-          firstOrder.push(squeezeColumn(tf.matMul(x, f.linear as tf.Tensor2D)));
-          const norms = tf.reshape(tf.sum(tf.square(f.latent), 1), [-1, 1]) as tf.Tensor2D;
-          squares.push(squeezeColumn(tf.matMul(tf.square(x), norms)));
-        };
-        addId(userField, userMask, batch.users);
-        addId(itemField, itemMask, batch.items);
-        if (userFeatField) addBlock(userFeatField, constantRows(userX!, batch.users));
-        if (itemFeatField) addBlock(itemFeatField, constantRows(itemX!, batch.items));
-        if (contextField) addBlock(contextField, batchContext(batch, contextDim));
+    score: (batch) => {
+      // Per field: its pooled embedding sum_j x_j v_j, its first-order term, and
+      // sum_j x_j^2 |v_j|^2 (the diagonal the FM identity subtracts).
+      const embeddings: tf.Tensor2D[] = [];
+      const firstOrder: tf.Tensor1D[] = [];
+      const squares: tf.Tensor1D[] = [];
+      const addId = (f: Field, mask: tf.Tensor2D, ids: tf.Tensor1D) => {
+        const v = maskedLookup(f.latent, mask, ids);
+        embeddings.push(v);
+        firstOrder.push(squeezeColumn(maskedLookup(f.linear, mask, ids)));
+        squares.push(tf.sum(tf.square(v), 1) as tf.Tensor1D);
+      };
+      const addBlock = (f: Field, x: tf.Tensor2D) => {
+        embeddings.push(tf.matMul(x, f.latent as tf.Tensor2D));
+        firstOrder.push(squeezeColumn(tf.matMul(x, f.linear as tf.Tensor2D)));
+        const norms = tf.reshape(tf.sum(tf.square(f.latent), 1), [-1, 1]) as tf.Tensor2D;
+        squares.push(squeezeColumn(tf.matMul(tf.square(x), norms)));
+      };
+      addId(userField, userMask, batch.users);
+      addId(itemField, itemMask, batch.items);
+      if (userFeatField) addBlock(userFeatField, constantRows(userX!, batch.users));
+      if (itemFeatField) addBlock(itemFeatField, constantRows(itemX!, batch.items));
+      if (contextField) addBlock(contextField, batchContext(batch, contextDim));
 
-        const total = tf.addN(embeddings);
-        const pairwise = tf.mul(0.5, tf.sub(tf.sum(tf.square(total), 1), tf.addN(squares)));
-        const deepOut = squeezeColumn(applyMlp(deep, tf.concat(embeddings, 1) as tf.Tensor2D));
-        return tf.addN([tf.addN(firstOrder), pairwise, deepOut]) as tf.Tensor1D;
-      }),
+      const total = tf.addN(embeddings);
+      const pairwise = tf.mul(0.5, tf.sub(tf.sum(tf.square(total), 1), tf.addN(squares)));
+      const deepOut = squeezeColumn(applyMlp(deep, tf.concat(embeddings, 1) as tf.Tensor2D));
+      return tf.addN([tf.addN(firstOrder), pairwise, deepOut]) as tf.Tensor1D;
+    },
     summary: () => variableSummary('deepfm', variables),
     dispose: () => {
       disposeVariables(variables);

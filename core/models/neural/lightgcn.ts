@@ -99,18 +99,17 @@ function buildLightGcn(config: LightGcnConfig, inputs: ArchitectureInputs): Neur
   return {
     type: 'lightgcn',
     variables,
-    score: (batch, training) =>
-      tf.tidy(() => {
-        const itemNodes = tf.add(batch.items, tf.scalar(nUsers, 'int32')) as tf.Tensor1D;
-        if (training) {
-          // Looked up only so that the trainer's per-batch L2 penalty (which collects
-          // embeddingLookup rows) falls on the batch's layer-0 rows, as in the paper.
-          embeddingLookup(embedding, batch.users);
-          embeddingLookup(embedding, itemNodes);
-        }
-        const all = propagate();
-        return rowDot(constantRows(all, batch.users), constantRows(all, itemNodes));
-      }),
+    score: (batch, training) => {
+      const itemNodes = tf.add(batch.items, tf.scalar(nUsers, 'int32')) as tf.Tensor1D;
+      if (training) {
+        // Looked up only so that the trainer's per-batch L2 penalty (which collects
+        // embeddingLookup rows) falls on the batch's layer-0 rows, as in the paper.
+        embeddingLookup(embedding, batch.users);
+        embeddingLookup(embedding, itemNodes);
+      }
+      const all = propagate();
+      return rowDot(constantRows(all, batch.users), constantRows(all, itemNodes));
+    },
     factors: (): Factors => {
       const all = propagate();
       const values = all.dataSync() as Float32Array;

@@ -80,7 +80,7 @@ function buildTwoTower(config: TwoTowerConfig, inputs: ArchitectureInputs): Neur
   return {
     type: 'two-tower',
     variables,
-    score: (batch) => tf.tidy(() => rowDot(userVec(batch.users, contextOf(batch), 1 / config.temperature), itemVec(batch.items))),
+    score: (batch) => rowDot(userVec(batch.users, contextOf(batch), 1 / config.temperature), itemVec(batch.items)),
     factors: (): Factors => ({
       dim: config.dim,
       users: rowsForAll(nUsers, config.dim, (u) => userVec(u, undefined, 1 / config.temperature)),

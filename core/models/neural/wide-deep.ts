@@ -3,7 +3,7 @@ import { InputError, Rng } from '../../util';
 import { applyMlp, denseVariables, disposeVariables, embeddingVariable, variableSummary } from './layers';
 import { registerArchitecture } from './registry';
 import type { ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
-import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, squeezeColumn, towerLayers, warmMask, buildInScope, constantRows } from './content';
+import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, squeezeColumn, towerLayers, warmMask, buildInScope, constantRows, zerosTable } from './content';
 
 /** Config of the `wide-deep` architecture. */
 export interface WideDeepConfig {
@@ -50,12 +50,12 @@ function buildWideDeep(config: WideDeepConfig, inputs: ArchitectureInputs): Neur
   const constants = [userMask, itemMask, userX, itemX].filter((t): t is tf.Tensor2D => t !== undefined);
 
   // Wide part: linear terms start at zero, as a linear model would.
-  const wideUser = embeddingVariable('wide-deep/wide_user', nUsers, 1, rng, 0);
-  const wideItem = embeddingVariable('wide-deep/wide_item', nItems, 1, rng, 0);
+  const wideUser = zerosTable('wide-deep/wide_user', nUsers, 1);
+  const wideItem = zerosTable('wide-deep/wide_item', nItems, 1);
   // One weight per feature and context column (the deep output layer's bias is the global bias).
-  const wideDense = du + di + contextDim > 0 ? embeddingVariable('wide-deep/wide_features', du + di + contextDim, 1, rng, 0) : undefined;
-  const crossFeatures = config.crosses.includes('user-item-features') && du > 0 && di > 0 ? embeddingVariable('wide-deep/cross_user_item_features', du, di, rng, 0) : undefined;
-  const crossUserId = config.crosses.includes('user-id-item-features') && di > 0 ? embeddingVariable('wide-deep/cross_user_id_item_features', nUsers, di, rng, 0) : undefined;
+  const wideDense = du + di + contextDim > 0 ? zerosTable('wide-deep/wide_features', du + di + contextDim, 1) : undefined;
+  const crossFeatures = config.crosses.includes('user-item-features') && du > 0 && di > 0 ? zerosTable('wide-deep/cross_user_item_features', du, di) : undefined;
+  const crossUserId = config.crosses.includes('user-id-item-features') && di > 0 ? zerosTable('wide-deep/cross_user_id_item_features', nUsers, di) : undefined;
   // Deep part.
   const userEmb = embeddingVariable('wide-deep/user_emb', nUsers, config.embeddingDim, rng, config.initStd);
   const itemEmb = embeddingVariable('wide-deep/item_emb', nItems, config.embeddingDim, rng, config.initStd);
@@ -74,21 +74,20 @@ function buildWideDeep(config: WideDeepConfig, inputs: ArchitectureInputs): Neur
   return {
     type: 'wide-deep',
     variables,
-    score: (batch) =>
-      tf.tidy(() => {
-        const xu = userX ? constantRows(userX, batch.users) : undefined;
-        const xi = itemX ? constantRows(itemX, batch.items) : undefined;
-        const ctx = contextDim > 0 ? batchContext(batch, contextDim) : undefined;
-        const dense = [xu, xi, ctx].filter((t): t is tf.Tensor2D => t !== undefined);
+    score: (batch) => {
+      const xu = userX ? constantRows(userX, batch.users) : undefined;
+      const xi = itemX ? constantRows(itemX, batch.items) : undefined;
+      const ctx = contextDim > 0 ? batchContext(batch, contextDim) : undefined;
+      const dense = [xu, xi, ctx].filter((t): t is tf.Tensor2D => t !== undefined);
 
-        let wide = tf.add(squeezeColumn(maskedLookup(wideUser, userMask, batch.users)), squeezeColumn(maskedLookup(wideItem, itemMask, batch.items))) as tf.Tensor1D;
-        if (wideDense) wide = tf.add(wide, squeezeColumn(tf.matMul(tf.concat(dense, 1) as tf.Tensor2D, wideDense as tf.Tensor2D)));
-        if (crossFeatures) wide = tf.add(wide, tf.sum(tf.mul(tf.matMul(xu!, crossFeatures as tf.Tensor2D), xi!), 1));
-        if (crossUserId) wide = tf.add(wide, tf.sum(tf.mul(maskedLookup(crossUserId, userMask, batch.users), xi!), 1));
+      let wide = tf.add(squeezeColumn(maskedLookup(wideUser, userMask, batch.users)), squeezeColumn(maskedLookup(wideItem, itemMask, batch.items))) as tf.Tensor1D;
+      if (wideDense) wide = tf.add(wide, squeezeColumn(tf.matMul(tf.concat(dense, 1) as tf.Tensor2D, wideDense as tf.Tensor2D)));
+      if (crossFeatures) wide = tf.add(wide, tf.sum(tf.mul(tf.matMul(xu!, crossFeatures as tf.Tensor2D), xi!), 1));
+      if (crossUserId) wide = tf.add(wide, tf.sum(tf.mul(maskedLookup(crossUserId, userMask, batch.users), xi!), 1));
 
-        const deepIn = tf.concat([maskedLookup(userEmb, userMask, batch.users), maskedLookup(itemEmb, itemMask, batch.items), ...dense], 1) as tf.Tensor2D;
-        return tf.add(wide, squeezeColumn(applyMlp(deep, deepIn))) as tf.Tensor1D;
-      }),
+      const deepIn = tf.concat([maskedLookup(userEmb, userMask, batch.users), maskedLookup(itemEmb, itemMask, batch.items), ...dense], 1) as tf.Tensor2D;
+      return tf.add(wide, squeezeColumn(applyMlp(deep, deepIn))) as tf.Tensor1D;
+    },
     summary: () => variableSummary('wide-deep', variables),
     dispose: () => {
       disposeVariables(variables);

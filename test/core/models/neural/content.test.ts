@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { contentArchitecture } from '../../../../core/models/neural/content';
+import { collectLookups } from '../../../../core/models/neural/layers';
 import {
   buildWith,
   countParameters,
+  disposeBatch,
+  pairBatch,
   expectColdItemsFollowFeatures,
   expectFactorsMatchScores,
   expectNoLeak,
@@ -73,6 +76,17 @@ describe('content architecture', () => {
     const inputs = tinyInputs();
     inputs.itemFeatures = { dim: 3, values: new Float32Array(12) };
     expect(() => buildWith(contentArchitecture, config, inputs)).toThrow(/12 values; expected 5 items x 3 columns = 15/);
+  });
+
+  it("puts only trainable rows under the trainer's L2 (no feature rows)", () => {
+    for (const [user, expected] of [['features', []], ['id', [[15, 4]]]] as const) {
+      const arch = buildWith(contentArchitecture, { ...config, user }, tinyInputs());
+      const batch = pairBatch(0);
+      const shapes = tf.tidy(() => collectLookups(() => arch.score(batch, true)).lookups.map((t) => t.shape));
+      expect(shapes).toEqual(expected);
+      disposeBatch(batch);
+      arch.dispose();
+    }
   });
 
   it('frees every tensor it allocates', () => {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../../core/train/backend';
+import { parseTrainSpec, trainArchitecture } from '../../../../core/train/trainer';
 import '../../../../core/models/neural/content';
 import '../../../../core/models/neural/hybrid';
 import '../../../../core/models/neural/wide-deep';
@@ -8,7 +9,7 @@ import '../../../../core/models/neural/deepfm';
 import '../../../../core/models/neural/two-tower';
 import '../../../../core/models/neural/lightgcn';
 import { buildArchitecture } from '../../../../core/models/neural/registry';
-import { gradientMagnitudes, scoreMatrix, tinyInputs } from './hybrid-fixtures';
+import { COLD_ITEMS, gradientMagnitudes, scoreMatrix, tinyInputs } from './hybrid-fixtures';
 
 /*
  * The hybrid family uses @tensorflow/tfjs ops only, so it must give the cpu backend's
@@ -54,6 +55,19 @@ describe('hybrid family on wasm', () => {
         expect(Math.abs(g - onCpu[k].grads[j])).toBeLessThan(1e-4 + 1e-3 * Math.abs(onCpu[k].grads[j]));
       });
     });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("trains with the trainer's L2 on embedding rows, the loss going down", async () => {
+    const spec = parseTrainSpec({ epochs: 30, batchSize: 8, optimizer: { type: 'adam', lr: 0.02 }, negatives: 1, l2: 1e-4, evalEvery: 0 });
+    const before = tf.memory().numTensors;
+    for (const s of SPECS) {
+      const inputs = tinyInputs();
+      const arch = buildArchitecture(s, inputs);
+      const result = await trainArchitecture(arch, inputs.graph!, spec, { seed: 3, excludeItems: Int32Array.from(COLD_ITEMS) });
+      expect(result.history[result.history.length - 1].loss, JSON.stringify(s)).toBeLessThan(result.history[0].loss);
+      arch.dispose();
+    }
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCsr } from '../../../../core/data/matrix';
+import { collectLookups } from '../../../../core/models/neural/layers';
 import { lightGcnArchitecture, normalisedEdges } from '../../../../core/models/neural/lightgcn';
 import type { ArchitectureInputs } from '../../../../core/models/neural/types';
-import { buildWith, countParameters, expectFactorsMatchScores, expectNoLeak, gradientMagnitudes, scoreMatrix, tinyInputs } from './hybrid-fixtures';
+import { buildWith, countParameters, disposeBatch, expectFactorsMatchScores, expectNoLeak, gradientMagnitudes, pairBatch, scoreMatrix, tinyInputs } from './hybrid-fixtures';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -77,6 +78,24 @@ describe('lightgcn architecture', () => {
     const arch = buildWith(lightGcnArchitecture, { dim: 4, layers: 2 }, tinyInputs());
     const f = arch.factors!();
     expect(Array.from(f.items.slice(3 * 4), Math.abs)).toEqual(new Array(8).fill(0));
+    arch.dispose();
+  });
+
+  it("puts the batch's layer-0 rows under the trainer's L2 in training only", () => {
+    const arch = buildWith(lightGcnArchitecture, { dim: 4, layers: 2 }, tinyInputs());
+    const batch = pairBatch(0);
+    const e0 = Array.from(arch.variables[0].dataSync());
+    const { training, scoring } = tf.tidy(() => ({
+      training: collectLookups(() => arch.score(batch, true)).lookups.map((t) => Array.from(t.dataSync())),
+      scoring: collectLookups(() => arch.score(batch, false)).lookups.length,
+    }));
+    expect(scoring).toBe(0);
+    expect(training).toHaveLength(2);
+    const users = Array.from(batch.users.dataSync());
+    const items = Array.from(batch.items.dataSync());
+    expect(training[0]).toEqual(users.flatMap((u) => e0.slice(u * 4, u * 4 + 4)));
+    expect(training[1]).toEqual(items.flatMap((i) => e0.slice((3 + i) * 4, (3 + i) * 4 + 4)));
+    disposeBatch(batch);
     arch.dispose();
   });
 
