@@ -23,11 +23,11 @@ export interface TfidfConfig {
   minDf?: number;
   /**
    * Ignore terms in more documents than this; count or proportion as for `minDf` (note that
-   * `1` is a count of one document: omit the option for sklearn's default `max_df=1.0`).
+   * `1` is a count of one document: omit the option, or null, for sklearn's default `max_df=1.0`).
    */
-  maxDf?: number;
-  /** Keep only the this many terms of highest corpus frequency (ties: alphabetical). */
-  maxFeatures?: number;
+  maxDf?: number | null;
+  /** Keep only this many terms of highest corpus frequency (ties: alphabetical); null: all. */
+  maxFeatures?: number | null;
   /** Replace tf by 1 + ln(tf). Default false. */
   sublinearTf?: boolean;
   /** Row normalisation. Default 'l2'. */
@@ -73,6 +73,11 @@ const DEFAULTS: ResolvedTfidfConfig = {
 
 /** Fills in defaults and checks values; bad values are the user's, so `InputError`. */
 export function resolveTfidfConfig(config: TfidfConfig = {}): ResolvedTfidfConfig {
+  for (const key of Object.keys(config)) {
+    if (!(key in DEFAULTS)) {
+      throw new InputError(`tfidf: unknown option '${key}'. Known options: ${Object.keys(DEFAULTS).join(', ')}.`, 'TFIDF_CONFIG');
+    }
+  }
   const c: ResolvedTfidfConfig = {
     ...DEFAULTS,
     ...Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)),

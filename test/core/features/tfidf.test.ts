@@ -145,6 +145,7 @@ describe('fitTfidf / transformTfidf (sklearn TfidfVectorizer semantics)', () => 
     expect(() => fitTfidf(corpus, { minDf: 3 })).toThrow(/no terms remain/);
     expect(() => fitTfidf(corpus, { maxFeatures: 0 })).toThrow(/maxFeatures/);
     expect(() => fitTfidf(corpus, { tokenPattern: '(' })).toThrow(/tokenPattern/);
+    expect(() => fitTfidf(corpus, { minDF: 2 } as never)).toThrow(/unknown option 'minDF'/);
     let caught: unknown;
     try {
       fitTfidf([]);
