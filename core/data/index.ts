@@ -2,6 +2,7 @@ export * from './types';
 export * from './matrix';
 export * from './sample';
 export * from './movielens';
+export * from './download';
 export * from './csv';
 export * from './transform';
 export * from './stats';

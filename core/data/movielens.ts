@@ -178,5 +178,3 @@ export function loadMovieLens100k(pathOrZip: string): Dataset {
   };
 }
 
-// core/data/index.ts does not list download.ts; exporting it here makes it reachable.
-export { downloadMovieLens100k, ML100K_URL, ML100K_MD5, type DownloadOptions } from './download';

@@ -1,3 +1,6 @@
 export * from './types';
 export * from './metrics';
 export * from './evaluate';
+export * from './segments';
+export * from './sampled';
+export * from './topk';

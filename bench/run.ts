@@ -1,0 +1,23 @@
+/**
+ * `npm run bench -- NAME`: runs one benchmark, which prints its figures and ends with
+ * one JSON line. Benchmarks measure; tests never time anything.
+ */
+const benches: Record<string, () => Promise<unknown>> = {
+  engine: async () => (await import('./engine')).main(),
+  neumf: async () => (await import('./neumf')).main(),
+  eval: async () => console.log(JSON.stringify(await (await import('./eval')).benchEval())),
+};
+
+async function run(): Promise<void> {
+  const name = process.argv[2];
+  if (!name || !benches[name]) {
+    console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}>`);
+    process.exit(2);
+  }
+  await benches[name]();
+}
+
+run().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { datasetStats, downloadMovieLens100k, loadDataset, readWorkspaceDatasets, saveWorkspaceDataset, type DatasetStats } from '../../data';
+import { csvImportSchema, type DataSpec } from '../../notebook';
+import { InputError } from '../../util';
+import { formatTable } from '../table';
+import { resolveWorkspace } from '../workspace';
+
+type Out = (s: string) => void;
+
+function statsRows(s: DatasetStats): (string | number)[][] {
+  return [
+    ['users', s.users],
+    ['items', s.items],
+    ['interactions', s.interactions],
+    ['density', s.density],
+  ];
+}
+
+/** `reclab datasets`: the embedded sample, MovieLens where found, and the workspace's imports. */
+export function listDatasets(opts: { workspace?: string; json?: boolean }, out: Out): void {
+  const ws = resolveWorkspace(opts.workspace);
+  const imported = readWorkspaceDatasets(ws.datasetsFile);
+  const rows: (string | number | undefined)[][] = [['sample', 'embedded', 'synthetic catalogue (seeded generator), always available', undefined, undefined]];
+  for (const [name, e] of Object.entries(imported)) {
+    const st = e.stats as DatasetStats | undefined;
+    rows.push([name, e.spec.source, e.spec.path ?? e.spec.csv?.interactions.path ?? '', st?.users, st?.interactions]);
+  }
+  if (opts.json) {
+    out(JSON.stringify({ builtin: ['sample', 'movielens-100k'], imported }));
+    return;
+  }
+  out(formatTable(['name', 'source', 'where', 'users', 'interactions'], rows));
+  out('\nMovieLens 100K: `reclab datasets import NAME --movielens DIR_OR_ZIP`, or `reclab datasets download ml-100k` when online.');
+}
+
+/** `reclab datasets import NAME (--movielens PATH | --csv MAPPING.json)`: loads once to validate, then registers. */
+export function importDataset(name: string, opts: { workspace?: string; movielens?: string; csv?: string; json?: boolean }, out: Out): void {
+  const ws = resolveWorkspace(opts.workspace);
+  let spec: DataSpec;
+  if (opts.movielens) {
+    spec = { source: 'movielens-100k', path: path.resolve(opts.movielens) };
+  } else if (opts.csv) {
+    const mappingFile = path.resolve(opts.csv);
+    if (!fs.existsSync(mappingFile)) throw new InputError(`Mapping file not found: ${mappingFile}`, 'NOT_FOUND');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(fs.readFileSync(mappingFile, 'utf8'));
+    } catch (e) {
+      throw new InputError(`${mappingFile} is not valid JSON (${(e as Error).message}).`, 'MAPPING_JSON');
+    }
+    const parsed = csvImportSchema.safeParse(raw);
+    if (!parsed.success) throw new InputError(`${mappingFile}: invalid CSV mapping: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'MAPPING');
+    const dir = path.dirname(mappingFile);
+    const abs = <T extends { path: string }>(f: T | undefined): T | undefined => (f ? { ...f, path: path.resolve(dir, f.path) } : undefined);
+    spec = { source: 'csv', csv: { interactions: abs(parsed.data.interactions)!, items: abs(parsed.data.items), users: abs(parsed.data.users) } };
+  } else {
+    throw new InputError('Say what to import: --movielens DIR_OR_ZIP or --csv MAPPING.json.', 'USAGE');
+  }
+  // Load before registering: a failed import leaves the workspace untouched.
+  const ds = loadDataset(spec, ws.root);
+  const stats = datasetStats(ds);
+  saveWorkspaceDataset(ws.datasetsFile, name, { spec, imported: new Date().toISOString(), stats: stats as unknown as Record<string, unknown> });
+  if (opts.json) out(JSON.stringify({ name, spec, stats }));
+  else {
+    out(`imported '${name}' into ${ws.datasetsFile}`);
+    out(formatTable(['stat', 'value'], statsRows(stats)));
+    out(`use it in a spec as  "data": {"source": "workspace", "name": "${name}"}`);
+  }
+}
+
+/** `reclab datasets download ml-100k [--dir DIR]`. */
+export async function downloadDataset(which: string, opts: { dir?: string; workspace?: string }, out: Out, err: Out): Promise<void> {
+  if (which !== 'ml-100k') throw new InputError(`Unknown dataset '${which}': only 'ml-100k' can be downloaded.`, 'USAGE');
+  const ws = resolveWorkspace(opts.workspace);
+  const dest = path.resolve(opts.dir ?? path.join(ws.stateDir, 'downloads'));
+  let lastPct = -1;
+  const folder = await downloadMovieLens100k(dest, {
+    onProgress: (got, total) => {
+      if (!total) return;
+      const pct = Math.floor((100 * got) / total);
+      if (pct !== lastPct && process.stderr.isTTY) process.stderr.write(`\r[${'#'.repeat(pct / 5).padEnd(20)}] ${pct}%`);
+      lastPct = pct;
+    },
+  });
+  if (process.stderr.isTTY) err('');
+  importDataset('ml-100k', { workspace: opts.workspace, movielens: folder }, out);
+}
