@@ -93,13 +93,98 @@ export function denseLayer(name: string, inDim: number, outDim: number, rng: Rng
 
 /** Applies a dense layer to a `batch x inDim` input. */
 export function applyDense(layer: DenseLayer, x: tf.Tensor2D): tf.Tensor2D {
-  // One fused kernel (matmul + bias + relu) instead of three ops: fewer kernel launches
-  // and intermediate tensors per step, which dominates at batch sizes around 1024.
-  if (layer.activation === 'linear' || layer.activation === 'relu') {
-    return tf.fused.matMul({ a: x, b: layer.kernel as tf.Tensor2D, bias: layer.bias, activation: layer.activation }) as tf.Tensor2D;
-  }
+  if (layer.activation === 'linear' || layer.activation === 'relu') return denseOp([x], [layer.kernel], layer.bias, layer.activation);
   const y = tf.add(tf.matMul(x, layer.kernel as tf.Tensor2D), layer.bias) as tf.Tensor2D;
   return layer.activation === 'sigmoid' ? tf.sigmoid(y) : tf.tanh(y);
+}
+
+/**
+ * A dense layer over several inputs without concatenating them:
+ * `act(x_1 · W_1 + ... + x_n · W_n + b)` equals a dense layer over concat(x_1..x_n) whose
+ * kernel is W_1..W_n stacked by rows. Concat and its gradient (split) are among the
+ * slowest ops of the wasm backend (~1-2 ms each at batch 1024, slower than the matmul).
+ */
+export interface MultiInputDenseLayer {
+  name: string;
+  inDims: number[];
+  outDim: number;
+  activation: 'linear' | 'relu';
+  kernels: tf.Variable[];
+  bias: tf.Variable;
+}
+
+/** A multi-input dense layer, glorot-initialised as one `sum(inDims) x outDim` kernel split by rows. */
+export function multiInputDenseLayer(name: string, inDims: number[], outDim: number, rng: Rng, activation: 'linear' | 'relu' = 'linear'): MultiInputDenseLayer {
+  const fanIn = inDims.reduce((a, d) => a + d, 0);
+  if (!(fanIn > 0 && outDim > 0 && inDims.every((d) => d > 0))) {
+    throw new InputError(`Dense layer '${name}' needs positive sizes, got [${inDims.join(', ')}] -> ${outDim}.`, 'SPEC');
+  }
+  const all = glorotUniformValues(rng, fanIn, outDim);
+  let row = 0;
+  const kernels = inDims.map((d, k) => {
+    const part = all.subarray(row * outDim, (row + d) * outDim);
+    row += d;
+    return variableFrom(tf.tensor2d(part, [d, outDim]), `${name}/kernel_${k}`);
+  });
+  return { name, inDims, outDim, activation, kernels, bias: zerosVariable(`${name}/bias`, outDim) };
+}
+
+/** Applies a multi-input dense layer to inputs `xs[k]` of shape `batch x inDims[k]`. */
+export function applyMultiInputDense(layer: MultiInputDenseLayer, xs: tf.Tensor2D[]): tf.Tensor2D {
+  return denseOp(xs, layer.kernels, layer.bias, layer.activation);
+}
+
+/**
+ * `act(sum_k xs[k] · ws[k] + b)` with a hand-written gradient. `tf.fused.matMul` falls
+ * back to separate ops whenever a gradient is recorded (every training step); here the
+ * forward pass uses the fused kernel, and the backward pass does only the products it
+ * needs, with the bias gradient as a `ones · dz` product (a sum over the batch axis is
+ * ~3x slower on wasm).
+ */
+function denseOp(xs: tf.Tensor2D[], ws: tf.Variable[], bias: tf.Variable, activation: 'linear' | 'relu'): tf.Tensor2D {
+  const n = xs.length;
+  const f = tf.customGrad(((...args: unknown[]) => {
+    const save = args[2 * n + 1] as tf.GradSaveFunc;
+    const x = args.slice(0, n) as tf.Tensor2D[];
+    const w = args.slice(n, 2 * n) as tf.Tensor2D[];
+    const b = args[2 * n] as tf.Tensor1D;
+    const rows = x[0].shape[0];
+    const outDim = w[0].shape[1];
+    // The fused kernel works on rank-3 (batched) operands, as tf.fused.matMul passes them.
+    const fused = (a: tf.Tensor2D, k: tf.Tensor2D, act: 'linear' | 'relu') =>
+      tf.reshape(
+        tf.engine().runKernel(
+          '_FusedMatMul',
+          { a: tf.reshape(a, [1, rows, a.shape[1]]), b: tf.reshape(k, [1, k.shape[0], outDim]), bias: b },
+          { transposeA: false, transposeB: false, activation: act, leakyreluAlpha: 0 } as never,
+        ) as tf.Tensor,
+        [rows, outDim],
+      ) as tf.Tensor2D;
+    let y: tf.Tensor2D;
+    if (n === 1) {
+      y = fused(x[0], w[0], activation);
+    } else {
+      let z = fused(x[0], w[0], 'linear');
+      for (let k = 1; k < n; k++) z = tf.add(z, tf.matMul(x[k], w[k]));
+      y = activation === 'relu' ? tf.relu(z) : z;
+    }
+    save([...x, ...w, y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+        const sx = saved.slice(0, n) as tf.Tensor2D[];
+        const sw = saved.slice(n, 2 * n) as tf.Tensor2D[];
+        const sy = saved[2 * n] as tf.Tensor2D;
+        // relu'(z) is 1 where the output is positive (z > 0 exactly when relu(z) > 0).
+        const dz = activation === 'relu' ? tf.mul(dy, tf.step(sy)) : dy;
+        const dx = sw.map((wk) => tf.matMul(dz, wk, false, true));
+        const dw = sx.map((xk) => tf.matMul(xk, dz, true, false));
+        const db = tf.reshape(tf.matMul(tf.ones([1, rows]), dz), [outDim]);
+        return [...dx, ...dw, db];
+      },
+    };
+  }) as any);
+  return f(...xs, ...ws, bias) as tf.Tensor2D;
 }
 
 /** A stack of dense layers `inDim -> sizes[0] -> ... -> sizes[n-1]`, all with `activation`. */
@@ -121,30 +206,25 @@ export function applyMlp(layers: DenseLayer[], x: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
- * The output of an MLP tower over concat(user row, item row) for every item and each of
- * `users`, as `users x nItems x last` flattened to `(users * nItems) x last`. The first
- * layer is split (concat(u, i) · W = u · W_top + i · W_bottom), so the item half is
- * computed once per item and the user half once per user instead of once per pair, and
- * no embedding is gathered per pair: full ranking does ~3x less work than scoring pairs.
- * Call inside tf.tidy.
+ * The output of an MLP tower over concat(user row, item row) for every item and each
+ * user row in `userRows`, as `(users * nItems) x out` (user-major). The first layer's
+ * user half is computed once per user and its item half once per item instead of once
+ * per pair, and nothing is gathered per pair: full ranking does ~3x less work than
+ * scoring pairs. Call inside tf.tidy.
  */
-export function towerOverAllItems(userTable: tf.Variable, itemTable: tf.Variable, users: tf.Tensor1D, tower: DenseLayer[]): tf.Tensor2D {
-  const [first, ...rest] = tower;
-  const dim = userTable.shape[1] as number;
+export function towerOverAllItems(userRows: tf.Tensor2D, itemTable: tf.Variable, first: MultiInputDenseLayer, rest: DenseLayer[]): tf.Tensor2D {
   const nItems = itemTable.shape[0] as number;
-  const nUsers = users.shape[0];
-  if (!first) {
-    const u = tf.tile(tf.expandDims(embeddingLookup(userTable, users), 1), [1, nItems, 1]);
-    const i = tf.tile(tf.expandDims(itemTable, 0), [nUsers, 1, 1]);
-    return tf.reshape(tf.concat([u, i], 2), [nUsers * nItems, 2 * dim]);
-  }
-  const wTop = tf.slice(first.kernel, [0, 0], [dim, first.outDim]) as tf.Tensor2D;
-  const wBottom = tf.slice(first.kernel, [dim, 0], [dim, first.outDim]) as tf.Tensor2D;
-  const userPart = tf.add(tf.matMul(embeddingLookup(userTable, users), wTop), first.bias);
-  const itemPart = tf.matMul(itemTable as tf.Tensor2D, wBottom);
-  let h = tf.add(tf.reshape(userPart, [nUsers, 1, first.outDim]), tf.reshape(itemPart, [1, nItems, first.outDim]));
-  h = first.activation === 'relu' ? tf.relu(h) : first.activation === 'sigmoid' ? tf.sigmoid(h) : first.activation === 'tanh' ? tf.tanh(h) : h;
+  const nUsers = userRows.shape[0];
+  const userPart = tf.add(tf.matMul(userRows, first.kernels[0] as tf.Tensor2D), first.bias);
+  const itemPart = tf.matMul(itemTable as tf.Tensor2D, first.kernels[1] as tf.Tensor2D);
+  let h: tf.Tensor = tf.add(tf.reshape(userPart, [nUsers, 1, first.outDim]), tf.reshape(itemPart, [1, nItems, first.outDim]));
+  if (first.activation === 'relu') h = tf.relu(h);
   return applyMlp(rest, tf.reshape(h, [nUsers * nItems, first.outDim]) as tf.Tensor2D);
+}
+
+/** Variables of multi-input dense layers, kernels then bias per layer. */
+export function multiInputDenseVariables(layers: MultiInputDenseLayer[]): tf.Variable[] {
+  return layers.flatMap((l) => [...l.kernels, l.bias]);
 }
 
 /** Variables of dense layers, kernel then bias per layer. */

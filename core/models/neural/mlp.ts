@@ -1,16 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../../util';
+import { InputError, Rng } from '../../util';
 import {
   applyDense,
   applyMlp,
+  applyMultiInputDense,
   denseLayer,
   denseVariables,
   disposeVariables,
   embeddingLookup,
   embeddingVariable,
   mlpStack,
+  multiInputDenseLayer,
+  multiInputDenseVariables,
   towerOverAllItems,
   variableSummary,
+  type DenseLayer,
+  type MultiInputDenseLayer,
 } from './layers';
 import { registerArchitecture } from './registry';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
@@ -29,8 +34,9 @@ export class MlpArchitecture implements NeuralArchitecture {
   readonly variables: tf.Variable[];
   private readonly userEmb: tf.Variable;
   private readonly itemEmb: tf.Variable;
-  private readonly tower;
-  private readonly out;
+  private readonly first: MultiInputDenseLayer;
+  private readonly rest: DenseLayer[];
+  private readonly out: DenseLayer;
 
   constructor(
     readonly config: MlpConfig,
@@ -39,21 +45,23 @@ export class MlpArchitecture implements NeuralArchitecture {
     const rng = new Rng(inputs.seed);
     this.userEmb = embeddingVariable('mlp/user_embedding', inputs.nUsers, config.dim, rng, config.initStd);
     this.itemEmb = embeddingVariable('mlp/item_embedding', inputs.nItems, config.dim, rng, config.initStd);
-    this.tower = mlpStack('mlp/tower', 2 * config.dim, config.layers, rng, 'relu');
-    const last = config.layers.length > 0 ? config.layers[config.layers.length - 1] : 2 * config.dim;
-    this.out = denseLayer('mlp/out', last, 1, rng);
-    this.variables = [this.userEmb, this.itemEmb, ...denseVariables([...this.tower, this.out])];
+    if (config.layers.length === 0) throw new InputError('mlp.layers needs at least one hidden layer size, e.g. [64, 32, 16].', 'SPEC');
+    // First layer over concat(user, item) as two kernel blocks: no concat op (slow on wasm).
+    this.first = multiInputDenseLayer('mlp/tower/dense_0', [config.dim, config.dim], config.layers[0], rng, 'relu');
+    this.rest = mlpStack('mlp/tower', config.layers[0], config.layers.slice(1), rng, 'relu');
+    this.out = denseLayer('mlp/out', config.layers[config.layers.length - 1], 1, rng);
+    this.variables = [this.userEmb, this.itemEmb, ...multiInputDenseVariables([this.first]), ...denseVariables([...this.rest, this.out])];
   }
 
   score(batch: ArchitectureBatch): tf.Tensor1D {
-    const x = tf.concat([embeddingLookup(this.userEmb, batch.users), embeddingLookup(this.itemEmb, batch.items)], 1) as tf.Tensor2D;
-    return tf.reshape(applyDense(this.out, applyMlp(this.tower, x)), [-1]) as tf.Tensor1D;
+    const h0 = applyMultiInputDense(this.first, [embeddingLookup(this.userEmb, batch.users), embeddingLookup(this.itemEmb, batch.items)]);
+    return tf.reshape(applyDense(this.out, applyMlp(this.rest, h0)), [-1]) as tf.Tensor1D;
   }
 
   /** Logits of every item for `users` (`users x nItems`), for full ranking (see towerOverAllItems). */
   scoreAllItems(users: tf.Tensor1D): tf.Tensor2D {
     const nItems = this.itemEmb.shape[0] as number;
-    const h = towerOverAllItems(this.userEmb, this.itemEmb, users, this.tower);
+    const h = towerOverAllItems(embeddingLookup(this.userEmb, users), this.itemEmb, this.first, this.rest);
     return tf.reshape(applyDense(this.out, h), [users.shape[0], nItems]) as tf.Tensor2D;
   }
 

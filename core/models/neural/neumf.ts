@@ -1,16 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../../util';
+import { InputError, Rng } from '../../util';
 import {
-  applyDense,
   applyMlp,
-  denseLayer,
+  applyMultiInputDense,
   denseVariables,
   disposeVariables,
   embeddingLookup,
   embeddingVariable,
   mlpStack,
+  multiInputDenseLayer,
+  multiInputDenseVariables,
   towerOverAllItems,
   variableSummary,
+  type DenseLayer,
+  type MultiInputDenseLayer,
 } from './layers';
 import { registerArchitecture } from './registry';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
@@ -19,14 +22,17 @@ import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Neu
 export interface NeumfConfig {
   gmfDim: number;
   mlpDim: number;
-  /** MLP hidden sizes (ReLU); the first takes concat(user, item) of width 2 * mlpDim. */
+  /** MLP hidden sizes (ReLU); the first takes concat(user, item) of width 2 * mlpDim. At least one. */
   layers: number[];
   initStd: number;
 }
 
 /**
  * NeuMF (He et al., NCF 2017): logit = w · concat(pu_g ⊙ qi_g, MLP(concat(pu_m, qi_m))) + b.
- * With the defaults it is exactly the network of the PyTorch reference benchmark.
+ * With the defaults it is exactly the network of the PyTorch reference benchmark. The
+ * two concatenations are computed as sums of products with row blocks of the kernels
+ * (the same function, without the slow concat/split ops), so the first MLP kernel and
+ * the output kernel are stored as two variables each.
  */
 export class NeumfArchitecture implements NeuralArchitecture {
   readonly type = 'neumf';
@@ -35,46 +41,56 @@ export class NeumfArchitecture implements NeuralArchitecture {
   private readonly gmfItem: tf.Variable;
   private readonly mlpUser: tf.Variable;
   private readonly mlpItem: tf.Variable;
-  private readonly tower;
-  private readonly out;
+  private readonly first: MultiInputDenseLayer;
+  private readonly rest: DenseLayer[];
+  private readonly out: MultiInputDenseLayer;
 
   constructor(
     readonly config: NeumfConfig,
     inputs: ArchitectureInputs,
   ) {
+    if (config.layers.length === 0) throw new InputError('neumf.layers needs at least one hidden layer size, e.g. [64, 32, 16].', 'SPEC');
     const rng = new Rng(inputs.seed);
     const { nUsers, nItems } = inputs;
     this.gmfUser = embeddingVariable('neumf/gmf_user_embedding', nUsers, config.gmfDim, rng, config.initStd);
     this.gmfItem = embeddingVariable('neumf/gmf_item_embedding', nItems, config.gmfDim, rng, config.initStd);
     this.mlpUser = embeddingVariable('neumf/mlp_user_embedding', nUsers, config.mlpDim, rng, config.initStd);
     this.mlpItem = embeddingVariable('neumf/mlp_item_embedding', nItems, config.mlpDim, rng, config.initStd);
-    this.tower = mlpStack('neumf/mlp', 2 * config.mlpDim, config.layers, rng, 'relu');
-    const last = config.layers.length > 0 ? config.layers[config.layers.length - 1] : 2 * config.mlpDim;
-    this.out = denseLayer('neumf/out', config.gmfDim + last, 1, rng);
-    this.variables = [this.gmfUser, this.gmfItem, this.mlpUser, this.mlpItem, ...denseVariables([...this.tower, this.out])];
+    this.first = multiInputDenseLayer('neumf/mlp/dense_0', [config.mlpDim, config.mlpDim], config.layers[0], rng, 'relu');
+    this.rest = mlpStack('neumf/mlp', config.layers[0], config.layers.slice(1), rng, 'relu');
+    const last = config.layers[config.layers.length - 1];
+    this.out = multiInputDenseLayer('neumf/out', [config.gmfDim, last], 1, rng);
+    this.variables = [
+      this.gmfUser,
+      this.gmfItem,
+      this.mlpUser,
+      this.mlpItem,
+      ...multiInputDenseVariables([this.first]),
+      ...denseVariables(this.rest),
+      ...multiInputDenseVariables([this.out]),
+    ];
   }
 
   score(batch: ArchitectureBatch): tf.Tensor1D {
-    const gmf = tf.mul(embeddingLookup(this.gmfUser, batch.users), embeddingLookup(this.gmfItem, batch.items));
-    const x = tf.concat([embeddingLookup(this.mlpUser, batch.users), embeddingLookup(this.mlpItem, batch.items)], 1) as tf.Tensor2D;
-    const h = applyMlp(this.tower, x);
-    return tf.reshape(applyDense(this.out, tf.concat([gmf, h], 1) as tf.Tensor2D), [-1]) as tf.Tensor1D;
+    const gmf = tf.mul(embeddingLookup(this.gmfUser, batch.users), embeddingLookup(this.gmfItem, batch.items)) as tf.Tensor2D;
+    const h0 = applyMultiInputDense(this.first, [embeddingLookup(this.mlpUser, batch.users), embeddingLookup(this.mlpItem, batch.items)]);
+    const h = applyMlp(this.rest, h0);
+    return tf.reshape(applyMultiInputDense(this.out, [gmf, h]), [-1]) as tf.Tensor1D;
   }
 
   /**
    * Logits of every item for `users` (`users x nItems`), for full ranking. The GMF half is
-   * a factorised product (h folds into the user vector) and the MLP tower's first layer
-   * is computed per user and per item, not per pair (see towerOverAllItems).
+   * a factorised product (the output weights fold into the user vector) and the MLP
+   * tower's first layer is computed per user and per item, not per pair.
    */
   scoreAllItems(users: tf.Tensor1D): tf.Tensor2D {
     const nUsers = users.shape[0];
     const nItems = this.gmfItem.shape[0] as number;
-    const g = this.config.gmfDim;
-    const last = (this.out.kernel.shape[0] as number) - g;
-    const wGmf = tf.reshape(tf.slice(this.out.kernel, [0, 0], [g, 1]), [1, g]);
-    const wMlp = tf.slice(this.out.kernel, [g, 0], [last, 1]) as tf.Tensor2D;
-    const gmf = tf.matMul(tf.mul(embeddingLookup(this.gmfUser, users), wGmf) as tf.Tensor2D, this.gmfItem as tf.Tensor2D, false, true);
-    const mlp = tf.reshape(tf.matMul(towerOverAllItems(this.mlpUser, this.mlpItem, users, this.tower), wMlp), [nUsers, nItems]);
+    const [wGmf, wMlp] = this.out.kernels as tf.Tensor2D[];
+    const gmfUsers = tf.mul(embeddingLookup(this.gmfUser, users), tf.reshape(wGmf, [1, -1])) as tf.Tensor2D;
+    const gmf = tf.matMul(gmfUsers, this.gmfItem as tf.Tensor2D, false, true);
+    const tower = towerOverAllItems(embeddingLookup(this.mlpUser, users), this.mlpItem, this.first, this.rest);
+    const mlp = tf.reshape(tf.matMul(tower, wMlp), [nUsers, nItems]);
     return tf.add(tf.add(gmf, mlp), this.out.bias) as tf.Tensor2D;
   }
 

@@ -34,7 +34,12 @@ describe('NCF architectures', () => {
     const embeddings = 2 * (943 + 1682) * 32;
     const dense = 64 * 64 + 64 + 64 * 32 + 32 + 32 * 16 + 16 + 48 + 1;
     expect(s.parameters).toBe(embeddings + dense);
-    expect(s.layers!.map((l) => l.shape)).toEqual(['[943, 32]', '[1682, 32]', '[943, 32]', '[1682, 32]', '[64, 64]', '[64]', '[64, 32]', '[32]', '[32, 16]', '[16]', '[48, 1]', '[1]']);
+    // The first MLP kernel and the output kernel are stored as row blocks (user | item, GMF | MLP).
+    expect(s.layers!.map((l) => l.shape)).toEqual([
+      '[943, 32]', '[1682, 32]', '[943, 32]', '[1682, 32]',
+      '[32, 64]', '[32, 64]', '[64]', '[64, 32]', '[32]', '[32, 16]', '[16]',
+      '[32, 1]', '[16, 1]', '[1]',
+    ]);
     arch.dispose();
   });
 
@@ -44,6 +49,7 @@ describe('NCF architectures', () => {
     ['mlp', 5 * 8 + 7 * 8 + (16 * 4 + 4) + (4 + 1)],
   ])('%s summary counts its parameters', (type, expected) => {
     const config = type === 'mlp' ? { type, dim: 8, layers: [4] } : { type, dim: 8 };
+    // mlp: kernel blocks [8, 4] + [8, 4], bias 4, output [4, 1] + 1.
     const arch = buildArchitecture(config, inputs);
     expect(arch.summary().parameters).toBe(expected);
     arch.dispose();
@@ -77,7 +83,9 @@ describe('NCF architectures', () => {
 
   it('neumf logits are the output layer over concat(GMF product, MLP tower)', () => {
     const arch = buildArchitecture({ type: 'neumf', gmfDim: 2, mlpDim: 2, layers: [3] }, inputs);
-    const [gu, gi, mu, mi, w1, b1, wo, bo] = arch.variables.map((v) => Array.from(v.dataSync()));
+    const [gu, gi, mu, mi, w1u, w1i, b1, wog, woh, bo] = arch.variables.map((v) => Array.from(v.dataSync()));
+    const w1 = [...w1u, ...w1i]; // the [4, 3] kernel over concat(user, item), rows stacked
+    const wo = [...wog, ...woh];
     const u = 3;
     const i = 5;
     const x = [mu[u * 2], mu[u * 2 + 1], mi[i * 2], mi[i * 2 + 1]];
@@ -86,5 +94,32 @@ describe('NCF architectures', () => {
     const expected = bo[0] + z.reduce((s, zv, r) => s + zv * wo[r], 0);
     expect(logits(arch, [u], [i])[0]).toBeCloseTo(expected, 6);
     arch.dispose();
+  });
+});
+
+describe('dense layers', () => {
+  it('the hand-written dense gradient equals autodiff of the same function', async () => {
+    const { multiInputDenseLayer, applyMultiInputDense } = await import('../../../../core/models/neural');
+    const { Rng } = await import('../../../../core/util');
+    await initBackend('wasm');
+    const layer = multiInputDenseLayer('t', [3, 2], 4, new Rng(1), 'relu');
+    const a = tf.tensor2d(Float32Array.from({ length: 15 }, (_, k) => Math.sin(k)), [5, 3]);
+    const b = tf.tensor2d(Float32Array.from({ length: 10 }, (_, k) => Math.cos(3 * k)), [5, 2]);
+    const weights = tf.tensor1d([1, -2, 3, 0.5]);
+    const vars = [...layer.kernels, layer.bias];
+    const fast = tf.variableGrads(() => tf.sum(tf.mul(applyMultiInputDense(layer, [a, b]), weights)) as tf.Scalar, vars);
+    const slow = tf.variableGrads(() => {
+      const z = tf.add(tf.add(tf.matMul(a, layer.kernels[0]), tf.matMul(b, layer.kernels[1])), layer.bias);
+      return tf.sum(tf.mul(tf.relu(z), weights)) as tf.Scalar;
+    }, vars);
+    expect(fast.value.dataSync()[0]).toBeCloseTo(slow.value.dataSync()[0], 5);
+    for (const v of vars) {
+      const f = fast.grads[v.name].dataSync();
+      const s = slow.grads[v.name].dataSync();
+      expect(Array.from(s).some((x) => x !== 0)).toBe(true);
+      f.forEach((x, k) => expect(x).toBeCloseTo(s[k], 5));
+    }
+    tf.dispose([a, b, weights, fast.value, slow.value, fast.grads, slow.grads]);
+    vars.forEach((v) => v.dispose());
   });
 });
