@@ -10,3 +10,4 @@ export * from './load';
 export * from './split';
 export * from './fingerprint';
 export * from './workspace-datasets';
+export * from './sampler';

@@ -1,6 +1,5 @@
-import type { Dataset } from '../data/types';
-import type { CsrMatrix } from '../data/matrix';
-import type { Scorer } from '../eval/types';
+import type { CsrMatrix, Dataset } from '../data';
+import type { Scorer } from '../eval';
 
 /** What a model gets to learn from. Only `train` (and, for early stopping, `valid`) may be read. */
 export interface FitContext {

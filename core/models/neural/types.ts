@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { CsrMatrix } from '../../data/matrix';
+import type { CsrMatrix } from '../../data';
 import type { ModelSummary } from '../types';
 
 /**
