@@ -51,7 +51,10 @@ export function inverseSpd(a: Float64Array, n: number, shift = 0): Float64Array 
 
 // Both products below walk rows in blocks of BLOCK: a block of output rows stays in cache
 // while each input row streams past once, rather than streaming the whole n x n matrix
-// (22 MB at n = 1682) once per output row.
+// (22 MB at n = 1682) once per output row. They also take input rows four at a time, so
+// each output element is loaded and stored once per four multiply-adds. Entries above the
+// diagonal of a lower-triangular matrix are stored zeros, which lets the loops run over
+// whole row prefixes without triangle bookkeeping.
 const BLOCK = 32;
 
 /** M = L⁻¹ for lower-triangular row-major L: row i = (e_i - Σ_{k<i} L[i][k] M[k]) / L[i][i]. */
@@ -60,23 +63,36 @@ export function lowerInverse(l: Float64Array, n: number): Float64Array {
   for (let i0 = 0; i0 < n; i0 += BLOCK) {
     const i1 = Math.min(n, i0 + BLOCK);
     for (let i = i0; i < i1; i++) m[i * n + i] = 1;
-    // Rows before the block are final: apply each to every row of the block.
-    for (let k = 0; k < i0; k++) {
+    // Rows before the block are final: apply them to every row of the block.
+    let k = 0;
+    for (; k + 3 < i0; k += 4) {
+      const r0 = k * n;
+      const r1 = r0 + n;
+      const r2 = r1 + n;
+      const r3 = r2 + n;
+      for (let i = i0; i < i1; i++) {
+        const ri = i * n;
+        const f0 = l[ri + k];
+        const f1 = l[ri + k + 1];
+        const f2 = l[ri + k + 2];
+        const f3 = l[ri + k + 3];
+        for (let j = 0; j <= k + 3; j++) m[ri + j] -= f0 * m[r0 + j] + f1 * m[r1 + j] + f2 * m[r2 + j] + f3 * m[r3 + j];
+      }
+    }
+    for (; k < i0; k++) {
       const rk = k * n;
       for (let i = i0; i < i1; i++) {
-        const f = l[i * n + k];
-        if (f === 0) continue;
         const ri = i * n;
+        const f = l[ri + k];
         for (let j = 0; j <= k; j++) m[ri + j] -= f * m[rk + j];
       }
     }
     for (let i = i0; i < i1; i++) {
       const ri = i * n;
-      for (let k = i0; k < i; k++) {
-        const f = l[ri + k];
-        if (f === 0) continue;
-        const rk = k * n;
-        for (let j = 0; j <= k; j++) m[ri + j] -= f * m[rk + j];
+      for (let k2 = i0; k2 < i; k2++) {
+        const f = l[ri + k2];
+        const rk = k2 * n;
+        for (let j = 0; j <= k2; j++) m[ri + j] -= f * m[rk + j];
       }
       const d = 1 / l[ri + i];
       for (let j = 0; j <= i; j++) m[ri + j] *= d;
@@ -87,16 +103,29 @@ export function lowerInverse(l: Float64Array, n: number): Float64Array {
 
 /** Mᵀ M for lower-triangular row-major M (symmetric result, full n x n). */
 export function lowerGramOfRows(m: Float64Array, n: number): Float64Array {
-  // (MᵀM)[a][b] = Σ_{k >= max(a, b)} M[k][a] M[k][b]; accumulate the lower triangle, then mirror.
+  // (MᵀM)[a][b] = Σ_k M[k][a] M[k][b]; M[k][a] = 0 for k < a. Accumulate the lower triangle, then mirror.
   const p = new Float64Array(n * n);
   for (let a0 = 0; a0 < n; a0 += BLOCK) {
     const a1 = Math.min(n, a0 + BLOCK);
-    for (let k = a0; k < n; k++) {
+    let k = a0;
+    for (; k + 3 < n; k += 4) {
+      const r0 = k * n;
+      const r1 = r0 + n;
+      const r2 = r1 + n;
+      const r3 = r2 + n;
+      for (let a = a0; a < a1; a++) {
+        const f0 = m[r0 + a];
+        const f1 = m[r1 + a];
+        const f2 = m[r2 + a];
+        const f3 = m[r3 + a];
+        const ra = a * n;
+        for (let b = 0; b <= a; b++) p[ra + b] += f0 * m[r0 + b] + f1 * m[r1 + b] + f2 * m[r2 + b] + f3 * m[r3 + b];
+      }
+    }
+    for (; k < n; k++) {
       const rk = k * n;
-      const last = Math.min(a1 - 1, k);
-      for (let a = a0; a <= last; a++) {
+      for (let a = a0; a < a1; a++) {
         const f = m[rk + a];
-        if (f === 0) continue;
         const ra = a * n;
         for (let b = 0; b <= a; b++) p[ra + b] += f * m[rk + b];
       }
