@@ -31,3 +31,12 @@ export function checkScoreCall(model: string, fitted: boolean, users: Int32Array
     if (users[b] < 0 || users[b] >= nUsers) throw new BugIndicatingError(`Model '${model}': user index ${users[b]} is outside 0..${nUsers - 1}.`);
   }
 }
+
+/** Rejects options the model does not have, so a typo (`lamda`) is not silently ignored. */
+export function checkKnownOptions(model: string, config: object, known: readonly string[]): void {
+  for (const key of Object.keys(config)) {
+    if (!known.includes(key)) {
+      throw new InputError(`Model '${model}' has no option '${key}'. Its options: ${known.join(', ') || 'none'}.`, 'SPEC');
+    }
+  }
+}

@@ -2,7 +2,7 @@ import type { AttributeColumn, CsrMatrix, Dataset } from '../../data';
 import { fitTfidfTokens, resolveTfidfConfig, tokenize, transformTfidfTokens, type TfidfConfig, type TfidfState } from '../../features';
 import { InputError } from '../../util';
 import type { FitContext, ModelSummary, Recommender } from '../types';
-import { checkScoreCall } from './config-checks';
+import { checkKnownOptions, checkScoreCall } from './config-checks';
 
 /** Config of `content-knn`. */
 export interface ContentKnnConfig {
@@ -36,6 +36,7 @@ export class ContentKnnRecommender implements Recommender {
   tfidfState: TfidfState | undefined;
 
   constructor(private readonly config: ContentKnnConfig = {}) {
+    checkKnownOptions(this.type, config, ['textColumns', 'tokenColumns', 'tfidf']);
     resolveTfidfConfig(config.tfidf);
   }
 

@@ -1,6 +1,6 @@
 import type { CsrMatrix } from '../../data';
 import type { FitContext, ModelSummary, Recommender } from '../types';
-import { checkNumber, checkScoreCall } from './config-checks';
+import { checkKnownOptions, checkNumber, checkScoreCall } from './config-checks';
 import { binaryGram, inverseSpd } from './linear-algebra';
 
 /** Config of `ease`. */
@@ -30,6 +30,7 @@ export class EaseRecommender implements Recommender {
   private weights = new Float32Array(0);
 
   constructor(private readonly config: EaseConfig) {
+    checkKnownOptions(this.type, config, ['lambda']);
     checkNumber(this.type, 'lambda', config.lambda, 0, true);
   }
 

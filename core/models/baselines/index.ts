@@ -29,7 +29,7 @@ registerModel<MostPopConfig>({
   type: 'mostpop',
   description: 'Most popular: items ranked by their number of training users, the same list for everyone.',
   defaults: {},
-  create: () => new MostPopRecommender(),
+  create: (config) => new MostPopRecommender(config),
 });
 
 registerModel<ItemKnnConfig>({

@@ -1,6 +1,6 @@
 import type { CsrMatrix } from '../../data';
 import type { FitContext, ModelSummary, Recommender } from '../types';
-import { checkInteger, checkNumber, checkScoreCall } from './config-checks';
+import { checkInteger, checkKnownOptions, checkNumber, checkScoreCall } from './config-checks';
 
 /** Config of `itemknn`. */
 export interface ItemKnnConfig {
@@ -29,6 +29,7 @@ export class ItemKnnRecommender implements Recommender {
   private neighbourSim = new Float32Array(0);
 
   constructor(private readonly config: ItemKnnConfig) {
+    checkKnownOptions(this.type, config, ['k', 'shrink']);
     checkInteger(this.type, 'k', config.k, 1);
     checkNumber(this.type, 'shrink', config.shrink, 0);
   }

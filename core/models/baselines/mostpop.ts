@@ -1,5 +1,5 @@
 import type { FitContext, ModelSummary, Recommender } from '../types';
-import { checkScoreCall } from './config-checks';
+import { checkKnownOptions, checkScoreCall } from './config-checks';
 
 /** Config of `mostpop` (no options). */
 export type MostPopConfig = Record<string, never>;
@@ -11,6 +11,10 @@ export class MostPopRecommender implements Recommender {
   private nUsers = 0;
   private popularity = new Float32Array(0);
   private fitted = false;
+
+  constructor(config: MostPopConfig = {}) {
+    checkKnownOptions(this.type, config, []);
+  }
 
   fit(ctx: FitContext): void {
     this.nItems = ctx.train.nCols;

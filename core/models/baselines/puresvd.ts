@@ -2,7 +2,7 @@ import { SingularValueDecomposition, Matrix } from 'ml-matrix';
 import type { CsrMatrix } from '../../data';
 import { Rng } from '../../util';
 import type { FitContext, ModelSummary, Recommender } from '../types';
-import { checkInteger, checkScoreCall } from './config-checks';
+import { checkInteger, checkKnownOptions, checkScoreCall } from './config-checks';
 import { orthonormalColumns } from './linear-algebra';
 
 /** Config of `puresvd`. */
@@ -40,6 +40,7 @@ export class PureSvdRecommender implements Recommender {
   singularValues: number[] = [];
 
   constructor(private readonly config: PureSvdConfig) {
+    checkKnownOptions(this.type, config, ['factors', 'oversample', 'powerIterations', 'seed']);
     checkInteger(this.type, 'factors', config.factors, 1);
     checkInteger(this.type, 'oversample', config.oversample, 0);
     checkInteger(this.type, 'powerIterations', config.powerIterations, 0);

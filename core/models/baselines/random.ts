@@ -1,5 +1,5 @@
 import type { FitContext, ModelSummary, Recommender } from '../types';
-import { checkScoreCall } from './config-checks';
+import { checkKnownOptions, checkScoreCall } from './config-checks';
 
 /** Config of `random`. */
 export interface RandomConfig {
@@ -18,7 +18,9 @@ export class RandomRecommender implements Recommender {
   private seed = 0;
   private fitted = false;
 
-  constructor(private readonly config: RandomConfig = {}) {}
+  constructor(private readonly config: RandomConfig = {}) {
+    checkKnownOptions(this.type, config, ['seed']);
+  }
 
   fit(ctx: FitContext): void {
     this.nItems = ctx.train.nCols;

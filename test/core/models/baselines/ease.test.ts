@@ -5,6 +5,7 @@ import type { Dataset } from '../../../../core/data/types';
 import { EaseRecommender, easeLambdaPath } from '../../../../core/models/baselines/ease';
 import { binaryGram, inverseSpd } from '../../../../core/models/baselines/linear-algebra';
 import { Rng } from '../../../../core/util';
+import { createModel } from '../../../../core/models';
 
 const dataset = {} as Dataset;
 
@@ -85,5 +86,6 @@ describe('EaseRecommender', () => {
 
   it('rejects a non-positive lambda', () => {
     expect(() => new EaseRecommender({ lambda: 0 })).toThrow(/lambda must be a number > 0/);
+    expect(() => createModel({ type: 'ease', lamda: 100 })).toThrow(/Model 'ease' has no option 'lamda'. Its options: lambda/);
   });
 });
