@@ -5,9 +5,10 @@ import { InputError } from '../../util';
 /*
  * Dense linear algebra for the closed-form baselines. Decompositions come from ml-matrix;
  * the O(n^3) products that follow them run here on row-major Float64Arrays, because
- * ml-matrix goes through per-element get/set: measured on ML-100K's 1682 items (2 shared
- * cores), its CholeskyDecomposition took 4.6 s, but CholeskyDecomposition.solve(I) took
- * 116 s, inverse() 64 s, EigenvalueDecomposition 64 s and one mmul 43 s.
+ * ml-matrix goes through per-element get/set: measured on ML-100K's 1682 items (2 cores
+ * shared with other jobs), its CholeskyDecomposition took 4.6-10 s, but
+ * CholeskyDecomposition.solve(I) took 116 s, inverse() 64 s, EigenvalueDecomposition 64 s
+ * and one mmul 43 s; the two triangular products here take about 5 s together.
  */
 
 /** Gram matrix XᵀX of the binary train matrix (each stored entry counts 1), dense row-major n x n. */
