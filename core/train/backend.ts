@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../util';
 import { fastGatherKernel } from './kernels/gather';
 import { segmentSumKernel } from './kernels/unsorted-segment-sum';
+import { sharingIdentityKernel } from './kernels/identity';
 import { transposeFreeMatMulKernel } from './kernels/matmul';
 import { registerFusedKernels } from './kernels/register';
 
@@ -60,8 +61,8 @@ function loadBackendPackage(name: BackendName): boolean {
 /**
  * Registers the kernels the JS backends lack or run slowly: UnsortedSegmentSum (the
  * gradient of every embedding lookup: missing on wasm, seconds per call on cpu), a
- * row-copy gather, a matmul that avoids wasm's slow transposed path, and RecLab's
- * fused training kernels. The native backend has fast
+ * row-copy gather, a matmul that avoids wasm's slow transposed path, an Identity that
+ * shares data instead of copying it (wasm), and RecLab's fused training kernels. The native backend has fast
  * versions of all of these and is left alone.
  */
 function patchKernels(name: string): void {
@@ -75,6 +76,11 @@ function patchKernels(name: string): void {
   if (tf.getKernel('UnsortedSegmentSum', name)) tf.unregisterKernel('UnsortedSegmentSum', name);
   tf.registerKernel(segmentSumKernel(name));
   if (name === 'wasm') {
+    const identity = tf.getKernel('Identity', name);
+    if (identity) {
+      tf.unregisterKernel('Identity', name);
+      tf.registerKernel(sharingIdentityKernel(name));
+    }
     const matMul = tf.getKernel('BatchMatMul', name);
     const transpose = tf.getKernel('Transpose', name);
     if (matMul && transpose) {
