@@ -61,10 +61,14 @@ describe('EaseRecommender', () => {
     const rng = new Rng(9);
     const rows: number[] = [];
     const cols: number[] = [];
-    for (let u = 0; u < 30; u++) for (let i = 0; i < 12; i++) if (rng.next() < 0.3) {
-        rows.push(u);
-        cols.push(i);
+    for (let u = 0; u < 30; u++) {
+      for (let i = 0; i < 12; i++) {
+        if (rng.next() < 0.3) {
+          rows.push(u);
+          cols.push(i);
+        }
       }
+    }
     const big = buildCsr(30, 12, Int32Array.from(rows), Int32Array.from(cols));
     const ctx = { dataset, train: big, trainIndex: new Int32Array(0), seed: 1 };
     const gram = binaryGram(big);

@@ -7,10 +7,12 @@ import { PureSvdRecommender } from '../../../../core/models/baselines/puresvd';
 // singular values sqrt(4 * 2) = sqrt(8) (block a) and sqrt(2 * 3) = sqrt(6) (block b).
 const rows: number[] = [];
 const cols: number[] = [];
-for (let u = 0; u < 6; u++) for (const i of u < 4 ? [0, 1] : [2, 3, 4]) {
+for (let u = 0; u < 6; u++) {
+  for (const i of u < 4 ? [0, 1] : [2, 3, 4]) {
     rows.push(u);
     cols.push(i);
   }
+}
 const train = buildCsr(6, 5, Int32Array.from(rows), Int32Array.from(cols));
 
 function fitted(factors: number, seed = 1): PureSvdRecommender {
