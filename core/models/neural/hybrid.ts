@@ -61,6 +61,12 @@ export interface HybridConfig {
    */
   gateUserFeatures: boolean;
   /**
+   * Whether the gate sees item features. They let the gate trust ids more for some kinds
+   * of items, but among cold items (same warm/cold signal) they make g vary from item to
+   * item, which reorders the content branch's ranking.
+   */
+  gateItemFeatures: boolean;
+  /**
    * Probability that a training example treats its item as cold (DropoutNet-style): the
    * item's id embedding, id bias and gate signal are zeroed for that example. Cold items
    * never appear in training, so without this the gate only extrapolates to them; with
@@ -88,6 +94,7 @@ const hybridDefaults: HybridConfig = {
   gateHidden: [16],
   gateSignal: 'popularity',
   gateUserFeatures: true,
+  gateItemFeatures: true,
   itemIdDropout: 0.1,
   gateMixes: 'probabilities',
   initStd: 0.05,
@@ -217,7 +224,7 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
   }
   const signalOf = (i: tf.Tensor1D, warm: tf.Tensor2D) =>
     tf.mul(config.gateSignal === 'popularity' ? constantRows(signal as tf.Tensor2D, i) : embeddingLookup(signal, i), warm) as tf.Tensor2D;
-  const gateIn = inputs.itemFeatures.dim + 1 + (gateUsesUser ? inputs.userFeatures!.dim : 0);
+  const gateIn = (config.gateItemFeatures ? inputs.itemFeatures.dim : 0) + 1 + (gateUsesUser ? inputs.userFeatures!.dim : 0);
   const gateNet = towerLayers('hybrid/gate', gateIn, config.gateHidden, 1, rng);
   // The collaborative branch's global bias is its whole score for an item without id
   // signal. Without it that score is a logit of 0 (probability 1/2), which on implicit
@@ -227,7 +234,7 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
   variables.push(...denseVariables(gateNet), collabBias);
 
   const gateOf = (users: tf.Tensor1D, items: tf.Tensor1D, warm: tf.Tensor2D): tf.Tensor1D => {
-    const parts = [constantRows(itemX, items), signalOf(items, warm)];
+    const parts = config.gateItemFeatures ? [constantRows(itemX, items), signalOf(items, warm)] : [signalOf(items, warm)];
     if (gateUsesUser) parts.push(constantRows(userX!, users));
     return tf.sigmoid(squeezeColumn(applyMlp(gateNet, tf.concat(parts, 1) as tf.Tensor2D)));
   };

@@ -39,6 +39,8 @@ describe('hybrid architecture', () => {
       // biases 9, gate over [item features 3, popularity 1, user features 2]: (6x3+3) + (3x1+1), collab global bias 1
       [{ fusion: 'gate' }, SHARED + 9 + 21 + 4 + 1],
       [{ fusion: 'gate', gateMixes: 'logits' }, SHARED + 9 + 21 + 4 + 1],
+      // gate over [popularity 1, user features 2] only: (3x3+3) + (3x1+1)
+      [{ fusion: 'gate', gateItemFeatures: false }, SHARED + 9 + 12 + 4 + 1],
       // learned confidence: + 5 per-item scalars
       [{ fusion: 'gate', gateSignal: 'confidence' }, SHARED + 9 + 21 + 4 + 1 + 5],
       // user content = projected id embedding (4x4+4) instead of the user tower; gate over 3+1 inputs: (4x3+3) + (3x1+1)
