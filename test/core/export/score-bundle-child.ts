@@ -1,0 +1,22 @@
+/*
+ * Child process of bundle.test.ts: loads a bundle in a fresh `node` (no vitest, no
+ * trained model in memory) and prints scores as JSON, to show a bundle works from
+ * plain Node. Usage: node --import tsx score-bundle-child.ts <bundleDir> <user>...
+ */
+import '../../../core/models/neural/hybrid';
+import { loadBundle } from '../../../core/export';
+
+async function main(): Promise<void> {
+  const [dir, ...users] = process.argv.slice(2);
+  const bundle = await loadBundle(dir);
+  const scores: Record<string, number[]> = {};
+  for (const u of users) scores[u] = await bundle.score(u, [...bundle.items]);
+  const top = await bundle.recommend(users[0], 3);
+  process.stdout.write(JSON.stringify({ backend: bundle.backend, scores, top }) + '\n');
+  bundle.dispose();
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`${e.name}: ${e.message}\n`);
+  process.exit(1);
+});
