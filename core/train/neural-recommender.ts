@@ -1,6 +1,5 @@
 import type { CsrMatrix } from '../data';
-import type { FitContext, ModelSummary, Recommender } from '../models';
-import { buildArchitecture, getArchitecture, type FeatureBlock, type NeuralArchitecture } from '../models/neural';
+import { buildArchitecture, getArchitecture, type FeatureBlock, type FitContext, type ModelSummary, type NeuralArchitecture, type Recommender } from '../models';
 import { BugIndicatingError, InputError } from '../util';
 import { initBackend, type BackendName } from './backend';
 import { createScoreFunction, topKInto, type ScoreFunction } from './scoring';

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import type { CsrMatrix } from '../data';
-import { NegativeSampler, pairwiseEpoch, pointwiseEpoch } from '../data/sampler';
-import { collectLookups, type NeuralArchitecture } from '../models/neural';
+import { NegativeSampler, pairwiseEpoch, pointwiseEpoch, type CsrMatrix } from '../data';
+import { collectLookups, type NeuralArchitecture } from '../models';
 import { RecLabError, Rng } from '../util';
 import { EarlyStopping } from './early-stopping';
 import { bceWithLogits, bprLoss, sampledSoftmaxLoss } from './losses';
