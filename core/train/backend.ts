@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../util';
 import { fastGatherKernel } from './kernels/gather';
 import { segmentSumKernel } from './kernels/unsorted-segment-sum';
-import { sharingIdentityKernel } from './kernels/identity';
+import { sharingIdentityKernel, sharingTransposeKernel } from './kernels/identity';
 import { transposeFreeMatMulKernel } from './kernels/matmul';
 import { registerFusedKernels } from './kernels/register';
 
@@ -86,6 +86,8 @@ function patchKernels(name: string): void {
     if (matMul && transpose) {
       tf.unregisterKernel('BatchMatMul', name);
       tf.registerKernel(transposeFreeMatMulKernel(name, matMul.kernelFunc, transpose.kernelFunc));
+      tf.unregisterKernel('Transpose', name);
+      tf.registerKernel(sharingTransposeKernel(name, transpose.kernelFunc));
     }
   }
   registerFusedKernels(name);

@@ -22,3 +22,23 @@ export function sharingIdentityKernel(backendName: string): tf.KernelConfig {
     },
   };
 }
+
+/**
+ * Transpose whose permutation leaves the data order unchanged (identity, or moving only
+ * size-1 axes) shares the input's data; others go to the backend's kernel. The gradient
+ * of every embedding lookup makes two such transposes, which wasm copies.
+ */
+export function sharingTransposeKernel(backendName: string, transpose: tf.KernelFunc): tf.KernelConfig {
+  return {
+    kernelName: 'Transpose',
+    backendName,
+    kernelFunc: (args) => {
+      const x = args.inputs.x as tf.TensorInfo;
+      const perm = (args.attrs as { perm: number[] }).perm;
+      const moved = perm.filter((p) => x.shape[p] !== 1);
+      if (moved.some((p, k) => k > 0 && p < moved[k - 1])) return transpose(args);
+      (args.backend as unknown as RefCountingBackend).incRef(x.dataId);
+      return { dataId: x.dataId, shape: perm.map((p) => x.shape[p]), dtype: x.dtype };
+    },
+  };
+}

@@ -61,3 +61,40 @@ describe('initBackend', () => {
     await expect(initBackend('webgpu' as never)).rejects.toThrow(/Unknown tfjs backend 'webgpu'/);
   });
 });
+
+describe('data-sharing kernels on wasm', () => {
+  it('transposes give cpu results, whether they move data or only size-1 axes', async () => {
+    const x = Float32Array.from({ length: 2 * 3 * 4 }, (_, k) => k);
+    const cases: [number[], number[]][] = [
+      [[2, 3, 4], [0, 1, 2]],
+      [[2, 3, 4], [2, 0, 1]],
+      [[1, 6, 4], [1, 0, 2]],
+      [[6, 1, 4], [0, 2, 1]],
+      [[6, 1, 4], [2, 1, 0]],
+    ];
+    const run = () => cases.map(([shape, perm]) => tf.tidy(() => {
+      const t = tf.transpose(tf.tensor(x, shape), perm);
+      return { shape: t.shape, values: Array.from(t.dataSync()) };
+    }));
+    await initBackend('cpu');
+    const want = run();
+    await initBackend('wasm');
+    const before = tf.memory().numTensors;
+    expect(run()).toEqual(want);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a clone outlives its source and keeps its values after the source is reassigned', async () => {
+    await initBackend('wasm');
+    const init = tf.tensor1d([1, 2, 3]);
+    const next = tf.tensor1d([7, 8, 9]);
+    const v = tf.variable(init);
+    const snapshot = tf.clone(v);
+    v.assign(next);
+    tf.dispose([init, next]);
+    expect(Array.from(snapshot.dataSync())).toEqual([1, 2, 3]);
+    v.dispose();
+    expect(Array.from(snapshot.dataSync())).toEqual([1, 2, 3]);
+    snapshot.dispose();
+  });
+});
