@@ -119,6 +119,23 @@ export function itemVectors(arch: NeuralArchitecture, state: ArchitectureState):
   return { dim, values };
 }
 
+/** Deletes the files a bundle already in `dir` lists, so no stale file (e.g. an old model's embeddings) survives a rewrite. */
+function removePreviousBundle(dir: string): void {
+  const manifestFile = path.join(dir, MANIFEST_FILE);
+  if (!fs.existsSync(manifestFile)) return;
+  let old: BundleManifest;
+  try {
+    old = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as BundleManifest;
+  } catch {
+    throw new InputError(`${manifestFile}: exists but is not a bundle manifest; choose another folder or delete it.`, 'BUNDLE');
+  }
+  for (const f of old.files ?? []) {
+    const file = path.resolve(dir, f.path);
+    if (!path.relative(path.resolve(dir), file).startsWith('..')) fs.rmSync(file, { force: true });
+  }
+  fs.rmSync(manifestFile);
+}
+
 function trainMatrix(input: BundleInput): CsrMatrix {
   if (input.train) return input.train;
   return splitMatrices(input.dataset, splitDataset(input.dataset, input.spec.split, input.spec.seed)).train;
@@ -156,6 +173,7 @@ export async function writeBundle(dir: string, input: BundleInput): Promise<Bund
     { userFeatures, itemFeatures, graph: train },
   );
 
+  removePreviousBundle(dir);
   fs.mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   const json = (rel: string, value: unknown) => {

@@ -10,6 +10,7 @@ import { loadBundle, readEmbeddingsTsv, readManifest, verifyManifest, writeBundl
 import { fitFeaturePipeline, type FittedPipeline } from '../../../core/features';
 import { createModel } from '../../../core/models';
 import '../../../core/models/neural/hybrid';
+import '../../../core/models/neural/two-tower';
 import { experimentSpecSchema, type ExperimentSpec } from '../../../core/notebook';
 import { NeuralRecommender } from '../../../core/train';
 import { Rng } from '../../../core/util';
@@ -42,6 +43,7 @@ async function train(model: Record<string, unknown>, trainSpec: Record<string, u
   const rec = new NeuralRecommender(spec.model, spec.train, {
     userFeatures: pipeline && pipeline.userDim > 0 ? pipeline.userFeatures() : undefined,
     itemFeatures: pipeline && pipeline.itemDim > 0 ? pipeline.itemFeatures() : undefined,
+    contextDim: pipeline?.contextDim ?? 0,
   });
   await rec.fit({ dataset: ds, train: m.train, trainIndex: split.train, seed: spec.seed });
   return { spec, ds, m, pipeline, model: rec };
@@ -169,8 +171,10 @@ describe('model bundle of a gated hybrid', () => {
     await expect(bundle.recommend({ history: ['no-such-item'] }, 5)).rejects.toThrow(/'no-such-item'/);
   });
 
-  it('frees every tensor it allocated: load, recommend (known, new user, new items), dispose', async () => {
+  it('frees every tensor it allocated: write, load, recommend (known, new user, new items), dispose', async () => {
     const start = tf.memory().numTensors;
+    await writeBundle(path.join(tmp, 'hybrid-again'), { spec: t.spec, model: t.model, pipeline: t.pipeline, dataset: t.ds, train: t.m.train });
+    expect(tf.memory().numTensors).toBe(start);
     const b = await loadBundle(dir);
     await b.recommend(t.ds.userIds[0], 5);
     await b.recommend({ attributes: { country: 'US' }, history: b.history(t.ds.userIds[2]).slice(0, 3) }, 5, { newItems: [{ id: 'n', attributes: { category: 'music' } }] });
@@ -201,6 +205,10 @@ describe('model bundle of NeuMF (no features)', () => {
     const t = await train({ type: 'neumf', gmfDim: 4, mlpDim: 6, layers: [8, 4] }, { epochs: 2, batchSize: 256, evalEvery: 0 }, undefined, null);
     const dir = path.join(tmp, 'neumf');
     try {
+      // Written over an older bundle: none of its files (here pipeline.json) may survive.
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'pipeline.json'), '{}');
+      fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ files: [{ path: 'pipeline.json' }] }));
       await writeBundle(dir, { spec: t.spec, model: t.model, dataset: t.ds });
       expect(fs.existsSync(path.join(dir, 'pipeline.json'))).toBe(false);
       const b = await loadBundle(dir);
@@ -236,6 +244,38 @@ describe('model bundle of NeuMF (no features)', () => {
     await expect(writeBundle(path.join(tmp, 'pop'), { spec: experimentSpecSchema.parse({ data: { source: 'sample' }, model: { type: 'mostpop' } }), model: pop, dataset: generateSampleDataset(SAMPLE) })).rejects.toThrow(
       /baseline; bundles hold neural models only/,
     );
+  });
+});
+
+describe('model bundle with context features', () => {
+  it('scores with the given context through the network, and with the zero context as the trained model ranks', async () => {
+    const features = { ...FEATURES, context: [{ type: 'temporal', parts: ['hour', 'weekday'] }] };
+    const t = await train({ type: 'two-tower', dim: 8, idDim: 8, userHidden: [16], itemHidden: [16] }, { epochs: 2, batchSize: 256, evalEvery: 0 }, undefined, features);
+    const dir = path.join(tmp, 'context');
+    try {
+      expect(t.pipeline!.contextDim).toBeGreaterThan(0);
+      await writeBundle(dir, { spec: t.spec, model: t.model, pipeline: t.pipeline, dataset: t.ds, train: t.m.train, contextDim: t.pipeline!.contextDim });
+      const b = await loadBundle(dir);
+      try {
+        const user = t.ds.userIds[4];
+        expect(maxAbsDiff(await b.score(user, [...b.items]), modelScores(t, 4))).toBeLessThan(1e-5);
+        const timestamp = 1718900000; // a Thursday, 16:13 UTC
+        const withContext = await b.score(user, [...b.items], { context: { timestamp } });
+        const row = t.pipeline!.transformContext([{ user: 4, timestamp }]);
+        const expected = tf.tidy(() =>
+          t.model.architecture!.score(
+            { users: tf.fill([60], 4, 'int32') as tf.Tensor1D, items: tf.range(0, 60, 1, 'int32') as tf.Tensor1D, context: tf.tile(tf.tensor2d(row, [1, row.length]), [60, 1]) as tf.Tensor2D },
+            false,
+          ).dataSync(),
+        );
+        expect(maxAbsDiff(withContext, expected)).toBeLessThan(1e-5);
+        expect(maxAbsDiff(withContext, modelScores(t, 4))).toBeGreaterThan(1e-4);
+      } finally {
+        b.dispose();
+      }
+    } finally {
+      t.model.dispose();
+    }
   });
 });
 
