@@ -125,14 +125,18 @@ describe('model bundle of a gated hybrid', () => {
     expect(only.map((r) => r.item).sort()).toEqual([t.ds.itemIds[1], t.ds.itemIds[3]].sort());
   });
 
-  it('gives the same scores when loaded in a separate node process', async () => {
+  it('gives the same scores when loaded in a separate node process, on the default backend and on cpu', async () => {
     const users = [t.ds.userIds[0], t.ds.userIds[41]];
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(__dirname, 'score-bundle-child.ts'), dir, ...users], { cwd: ROOT, timeout: 60_000 });
-    const out = JSON.parse(stdout) as { backend: string; scores: Record<string, number[]>; top: { item: string }[] };
-    expect(['tensorflow', 'wasm', 'cpu']).toContain(out.backend);
-    expect(maxAbsDiff(out.scores[users[0]], modelScores(t, 0))).toBeLessThan(1e-5);
-    expect(maxAbsDiff(out.scores[users[1]], modelScores(t, 41))).toBeLessThan(1e-5);
-    expect(out.top.map((r) => r.item)).toEqual((await bundle.recommend(users[0], 3)).map((r) => r.item));
+    for (const backend of [undefined, 'cpu']) {
+      const env: NodeJS.ProcessEnv = { ...process.env, RECLAB_TEST_BACKEND: backend };
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(__dirname, 'score-bundle-child.ts'), dir, ...users], { cwd: ROOT, timeout: 60_000, env });
+      const out = JSON.parse(stdout) as { backend: string; scores: Record<string, number[]>; top: { item: string }[] };
+      expect(['tensorflow', 'wasm', 'cpu']).toContain(out.backend);
+      if (backend) expect(out.backend).toBe(backend);
+      expect(maxAbsDiff(out.scores[users[0]], modelScores(t, 0))).toBeLessThan(1e-5);
+      expect(maxAbsDiff(out.scores[users[1]], modelScores(t, 41))).toBeLessThan(1e-5);
+      expect(out.top.map((r) => r.item)).toEqual((await bundle.recommend(users[0], 3)).map((r) => r.item));
+    }
   });
 
   it('scores new items from their attributes, without moving the known items', async () => {
