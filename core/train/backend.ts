@@ -74,7 +74,7 @@ function patchKernels(name: string): void {
     tf.registerKernel(fastGatherKernel(name, gather.kernelFunc));
   }
   if (tf.getKernel('UnsortedSegmentSum', name)) tf.unregisterKernel('UnsortedSegmentSum', name);
-  tf.registerKernel(segmentSumKernel(name));
+  tf.registerKernel(segmentSumKernel(name, name === 'wasm' ? tf.getKernel('ScatterNd', name)?.kernelFunc : undefined));
   if (name === 'wasm') {
     const identity = tf.getKernel('Identity', name);
     if (identity) {

@@ -7,7 +7,7 @@ import { kernelMemory } from './heap';
  * and cpu's loops over every segment for every row (seconds per call); this is one
  * pass over the rows. Ids outside [0, numSegments) are dropped, as in TensorFlow.
  */
-export function segmentSumKernel(backendName: string): tf.KernelConfig {
+export function segmentSumKernel(backendName: string, scatterNd?: tf.KernelFunc): tf.KernelConfig {
   return {
     kernelName: 'UnsortedSegmentSum',
     backendName,
@@ -18,6 +18,13 @@ export function segmentSumKernel(backendName: string): tf.KernelConfig {
       const mem = kernelMemory(backendName, backend);
       const nIds = ids.shape.reduce((a, s) => a * s, 1);
       const inner = x.shape.slice(ids.shape.length);
+      // wasm's ScatterNd sums duplicate indices in C++ (~3x faster than the loop below)
+      // but does not check bounds, so it only gets ids known to be in range.
+      if (scatterNd && x.dtype === 'float32' && allInRange(mem.read(ids) as Int32Array, nIds, numSegments)) {
+        const indices = { dataId: ids.dataId, shape: [nIds, 1], dtype: 'int32' } as tf.TensorInfo;
+        const updates = { dataId: x.dataId, shape: [nIds, ...inner], dtype: x.dtype } as tf.TensorInfo;
+        return scatterNd({ inputs: { indices, updates }, backend, attrs: { shape: [numSegments, ...inner] } });
+      }
       const rowSize = inner.reduce((a, s) => a * s, 1);
       const out = mem.output([numSegments, ...inner], x.dtype as 'float32' | 'int32');
       sumRows(mem.read(x), mem.read(ids) as Int32Array, out.values, nIds, rowSize, numSegments);
@@ -45,4 +52,9 @@ function sumRowsF32(src: Float32Array, seg: Int32Array, dst: Float32Array, nIds:
     const from = k * rowSize;
     for (let c = 0; c < rowSize; c++) dst[to + c] += src[from + c];
   }
+}
+
+function allInRange(ids: Int32Array, n: number, bound: number): boolean {
+  for (let k = 0; k < n; k++) if (!(ids[k] >= 0 && ids[k] < bound)) return false;
+  return true;
 }

@@ -98,3 +98,15 @@ describe('data-sharing kernels on wasm', () => {
     snapshot.dispose();
   });
 });
+
+describe('UnsortedSegmentSum on wasm', () => {
+  it('sums rows by segment and drops ids outside [0, numSegments), as TensorFlow does', async () => {
+    await initBackend('wasm');
+    const x = tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8]]);
+    const inRange = tf.unsortedSegmentSum(x, tf.tensor1d([2, 0, 2, 1], 'int32'), 3);
+    expect(Array.from(inRange.dataSync())).toEqual([3, 4, 7, 8, 6, 8]);
+    const outOfRange = tf.unsortedSegmentSum(x, tf.tensor1d([2, -1, 5, 2], 'int32'), 3);
+    expect(Array.from(outOfRange.dataSync())).toEqual([0, 0, 0, 0, 8, 10]);
+    tf.dispose([x, inRange, outOfRange]);
+  });
+});
