@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { isRecLabError } from '../util';
 import { downloadDataset, importDataset, listDatasets } from './commands/datasets';
+import { exportRunCommand, recommendCommand } from './commands/export';
 import { compareRunsCommand, listRunsCommand, showRunCommand } from './commands/runs';
 import { runCommand } from './commands/run';
 
@@ -48,6 +49,23 @@ export function buildProgram(): Command {
     .option('--segment <name>', 'overall, items:cold, ...', 'overall')
     .option('--json')
     .action((ids: string[], o) => compareRunsCommand(ids, { ...o, workspace: ws() }, out, err));
+  program
+    .command('export')
+    .description("verify a run's model bundle and copy it out; --recommend prints a user's top items from it")
+    .argument('<run>', 'run id or unique prefix')
+    .option('-o, --out <dir>', 'copy the bundle to this new folder')
+    .option('--recommend <user>', 'load the bundle and print the top items of this user')
+    .option('-k <n>', 'number of items for --recommend', '10')
+    .option('--json')
+    .action((id: string, o) => exportRunCommand(id, { ...o, workspace: ws() }, out));
+  program
+    .command('recommend')
+    .description('top items of a known user from a bundle folder (plain Node, no workspace needed)')
+    .argument('<bundle>', 'bundle folder')
+    .argument('<user>', 'original user id')
+    .option('-k <n>', 'number of items', '10')
+    .option('--json')
+    .action((dir: string, user: string, o) => recommendCommand(dir, user, o, out));
   const datasets = program.command('datasets').description('list, import or download datasets');
   datasets
     .command('list', { isDefault: true })

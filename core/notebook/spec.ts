@@ -96,6 +96,7 @@ export const experimentSpecSchema = z.object({
   features: z.any().optional().describe('Feature pipeline (see core/features)'),
   model: modelSpecSchema,
   train: z.any().optional().describe('Training settings for neural models (see core/train)'),
+  export: z.boolean().default(true).describe('Write a model bundle of a neural model into the run artifacts (loadBundle, reclab export)'),
   evaluate: evaluateSpecSchema.default({ ks: [5, 10, 20], metric: 'ndcg@10', segments: true, candidates: 'all' }),
 });
 

@@ -14,7 +14,7 @@ import {
   type Split,
 } from '../data';
 import { evaluateRanking, type EvalResult } from '../eval';
-import { writeJson, writeSplitCsv, writeTopKCsv } from '../export';
+import { writeBundle, writeJson, writeSplitCsv, writeTopKCsv } from '../export';
 import { fitFeaturePipeline, type FeaturePipelineSpec, type FittedPipeline } from '../features';
 import { createModel, hasArchitecture, type FitContext, type Recommender } from '../models';
 import { NeuralRecommender } from './neural-recommender';
@@ -298,6 +298,14 @@ async function trainAndEvaluate(
     writeJson(path.join(artifactDir, 'spec.json'), spec);
     for (const f of ['train.csv', 'valid.csv', 'test.csv', 'topk.csv', 'metrics.json', 'spec.json']) {
       store.addArtifact(runId, { path: path.join(artifactDir, f), kind: f.endsWith('.csv') ? 'csv' : 'json', size: fs.statSync(path.join(artifactDir, f)).size });
+    }
+    if (model instanceof NeuralRecommender && spec.export !== false) {
+      // A bundle scores users outside the app (loadBundle, `reclab export`); baselines have none.
+      hooks.onProgress?.({ phase: 'export' });
+      const bundleDir = path.join(artifactDir, 'bundle');
+      const manifest = await writeBundle(bundleDir, { spec, model, pipeline, dataset: ds, train: m.train, metrics: segments, runId });
+      store.addArtifact(runId, { path: bundleDir, kind: 'bundle', size: manifest.files.reduce((sum, f) => sum + f.bytes, 0) });
+      log(`bundle: ${bundleDir}`);
     }
     return {
       runId,
