@@ -55,9 +55,9 @@ export interface HybridConfig {
    */
   gateSignal: 'popularity' | 'confidence';
   /**
-   * Whether the gate also sees user features. With them the gate is per (user, item)
-   * and the model is not factorised; without them g depends on the item only and
-   * `factors()` is exact, so full ranking is one matrix product.
+   * Whether the gate also sees user features. With them the gate is per (user, item);
+   * without them g depends on the item only, and with `gateMixes: 'logits'` the model
+   * is then factorised exactly (`factors()`), so full ranking is one matrix product.
    */
   gateUserFeatures: boolean;
   /**
