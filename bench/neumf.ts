@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { buildCsr } from '../core/data';
 import type { FitContext } from '../core/models';
 import { createNeuralRecommender, rankTopK, type BackendName } from '../core/train';
+import { requireMl100k } from './ml100k';
 
 export interface BenchNeumfOptions {
   /** Folder with u.data; default /work/shared/datasets/ml-100k (next to the repo). */
@@ -38,11 +39,6 @@ export interface BenchNeumfResult {
 
 const BATCH = 1024;
 const NEGATIVES = 4;
-
-/** Default location of ML-100K: `<repo>/../shared/datasets/ml-100k`. */
-export function defaultMl100kDir(): string {
-  return path.resolve(__dirname, '..', '..', 'shared', 'datasets', 'ml-100k');
-}
 
 /** Reads u.data with plain fs: user and item ids as 0-based indices (ids as in the file, minus 1). */
 function readRatings(dir: string): { users: Int32Array; items: Int32Array; nUsers: number; nItems: number } {
@@ -68,7 +64,7 @@ function readRatings(dir: string): { users: Int32Array; items: Int32Array; nUser
 export async function benchNeumf(opts: BenchNeumfOptions = {}): Promise<BenchNeumfResult> {
   const log = opts.log ?? (() => {});
   const epochs = opts.epochs ?? 3;
-  const data = readRatings(opts.dataDir ?? defaultMl100kDir());
+  const data = readRatings(opts.dataDir ?? requireMl100k());
   const train = buildCsr(data.nUsers, data.nItems, data.users, data.items);
   const rec = createNeuralRecommender(
     { type: 'neumf', gmfDim: 32, mlpDim: 32, layers: [64, 32, 16] },

@@ -92,6 +92,14 @@ function itemFeatureMatrix(ds: Dataset): CsrMatrix | undefined {
   return buildCsr(ds.itemIds.length, vocab.size, Int32Array.from(rows), Int32Array.from(cols));
 }
 
+/**
+ * Lets queued messages through (a cancel from the host, the test runner's RPC) between
+ * long synchronous steps such as an EASE fit.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function checkAborted(signal?: { aborted: boolean }): void {
   if (signal?.aborted) throw new RecLabError('The run was cancelled.', 'CANCELLED');
 }
@@ -225,11 +233,13 @@ async function trainAndEvaluate(
     let best = -Infinity;
     hooks.onProgress?.({ phase: 'tune' });
     for (const combo of combos) {
+      await yieldToEventLoop();
       checkAborted(hooks.signal);
       const model = build({ ...(base as ModelSpec), ...combo });
       try {
         await model.fit(ctx());
         noteBackend(model);
+        await yieldToEventLoop();
         const r = await evaluateRanking({ scorer: model, truth: m.valid, exclude: [m.train], ks, candidates: validCandidates, itemPopularity });
         const value = r.overall[spec.evaluate.metric];
         if (value === undefined) throw new InputError(`evaluate.metric '${spec.evaluate.metric}' is not a computed metric; choose one of ${Object.keys(r.overall).join(', ')}`, 'SPEC');
@@ -247,6 +257,7 @@ async function trainAndEvaluate(
     store.logParams(runId, Object.fromEntries(Object.entries(chosen).map(([k, v]) => [`model.${k}(tuned)`, JSON.stringify(v)])));
   }
 
+  await yieldToEventLoop();
   checkAborted(hooks.signal);
   hooks.onProgress?.({ phase: 'fit' });
   const model: Recommender = build({ ...(base as ModelSpec), ...chosen });
@@ -256,6 +267,7 @@ async function trainAndEvaluate(
     noteBackend(model);
     const fitSeconds = (performance.now() - t0) / 1000;
     log(`fit ${spec.model.type} in ${fitSeconds.toFixed(2)} s`);
+    await yieldToEventLoop();
     checkAborted(hooks.signal);
 
     hooks.onProgress?.({ phase: 'evaluate' });
