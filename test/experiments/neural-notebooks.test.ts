@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { featurePipelineSpecSchema } from '../../core/features';
+import { hasArchitecture, modelTypes } from '../../core/models';
+import { specFromText, type ExperimentSpec } from '../../core/notebook';
+import { openRunStore, type SqliteRunStore } from '../../core/runs';
+import { parseTrainSpec, runExperiment } from '../../core/train';
+
+/*
+ * The hybrid and cold-start example notebooks: each parses into a valid spec whose parts
+ * (features, train, model type) are accepted, and a tiny version of the cold-start hybrid
+ * runs end to end on a small embedded sample through runExperiment (what `reclab run` does).
+ * Their ML-100K figures come from `npm run bench -- models`, not from tests.
+ */
+const root = path.resolve(__dirname, '..', '..');
+const notebooks = [
+  'hybrid-gate-sample.recnb',
+  'hybrid-gate-ml100k.recnb',
+  'cold-start-ml100k-cf.recnb',
+  'cold-start-ml100k-content.recnb',
+  'cold-start-ml100k-hybrid.recnb',
+];
+
+function load(name: string): ExperimentSpec {
+  const file = path.join(root, 'experiments', name);
+  return specFromText(fs.readFileSync(file, 'utf8'), file);
+}
+
+describe('hybrid and cold-start notebooks', () => {
+  it.each(notebooks)('%s parses into a spec with valid features, train settings and model type', (name) => {
+    const spec = load(name);
+    expect(spec.name).toBe(name.replace('.recnb', ''));
+    if (spec.features !== undefined) expect(featurePipelineSpecSchema.safeParse(spec.features).success).toBe(true);
+    if (hasArchitecture(spec.model.type)) expect(() => parseTrainSpec(spec.train)).not.toThrow();
+    else expect(modelTypes()).toContain(spec.model.type);
+  });
+
+  it('the cold-start notebooks share one protocol: 20 % of items held out, no validation items, only cold items ranked', () => {
+    const specs = notebooks.filter((n) => n.startsWith('cold-start')).map(load);
+    for (const s of specs) {
+      expect(s.split).toEqual({ kind: 'cold-item', holdout: 0.2, valid: 0 });
+      expect(s.evaluate.candidates).toBe('cold-items');
+      expect(s.data).toEqual({ source: 'movielens-100k', path: '../../shared/datasets/ml-100k' });
+    }
+    expect(specs.map((s) => s.model.type).sort()).toEqual(['content-knn', 'hybrid', 'mf']);
+  });
+
+  it('the ML-100K notebooks read the dataset beside the repository', () => {
+    for (const name of notebooks.filter((n) => n.includes('ml100k'))) {
+      const spec = load(name);
+      expect(path.resolve(root, 'experiments', spec.data.path!)).toBe(path.resolve(root, '..', 'shared', 'datasets', 'ml-100k'));
+    }
+  });
+});
+
+describe('a tiny cold-start hybrid on the embedded sample', () => {
+  let dir: string;
+  let store: SqliteRunStore;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reclab-nb-'));
+    store = openRunStore(path.join(dir, 'runs.sqlite'));
+  });
+  afterAll(() => {
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('trains the notebook gated hybrid for two epochs and ranks the held-out items by content', async () => {
+    const base = load('cold-start-ml100k-hybrid.recnb');
+    const spec: ExperimentSpec = {
+      ...base,
+      data: { source: 'sample', sample: { seed: 7, users: 200, items: 150, interactions: 6000 } },
+      // The sample's item attributes in place of MovieLens genres / title / year.
+      features: { item: [{ type: 'categorical', column: 'category' }, { type: 'multi-hot', column: 'tags' }, { type: 'tfidf', column: 'title', maxFeatures: 100 }] },
+      train: { ...(base.train as Record<string, unknown>), epochs: 2, batchSize: 512 },
+    };
+    const r = await runExperiment(spec, { store, baseDir: dir, artifactsRoot: path.join(dir, 'artifacts') });
+    expect(store.getRun(r.runId)!.status).toBe('FINISHED');
+    // 20 % of the items with interactions are the candidates; nothing else is ranked.
+    expect(r.protocol).toMatch(/over 30 candidate items/);
+    expect(r.metrics['ndcg@10']).toBeGreaterThan(0);
+    expect(r.metrics['ndcg@10']).toBeLessThanOrEqual(1);
+    // Content predicts the sample's cold items: better than the 0.5 of an id-only model.
+    expect(r.metrics['auc']).toBeGreaterThan(0.55);
+  }, 60_000);
+});
