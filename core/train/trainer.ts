@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { NegativeSampler, pairwiseEpoch, pointwiseEpoch, type CsrMatrix } from '../data';
-import { collectLookups, type NeuralArchitecture } from '../models';
+import { collectLookups, type ArchitectureBatch, type NeuralArchitecture } from '../models';
 import { RecLabError, Rng } from '../util';
 import { EarlyStopping } from './early-stopping';
 import { bceWithLogits, bprLoss, sampledSoftmaxLoss } from './losses';
@@ -33,6 +33,11 @@ export const trainSpecSchema = z
     negatives: z.number().int().min(1).default(4).describe('Sampled negatives per positive'),
     negativeSampling: z.enum(['uniform', 'popularity']).default('uniform'),
     l2: z.number().min(0).default(0).describe('L2 penalty on the embedding rows each batch uses'),
+    auxWeight: z
+      .number()
+      .min(0)
+      .optional()
+      .describe('Weight of the per-branch auxiliary losses of models that have them (gated hybrid); default 0.5 for those, 0 turns them off'),
     lrSchedule: lrScheduleSchema.optional(),
     evalEvery: z.number().int().min(0).default(1).describe('Validate every N epochs (0: never)'),
     patience: z.number().int().min(1).default(3).describe('Evaluations without improvement before stopping'),
@@ -93,6 +98,21 @@ interface EpochBatches {
   loss(b: number): { tensors: tf.Tensor[]; compute: () => tf.Scalar };
 }
 
+/** Default `auxWeight` for architectures with auxiliary logits. */
+export const DEFAULT_AUX_WEIGHT = 0.5;
+
+/**
+ * `lossOf(fused logits)` plus `auxWeight` x `lossOf` of each auxiliary logit when the
+ * architecture has them: one forward pass, the same loss for every head.
+ */
+function withAuxiliary(arch: NeuralArchitecture, spec: TrainSpec, batch: ArchitectureBatch, lossOf: (logits: tf.Tensor1D) => tf.Scalar): tf.Scalar {
+  const weight = spec.auxWeight ?? DEFAULT_AUX_WEIGHT;
+  if (!arch.scoreWithAuxiliary || weight === 0) return lossOf(arch.score(batch, true));
+  const { logits, auxiliary } = arch.scoreWithAuxiliary(batch, true);
+  if (auxiliary.length === 0) return lossOf(logits);
+  return tf.add(lossOf(logits), tf.mul(tf.addN(auxiliary.map(lossOf)), weight)) as tf.Scalar;
+}
+
 function epochBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpec, sampler: NegativeSampler, rng: Rng): EpochBatches {
   const bs = spec.batchSize;
   if (spec.loss === 'bce') {
@@ -106,7 +126,7 @@ function epochBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpe
         const users = tf.tensor1d(rows.users.subarray(lo, hi), 'int32');
         const items = tf.tensor1d(rows.items.subarray(lo, hi), 'int32');
         const labels = tf.tensor1d(rows.labels.subarray(lo, hi), 'float32');
-        return { tensors: [users, items, labels], compute: () => bceWithLogits(arch.score({ users, items }, true), labels) };
+        return { tensors: [users, items, labels], compute: () => withAuxiliary(arch, spec, { users, items }, (logits) => bceWithLogits(logits, labels)) };
       },
     };
   }
@@ -128,12 +148,12 @@ function epochBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpe
       it.set(rows.negatives.subarray(lo * k, hi * k), m);
       const users = tf.tensor1d(u, 'int32');
       const items = tf.tensor1d(it, 'int32');
-      const compute = () => {
-        const logits = arch.score({ users, items }, true);
-        const pos = tf.reshape(tf.slice(logits, [0], [m]), [m, 1]);
-        const neg = tf.reshape(tf.slice(logits, [m], [m * k]), [m, k]);
-        return spec.loss === 'bpr' ? bprLoss(pos, neg) : sampledSoftmaxLoss(tf.concat([pos, neg], 1) as tf.Tensor2D);
-      };
+      const compute = () =>
+        withAuxiliary(arch, spec, { users, items }, (logits) => {
+          const pos = tf.reshape(tf.slice(logits, [0], [m]), [m, 1]);
+          const neg = tf.reshape(tf.slice(logits, [m], [m * k]), [m, k]);
+          return spec.loss === 'bpr' ? bprLoss(pos, neg) : sampledSoftmaxLoss(tf.concat([pos, neg], 1) as tf.Tensor2D);
+        });
       return { tensors: [users, items], compute };
     },
   };

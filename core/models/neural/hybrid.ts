@@ -242,14 +242,20 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
     tf.add(tf.add(rowDot(userId(b.users), itemId(b.items, warm)), idBiasOf(b.items, warm)), tf.reshape(collabBias, [1])) as tf.Tensor1D;
   const contentScore = (b: ArchitectureBatch) => tf.add(rowDot(userContentVec(b.users), itemContentVec(b.items)), featureBiasOf(b.items)) as tf.Tensor1D;
 
+  // One forward pass: the fused logits and each branch's own logits (for auxiliary losses).
+  const gatedForward = (batch: ArchitectureBatch, training: boolean) => {
+    const warm = warmOf(batch.items, training);
+    const g = gateOf(batch.users, batch.items, warm);
+    const collab = collabScore(batch, warm);
+    const content = contentScore(batch);
+    const logits =
+      config.gateMixes === 'probabilities' ? mixtureLogit(g, collab, content) : (tf.add(tf.mul(g, collab), tf.mul(tf.sub(1, g), content)) as tf.Tensor1D);
+    return { logits, auxiliary: [collab, content] };
+  };
   const gated: NeuralArchitecture = {
     ...base,
-    score: (batch, training) => {
-      const warm = warmOf(batch.items, training);
-      const g = gateOf(batch.users, batch.items, warm);
-      if (config.gateMixes === 'probabilities') return mixtureLogit(g, collabScore(batch, warm), contentScore(batch));
-      return tf.add(tf.mul(g, collabScore(batch, warm)), tf.mul(tf.sub(1, g), contentScore(batch))) as tf.Tensor1D;
-    },
+    score: (batch, training) => gatedForward(batch, training).logits,
+    scoreWithAuxiliary: gatedForward,
     gate: (batch) => tf.tidy(() => gateOf(batch.users, batch.items, warmOf(batch.items, false))),
   };
   if (!gateUsesUser && config.gateMixes === 'logits') {

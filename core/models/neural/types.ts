@@ -52,6 +52,13 @@ export interface NeuralArchitecture {
   readonly variables: tf.Variable[];
   /** Logits, shape [batch]. Called inside tf.tidy by the trainer. */
   score(batch: ArchitectureBatch, training: boolean): tf.Tensor1D;
+  /**
+   * Logits plus per-branch auxiliary logits (each shape [batch]) from one forward pass,
+   * for models whose branches should also learn to rank on their own (gated hybrids: the
+   * content branch otherwise gets little gradient on warm examples). The trainer adds
+   * `auxWeight` x the same loss over each auxiliary logit. Called inside tf.tidy.
+   */
+  scoreWithAuxiliary?(batch: ArchitectureBatch, training: boolean): { logits: tf.Tensor1D; auxiliary: tf.Tensor1D[] };
   /** Per-example gate (weight of the collaborative branch, 0..1) for gated hybrids. */
   gate?(batch: ArchitectureBatch): tf.Tensor1D;
   /** Present when the model is factorised; full ranking then multiplies vectors once. */
