@@ -5,6 +5,7 @@ import { disposeVariables, embeddingLookup, embeddingVariable, variableSummary }
 import { registerArchitecture } from './registry';
 import type { ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture } from './types';
 import { checkSizes, interactionCounts, rowDot, warmMask, buildInScope, constantRows } from './content';
+import { csrFromTriples, disposeSparse, sparseDenseMatMul, sparseTensors } from './sparse-matmul';
 
 /** Config of the `lightgcn` architecture. */
 export interface LightGcnConfig {
@@ -58,8 +59,8 @@ export function normalisedEdges(graph: CsrMatrix): NormalisedEdges {
 
 /**
  * LightGCN (He et al. 2020): layer-0 embeddings for all users and items, K rounds of
- * E_{k+1} = D^-1/2 A D^-1/2 E_k (gather along edges, scale, unsortedSegmentSum into
- * targets; no weights, no nonlinearity), final embedding = mean of E_0..E_K, logit = dot.
+ * E_{k+1} = D^-1/2 A D^-1/2 E_k (a CSR sparse x dense product; no weights, no
+ * nonlinearity), final embedding = mean of E_0..E_K, logit = dot.
  * Each score() call propagates the whole graph, as in the paper's training. Nodes with no
  * training edges are masked to zero (they would otherwise keep random noise).
  */
@@ -74,10 +75,9 @@ function buildLightGcn(config: LightGcnConfig, inputs: ArchitectureInputs): Neur
   degree.set(counts.items, nUsers);
   const edges = normalisedEdges(inputs.graph);
   const nodeMask = warmMask(degree);
-  const source = tf.keep(tf.tensor1d(edges.source, 'int32'));
-  const target = tf.keep(tf.tensor1d(edges.target, 'int32'));
-  const weight = tf.keep(tf.tensor2d(edges.weight, [edges.weight.length, 1]));
-  const constants = [nodeMask, source, target, weight];
+  // Row = target, column = source. The matrix is symmetric, so it is its own transpose
+  // (the gradient of A x is A^T dy).
+  const adjacency = sparseTensors(csrFromTriples(edges.nodes, edges.nodes, edges.target, edges.source, edges.weight));
 
   const rng = new Rng(inputs.seed);
   const embedding = embeddingVariable('lightgcn/embedding', nUsers + nItems, config.dim, rng, config.initStd);
@@ -89,8 +89,7 @@ function buildLightGcn(config: LightGcnConfig, inputs: ArchitectureInputs): Neur
       let layer = tf.mul(embedding, nodeMask) as tf.Tensor2D;
       let total = layer;
       for (let k = 0; k < config.layers && edges.source.length > 0; k++) {
-        const messages = tf.mul(constantRows(layer, source), weight) as tf.Tensor2D;
-        layer = tf.unsortedSegmentSum(messages, target, edges.nodes);
+        layer = sparseDenseMatMul(adjacency, adjacency, layer);
         total = tf.add(total, layer);
       }
       return tf.div(total, config.layers + 1) as tf.Tensor2D;
@@ -119,7 +118,8 @@ function buildLightGcn(config: LightGcnConfig, inputs: ArchitectureInputs): Neur
     summary: () => variableSummary('lightgcn', variables),
     dispose: () => {
       disposeVariables(variables);
-      for (const t of constants) t.dispose();
+      nodeMask.dispose();
+      disposeSparse(adjacency);
     },
   };
 }

@@ -1,9 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusedAdamKernel, FUSED_ADAM } from './adam';
+import { gatherDropNegativesKernel, GATHER_DROP_NEGATIVES, registerSegmentSumGradient } from './gather-drop-negatives';
+import { sparseDenseMatMulKernel, SPARSE_DENSE_MATMUL } from './sparse-matmul';
 
-/** Registers RecLab's fused training kernels for a JS backend (wasm, cpu). */
+/**
+ * Registers RecLab's fused training kernels for a JS backend (wasm, cpu), and the
+ * UnsortedSegmentSum gradient that uses one of them where present.
+ */
 export function registerFusedKernels(backendName: string): void {
   if (!tf.getKernel(FUSED_ADAM, backendName)) tf.registerKernel(fusedAdamKernel(backendName));
+  if (!tf.getKernel(GATHER_DROP_NEGATIVES, backendName)) tf.registerKernel(gatherDropNegativesKernel(backendName));
+  if (!tf.getKernel(SPARSE_DENSE_MATMUL, backendName)) tf.registerKernel(sparseDenseMatMulKernel(backendName));
+  registerSegmentSumGradient();
 }
 
 /** True when the backend in use has RecLab's fused kernel `name`. */

@@ -1,0 +1,93 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Kernel name of RecLab's CSR x dense matmul (registered for wasm and cpu by
+ * core/train's backend set-up; equal to its SPARSE_DENSE_MATMUL, which a test checks).
+ */
+export const SPARSE_DENSE_MATMUL_KERNEL = 'ReclabSparseDenseMatMul';
+
+/** A constant sparse matrix as tensors: CSR for the kernel, row ids (COO) for the fallback. */
+export interface SparseMatrixTensors {
+  nRows: number;
+  nCols: number;
+  indptr: tf.Tensor1D; // int32, nRows + 1
+  indices: tf.Tensor1D; // int32, nnz column ids
+  values: tf.Tensor1D; // float32, nnz
+  rowIds: tf.Tensor1D; // int32, nnz row ids
+}
+
+/** Host-side CSR of a sparse float matrix. */
+export interface SparseCsr {
+  nRows: number;
+  nCols: number;
+  indptr: Int32Array;
+  indices: Int32Array;
+  values: Float32Array;
+}
+
+/** The COO triples `(row[e], col[e], value[e])` as CSR (duplicates kept; order within a row follows `e`). */
+export function csrFromTriples(nRows: number, nCols: number, row: Int32Array, col: Int32Array, value: Float32Array): SparseCsr {
+  const indptr = new Int32Array(nRows + 1);
+  for (let e = 0; e < row.length; e++) indptr[row[e] + 1]++;
+  for (let r = 0; r < nRows; r++) indptr[r + 1] += indptr[r];
+  const next = indptr.slice(0, nRows);
+  const indices = new Int32Array(row.length);
+  const values = new Float32Array(row.length);
+  for (let e = 0; e < row.length; e++) {
+    const p = next[row[e]]++;
+    indices[p] = col[e];
+    values[p] = value[e];
+  }
+  return { nRows, nCols, indptr, indices, values };
+}
+
+/** The transpose of `a`, as CSR. */
+export function transposeCsr(a: SparseCsr): SparseCsr {
+  const rows = new Int32Array(a.indices.length);
+  for (let r = 0; r < a.nRows; r++) rows.fill(r, a.indptr[r], a.indptr[r + 1]);
+  return csrFromTriples(a.nCols, a.nRows, a.indices, rows, a.values);
+}
+
+/** Uploads `a` as kept tensors (the caller disposes them with {@link disposeSparse}). */
+export function sparseTensors(a: SparseCsr): SparseMatrixTensors {
+  const rowIds = new Int32Array(a.indices.length);
+  for (let r = 0; r < a.nRows; r++) rowIds.fill(r, a.indptr[r], a.indptr[r + 1]);
+  return {
+    nRows: a.nRows,
+    nCols: a.nCols,
+    indptr: tf.keep(tf.tensor1d(a.indptr, 'int32')),
+    indices: tf.keep(tf.tensor1d(a.indices, 'int32')),
+    values: tf.keep(tf.tensor1d(a.values, 'float32')),
+    rowIds: tf.keep(tf.tensor1d(rowIds, 'int32')),
+  };
+}
+
+/** Frees the tensors of `a`. */
+export function disposeSparse(a: SparseMatrixTensors): void {
+  tf.dispose([a.indptr, a.indices, a.values, a.rowIds]);
+}
+
+/** `a x` by the kernel when the backend has it, else by gather + scale + segment-sum. */
+function product(a: SparseMatrixTensors, x: tf.Tensor2D): tf.Tensor2D {
+  if (tf.getKernel(SPARSE_DENSE_MATMUL_KERNEL, tf.getBackend())) {
+    return tf.engine().runKernel(SPARSE_DENSE_MATMUL_KERNEL, { indptr: a.indptr, indices: a.indices, values: a.values, x }, {}) as tf.Tensor2D;
+  }
+  return tf.tidy(() => tf.unsortedSegmentSum(tf.mul(tf.gather(x, a.indices), tf.reshape(a.values, [-1, 1])) as tf.Tensor2D, a.rowIds, a.nRows));
+}
+
+/**
+ * `a x` for a constant sparse `a` [nRows, nCols] and dense `x` [nCols, d], differentiable
+ * in `x`: the gradient is `aT dy`, so pass `aT` (the same object when `a` is symmetric,
+ * as LightGCN's normalised adjacency is). On wasm and cpu it runs RecLab's CSR kernel:
+ * no [nnz, d] message tensors, forward or backward.
+ */
+export function sparseDenseMatMul(a: SparseMatrixTensors, aT: SparseMatrixTensors, x: tf.Tensor2D): tf.Tensor2D {
+  if (x.shape[0] !== a.nCols || aT.nRows !== a.nCols || aT.nCols !== a.nRows) {
+    throw new Error(`sparseDenseMatMul: a is ${a.nRows} x ${a.nCols}, aT ${aT.nRows} x ${aT.nCols}, x has ${x.shape[0]} rows`);
+  }
+  const op = tf.customGrad((input) => ({
+    value: product(a, input as tf.Tensor2D),
+    gradFunc: (dy) => product(aT, dy as tf.Tensor2D),
+  }));
+  return op(x) as tf.Tensor2D;
+}
