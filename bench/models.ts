@@ -12,7 +12,7 @@
  * Also: the learned gate of the gated hybrid on cold vs warm items, and the training time
  * per epoch of the factorised hybrid (fusion sum) on the warm protocol.
  *
- * Run: npm run bench -- models [--quick] [--only mf,hybrid-sum,...] [--skip lightgcn]
+ * Run: npm run bench -- models [--quick] [--only mf,hybrid-sum,...] [--skip lightgcn] [--protocols warm|cold]
  *      (or RECLAB_BENCH_MODELS=mf,hybrid-sum). Prints a table per protocol and ends
  *      with one JSON line.
  */
@@ -71,12 +71,12 @@ export const WARM_MODELS: BenchModel[] = [
   { name: 'content', features: true, model: { type: 'content', dim: 32 }, train: { loss: 'bpr', negatives: 1, epochs: 8, batchSize: 1024, optimizer: adam(0.005), l2: 0.01, patience: 2 } },
   { name: 'hybrid-concat', features: true, model: { type: 'hybrid', fusion: 'concat', dim: 32 }, train: { loss: 'bce', negatives: 4, epochs: 6, batchSize: 2048, optimizer: adam(0.002), l2: 1e-4, patience: 2 } },
   { name: 'hybrid-sum', quick: true, features: true, model: { type: 'hybrid', fusion: 'sum', dim: 64, initStd: 0.1, itemIdDropout: 0 }, train: { loss: 'bpr', negatives: 1, epochs: 12, batchSize: 1024, optimizer: adam(0.005), l2: 0.01, patience: 2 } },
-  { name: 'hybrid-gate', features: true, model: { type: 'hybrid', fusion: 'gate', dim: 32, itemIdDropout: 0.1 }, train: { loss: 'bpr', negatives: 1, epochs: 10, batchSize: 1024, optimizer: adam(0.005), l2: 0.01, patience: 2 } },
+  { name: 'hybrid-gate', features: true, model: { type: 'hybrid', fusion: 'gate', dim: 32, itemIdDropout: 0.1 }, train: { loss: 'bpr', negatives: 1, epochs: 6, batchSize: 1024, optimizer: adam(0.005), l2: 0.01, patience: 2 } },
   { name: 'wide-deep', features: true, model: { type: 'wide-deep' }, train: { loss: 'bce', negatives: 4, epochs: 6, batchSize: 2048, optimizer: adam(0.002), l2: 1e-4, patience: 2 } },
   { name: 'deepfm', features: true, model: { type: 'deepfm' }, train: { loss: 'bce', negatives: 4, epochs: 6, batchSize: 2048, optimizer: adam(0.002), l2: 1e-4, patience: 2 } },
   { name: 'two-tower', features: true, model: { type: 'two-tower', dim: 64 }, train: { loss: 'bpr', negatives: 1, epochs: 8, batchSize: 1024, optimizer: adam(0.005), l2: 0.01, patience: 2 } },
   // Every step propagates the whole graph (~10 s per step on wasm), so few, large steps.
-  { name: 'lightgcn', model: { type: 'lightgcn', dim: 64, layers: 3 }, train: { loss: 'bpr', negatives: 1, epochs: 5, batchSize: 16384, optimizer: adam(0.02), l2: 1e-4, patience: 2 } },
+  { name: 'lightgcn', model: { type: 'lightgcn', dim: 64, layers: 3 }, train: { loss: 'bpr', negatives: 1, epochs: 4, batchSize: 16384, optimizer: adam(0.02), l2: 1e-4, patience: 2 } },
 ];
 
 /**
@@ -212,6 +212,7 @@ export async function main(): Promise<void> {
   const only = argList('--only');
   const skip = argList('--skip');
   const verbose = process.argv.includes('--verbose');
+  const protocols = argList('--protocols') ?? ['warm', 'cold'];
   const log = verbose ? (l: string) => console.log(`    ${l}`) : () => {};
   const ds = loadDataset({ source: 'movielens-100k', path: dir }, path.dirname(dir));
   const out: {
@@ -223,13 +224,13 @@ export async function main(): Promise<void> {
   } = { warm: {}, cold: {} };
   const fitSeconds: Record<string, number> = {};
 
-  // Warm protocol.
+  // Warm protocol (its split also serves the epoch timing).
   const warm = protocol(ds, { kind: 'random', ratios: [0.8, 0.1, 0.1] });
   const warmPipeline = fitFeaturePipeline(ML100K_FEATURES, ds, warm.split.train, { seed: 42 });
   console.log(`warm protocol: random 80/10/10 per user, seed 42, full ranking over ${ds.itemIds.length} items, train+valid masked`);
   console.log('model           ndcg@10  epochs  s/epoch   fit s');
   const warmModels: BenchModel[] = [{ name: 'ease', quick: true, model: { type: 'ease', lambda: EASE_LAMBDA } }, ...WARM_MODELS];
-  for (const b of select(warmModels, quick, only, skip)) {
+  for (const b of protocols.includes('warm') ? select(warmModels, quick, only, skip) : []) {
     const model = build(b, warmPipeline);
     try {
       const r = await measure(model, warm, false, log);
@@ -244,7 +245,7 @@ export async function main(): Promise<void> {
 
   // Training time per epoch of the factorised hybrid (fusion sum), pure training.
   const sum = WARM_MODELS.find((b) => b.name === 'hybrid-sum')!;
-  if (select([sum], quick, only, skip).length > 0) {
+  if (protocols.includes('warm') && select([sum], quick, only, skip).length > 0) {
     out.hybrid_sum_epoch_s = await epochTime(sum, warm, warmPipeline, 3);
     console.log(
       `hybrid (fusion sum) training: ${out.hybrid_sum_epoch_s.toFixed(2)} s/epoch (median of 3, ${warm.m.train.indices.length} positives, ` +
@@ -262,7 +263,7 @@ export async function main(): Promise<void> {
   console.log('model           warm ndcg@10  cold ndcg@10  cold auc   fit s');
   const coldModels: BenchModel[] = [{ name: 'content-knn', quick: true, model: { type: 'content-knn' } }, ...COLD_MODELS];
   const warmNameOf: Record<string, string> = { hybrid: 'hybrid-gate' };
-  for (const b of select(coldModels, quick, only, skip)) {
+  for (const b of protocols.includes('cold') ? select(coldModels, quick, only, skip) : []) {
     const model = build(b, coldPipeline);
     try {
       const r = await measure(model, cold, true, log);
