@@ -4,6 +4,7 @@ import { buildCsr } from '../../../../core/data/matrix';
 import { collectLookups } from '../../../../core/models/neural/layers';
 import { lightGcnArchitecture, normalisedEdges } from '../../../../core/models/neural/lightgcn';
 import type { ArchitectureInputs } from '../../../../core/models/neural/types';
+import { initBackend } from '../../../../core/train/backend';
 import { buildWith, countParameters, disposeBatch, expectFactorsMatchScores, expectNoLeak, gradientMagnitudes, pairBatch, scoreMatrix, tinyInputs } from './hybrid-fixtures';
 
 beforeAll(async () => {
@@ -105,5 +106,36 @@ describe('lightgcn architecture', () => {
 
   it('frees every tensor it allocates', () => {
     expectNoLeak(lightGcnArchitecture, { dim: 4, layers: 2 }, 0);
+  });
+
+  it("propagates and trains through RecLab's sparse kernel on wasm and cpu as through gather + segment-sum", async () => {
+    /** Layer-mean factors and the gradient of a weighted score sum, on the current backend. */
+    const run = () => {
+      const arch = buildWith(lightGcnArchitecture, { dim: 10, layers: 3 }, tinyInputs());
+      const f = arch.factors!();
+      const batch = pairBatch(0);
+      const grads = tf.tidy(() => {
+        const { grads } = tf.variableGrads(() => tf.sum(tf.mul(arch.score(batch, false), tf.linspace(-1, 2, batch.users.shape[0]))) as tf.Scalar, arch.variables);
+        return Array.from(grads[arch.variables[0].name].dataSync());
+      });
+      disposeBatch(batch);
+      arch.dispose();
+      return [...Array.from(f.users), ...Array.from(f.items), ...grads];
+    };
+    // The reference runs the gather + segment-sum fallback: no sparse kernel on cpu.
+    const kernel = tf.getKernel('ReclabSparseDenseMatMul', 'cpu');
+    if (kernel) tf.unregisterKernel('ReclabSparseDenseMatMul', 'cpu');
+    const reference = run();
+    if (kernel) tf.registerKernel(kernel);
+    expect(reference.some((v) => v !== 0)).toBe(true);
+    try {
+      for (const backend of ['wasm', 'cpu'] as const) {
+        await initBackend(backend);
+        expect(tf.getKernel('ReclabSparseDenseMatMul', backend)).toBeDefined();
+        run().forEach((v, k) => expect(Math.abs(v - reference[k])).toBeLessThan(1e-5));
+      }
+    } finally {
+      await tf.setBackend('cpu');
+    }
   });
 });
