@@ -69,14 +69,14 @@ export const WARM_MODELS: BenchModel[] = [
   { name: 'mlp', model: { type: 'mlp', dim: 32, layers: [64, 32, 16] }, train: { loss: 'bce', negatives: 4, epochs: 6, batchSize: 2048, optimizer: adam(0.002), l2: 1e-4, patience: 2 } },
   { name: 'neumf', model: { type: 'neumf', gmfDim: 32, mlpDim: 32, layers: [64, 32, 16] }, train: { loss: 'bce', negatives: 4, epochs: 6, batchSize: 2048, optimizer: adam(0.002), l2: 1e-4, patience: 2 } },
   { name: 'content', features: true, model: { type: 'content', dim: 32 }, train: { loss: 'bpr', negatives: 1, epochs: 8, batchSize: 1024, optimizer: adam(0.005), l2: 0.01, patience: 2 } },
-  { name: 'hybrid-concat', features: true, model: { type: 'hybrid', fusion: 'concat', dim: 32 }, train: { loss: 'bce', negatives: 4, epochs: 6, batchSize: 2048, optimizer: adam(0.002), l2: 1e-4, patience: 2 } },
-  { name: 'hybrid-sum', quick: true, features: true, model: { type: 'hybrid', fusion: 'sum', dim: 64, initStd: 0.1, itemIdDropout: 0 }, train: { loss: 'bpr', negatives: 1, epochs: 12, batchSize: 1024, optimizer: adam(0.005), l2: 0.01, patience: 2 } },
-  { name: 'hybrid-gate', features: true, model: { type: 'hybrid', fusion: 'gate', dim: 32, itemIdDropout: 0.1 }, train: { loss: 'bpr', negatives: 1, epochs: 6, batchSize: 1024, optimizer: adam(0.005), l2: 0.01, patience: 2 } },
-  { name: 'wide-deep', features: true, model: { type: 'wide-deep' }, train: { loss: 'bce', negatives: 4, epochs: 6, batchSize: 2048, optimizer: adam(0.002), l2: 1e-4, patience: 2 } },
-  { name: 'deepfm', features: true, model: { type: 'deepfm' }, train: { loss: 'bce', negatives: 4, epochs: 6, batchSize: 2048, optimizer: adam(0.002), l2: 1e-4, patience: 2 } },
-  { name: 'two-tower', features: true, model: { type: 'two-tower', dim: 64 }, train: { loss: 'bpr', negatives: 1, epochs: 8, batchSize: 1024, optimizer: adam(0.005), l2: 0.01, patience: 2 } },
+  { name: 'hybrid-concat', features: true, model: { type: 'hybrid', fusion: 'concat', dim: 32 }, train: { loss: 'bce', negatives: 4, epochs: 4, batchSize: 2048, optimizer: adam(0.002), l2: 1e-4, patience: 2 } },
+  { name: 'hybrid-sum', quick: true, features: true, model: { type: 'hybrid', fusion: 'sum', dim: 64, initStd: 0.1, itemIdDropout: 0 }, train: { loss: 'bpr', negatives: 1, epochs: 8, batchSize: 1024, optimizer: adam(0.005), l2: 0.01, patience: 2 } },
+  { name: 'hybrid-gate', features: true, model: { type: 'hybrid', fusion: 'gate', dim: 32, itemIdDropout: 0.1 }, train: { loss: 'bpr', negatives: 1, epochs: 4, batchSize: 1024, optimizer: adam(0.005), l2: 0.01, patience: 2 } },
+  { name: 'wide-deep', features: true, model: { type: 'wide-deep' }, train: { loss: 'bce', negatives: 4, epochs: 4, batchSize: 2048, optimizer: adam(0.002), l2: 1e-4, patience: 2 } },
+  { name: 'deepfm', features: true, model: { type: 'deepfm' }, train: { loss: 'bce', negatives: 4, epochs: 4, batchSize: 2048, optimizer: adam(0.002), l2: 1e-4, patience: 2 } },
+  { name: 'two-tower', features: true, model: { type: 'two-tower', dim: 64 }, train: { loss: 'bpr', negatives: 1, epochs: 5, batchSize: 1024, optimizer: adam(0.005), l2: 0.01, patience: 2 } },
   // Every step propagates the whole graph (~10 s per step on wasm), so few, large steps.
-  { name: 'lightgcn', model: { type: 'lightgcn', dim: 64, layers: 3 }, train: { loss: 'bpr', negatives: 1, epochs: 4, batchSize: 16384, optimizer: adam(0.02), l2: 1e-4, patience: 2 } },
+  { name: 'lightgcn', model: { type: 'lightgcn', dim: 64, layers: 3 }, train: { loss: 'bpr', negatives: 1, epochs: 3, batchSize: 16384, optimizer: adam(0.02), l2: 1e-4, patience: 2 } },
 ];
 
 /**
