@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { kernelMemory } from './heap';
+import { simdSparseMatMul } from './sparse-matmul-simd';
 
 /**
  * Name of RecLab's CSR sparse x dense matmul kernel. core/models/neural/sparse-matmul.ts
@@ -12,7 +13,8 @@ export const SPARSE_DENSE_MATMUL = 'ReclabSparseDenseMatMul';
  * `values` [nnz]) and a dense `x` [nCols, d]; output [nRows, d]. One pass over the
  * nonzeros, each adding `value * x[col]` into its row: the message passing of a graph
  * layer without materialising a [nnz, d] message tensor (gather + scale +
- * segment-sum allocate and walk 3 of those).
+ * segment-sum allocate and walk 3 of those). Widths that are a multiple of 4 run in
+ * WebAssembly SIMD (sparse-matmul-simd.ts), others in a JS loop.
  */
 export function sparseDenseMatMulKernel(backendName: string): tf.KernelConfig {
   return {
@@ -52,6 +54,8 @@ function csrTimesDense(indptr: Int32Array, cols: Int32Array, vals: Float32Array,
     const col = cols[p];
     if (!(col >= 0 && col < nCols)) throw new Error(`${SPARSE_DENSE_MATMUL}: column ${col} is not in [0, ${nCols - 1}]`);
   }
+  const simd = d % 4 === 0 ? simdSparseMatMul() : undefined;
+  if (simd) return simd(indptr, cols, vals, x, out, nRows, d);
   const blocked = d - (d % 8);
   for (let r = 0; r < nRows; r++) {
     const start = indptr[r];

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { initBackend } from '../../../../core/train/backend';
 import { SPARSE_DENSE_MATMUL } from '../../../../core/train/kernels/sparse-matmul';
 import { hasFusedKernel } from '../../../../core/train/kernels/register';
+import { simdSparseMatMul } from '../../../../core/train/kernels/sparse-matmul-simd';
 import {
   csrFromTriples,
   disposeSparse,
@@ -16,11 +17,17 @@ import {
 const ROW = Int32Array.from([0, 0, 0, 1, 2, 4, 4, 5, 5, 1]);
 const COL = Int32Array.from([1, 3, 1, 0, 3, 0, 1, 3, 0, 1]);
 const VAL = Float32Array.from([0.5, -1, 0.25, 2, 1.5, -0.75, 0.3, 0.9, 1.1, -0.2]);
-// 11 = one block of 8 columns plus a 3-column tail in the kernel.
-const D = 11;
-const X = Float32Array.from({ length: 4 * D }, (_, k) => Math.sin(k + 1));
+// Widths: 11 runs the JS loop (one block of 8 columns plus a 3-column tail), 8 the SIMD module.
+let D = 11;
+let X = new Float32Array(0);
 /** Weights of the scalar loss sum(W * (A X)), so every output cell has its own gradient. */
-const W = Float32Array.from({ length: 6 * D }, (_, k) => Math.cos(k));
+let W = new Float32Array(0);
+function setWidth(d: number): void {
+  D = d;
+  X = Float32Array.from({ length: 4 * D }, (_, k) => Math.sin(k + 1));
+  W = Float32Array.from({ length: 6 * D }, (_, k) => Math.cos(k));
+}
+setWidth(11);
 
 /** The same product as gather + scale + segment-sum (the formulation the kernel replaces). */
 function byMessages(x: tf.Tensor2D): tf.Tensor2D {
@@ -72,8 +79,9 @@ describe('sparseDenseMatMul', () => {
     expect(Array.from(back.values.subarray(0, 3))).toEqual([0.5, 0.25, -1]);
   });
 
-  for (const backend of ['cpu', 'wasm'] as const) {
-    it(`equals gather + segment-sum in value and gradient on ${backend}, kernel and no leaks`, async () => {
+  for (const [backend, width] of [['cpu', 11], ['wasm', 11], ['cpu', 8], ['wasm', 8]] as const) {
+    it(`equals gather + segment-sum in value and gradient on ${backend}, width ${width}, kernel and no leaks`, async () => {
+      setWidth(width);
       expect(await initBackend(backend)).toBe(backend);
       expect(hasFusedKernel(SPARSE_DENSE_MATMUL)).toBe(true);
       const csr = csrFromTriples(6, 4, ROW, COL, VAL);
@@ -124,5 +132,30 @@ describe('sparseDenseMatMul', () => {
     const a = sparseTensors(csrFromTriples(6, 4, ROW, COL, VAL));
     expect(() => tf.tidy(() => sparseDenseMatMul(a, a, tf.zeros([4, D]) as tf.Tensor2D))).toThrow(/aT 6 x 4/);
     disposeSparse(a);
+  });
+});
+
+describe('simdSparseMatMul', () => {
+  it('is available on Node 20 and equals a double-precision product of a larger matrix', () => {
+    const simd = simdSparseMatMul();
+    expect(simd).toBeDefined();
+    const rows = 37;
+    const d = 12;
+    const indptr = Int32Array.from({ length: rows + 1 }, (_, r) => (r * r) % 7 === 3 ? r * 5 - 1 : r * 5);
+    indptr[0] = 0;
+    indptr[rows] = rows * 5;
+    for (let r = 1; r <= rows; r++) indptr[r] = Math.max(indptr[r], indptr[r - 1]);
+    const nnz = indptr[rows];
+    const cols = Int32Array.from({ length: nnz }, (_, p) => (p * 7) % 23);
+    const vals = Float32Array.from({ length: nnz }, (_, p) => Math.sin(p));
+    const x = Float32Array.from({ length: 23 * d }, (_, k) => Math.cos(k));
+    const out = new Float32Array(rows * d).fill(NaN);
+    simd!(indptr, cols, vals, x, out, rows, d);
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < d; c++) {
+        let want = 0;
+        for (let p = indptr[r]; p < indptr[r + 1]; p++) want += vals[p] * x[cols[p] * d + c];
+        expect(Math.abs(out[r * d + c] - want)).toBeLessThan(1e-5);
+      }
   });
 });
