@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { FeatureTransformerDefinition, FeatureRows, FittedTransformer } from './types';
+import type { FeatureTransformerDefinition } from './types';
 import { attributeColumn, categoryOf } from './values';
-import { buildVocabulary, countValue, VocabularyIndex, type VocabularyState } from './vocabulary';
+import { buildVocabulary, categoryTokens, countValue, FittedVocabularyEncoder, type VocabularyState } from './vocabulary';
 
 export const categoricalConfigSchema = z.strictObject({
   column: z.string().min(1).describe('User or item attribute column'),
@@ -16,37 +16,6 @@ export type CategoricalConfig = z.infer<typeof categoricalConfigSchema>;
  * floats, and the vocabularies here are small. Column 0 is the out-of-vocabulary bucket
  * (unseen or rarer than `minCount` in training); a missing value gives an all-zero row.
  */
-class FittedCategorical implements FittedTransformer<CategoricalConfig, VocabularyState> {
-  readonly type = 'categorical';
-  private readonly vocab: VocabularyIndex;
-
-  constructor(
-    readonly config: CategoricalConfig,
-    vocabulary: VocabularyState,
-  ) {
-    this.vocab = new VocabularyIndex(vocabulary);
-  }
-
-  get dim(): number {
-    return this.vocab.dim;
-  }
-
-  get names(): string[] {
-    return this.vocab.names(this.config.column);
-  }
-
-  state(): VocabularyState {
-    return this.vocab.state;
-  }
-
-  transform(rows: FeatureRows, out: Float32Array, stride: number, offset: number): void {
-    const values = rows.values(this.config.column);
-    for (let r = 0; r < rows.n; r++) {
-      const v = categoryOf(values[r]);
-      if (v !== null) out[r * stride + offset + this.vocab.column(v)] = 1;
-    }
-  }
-}
 
 export const categoricalTransformer: FeatureTransformerDefinition<CategoricalConfig, VocabularyState> = {
   type: 'categorical',
@@ -60,7 +29,7 @@ export const categoricalTransformer: FeatureTransformerDefinition<CategoricalCon
       const v = categoryOf(col.values[e]);
       if (v !== null) countValue(counts, v);
     }
-    return new FittedCategorical(config, buildVocabulary(counts, config.minCount, config.maxCategories));
+    return new FittedVocabularyEncoder('categorical', config, buildVocabulary(counts, config.minCount, config.maxCategories), categoryTokens);
   },
-  fromState: (config, state) => new FittedCategorical(config, state),
+  fromState: (config, state) => new FittedVocabularyEncoder('categorical', config, state, categoryTokens),
 };

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { InputError } from '../util';
-import type { FeatureTransformerDefinition, FeatureRows, FittedTransformer } from './types';
+import type { FeatureTransformerDefinition } from './types';
 import { categoryOf } from './values';
-import { buildVocabulary, countValue, VocabularyIndex, type VocabularyState } from './vocabulary';
+import { buildVocabulary, categoryTokens, countValue, FittedVocabularyEncoder, type VocabularyState } from './vocabulary';
 
 export const contextCategoricalConfigSchema = z.strictObject({
   column: z.string().min(1).describe('Interaction context column (device, place, session type)'),
@@ -15,37 +15,6 @@ export type ContextCategoricalConfig = z.infer<typeof contextCategoricalConfigSc
  * One-hot of an interaction context column, counted over training interactions. Column 0
  * is the OOV bucket; a missing value gives an all-zero row.
  */
-class FittedContextCategorical implements FittedTransformer<ContextCategoricalConfig, VocabularyState> {
-  readonly type = 'context-categorical';
-  private readonly vocab: VocabularyIndex;
-
-  constructor(
-    readonly config: ContextCategoricalConfig,
-    vocabulary: VocabularyState,
-  ) {
-    this.vocab = new VocabularyIndex(vocabulary);
-  }
-
-  get dim(): number {
-    return this.vocab.dim;
-  }
-
-  get names(): string[] {
-    return this.vocab.names(this.config.column);
-  }
-
-  state(): VocabularyState {
-    return this.vocab.state;
-  }
-
-  transform(rows: FeatureRows, out: Float32Array, stride: number, offset: number): void {
-    const values = rows.values(this.config.column);
-    for (let r = 0; r < rows.n; r++) {
-      const v = categoryOf(values[r]);
-      if (v !== null) out[r * stride + offset + this.vocab.column(v)] = 1;
-    }
-  }
-}
 
 export const contextCategoricalTransformer: FeatureTransformerDefinition<ContextCategoricalConfig, VocabularyState> = {
   type: 'context-categorical',
@@ -66,7 +35,7 @@ export const contextCategoricalTransformer: FeatureTransformerDefinition<Context
       const v = categoryOf(values[k]);
       if (v !== null) countValue(counts, v);
     }
-    return new FittedContextCategorical(config, buildVocabulary(counts, config.minCount, config.maxCategories));
+    return new FittedVocabularyEncoder('context-categorical', config, buildVocabulary(counts, config.minCount, config.maxCategories), categoryTokens);
   },
-  fromState: (config, state) => new FittedContextCategorical(config, state),
+  fromState: (config, state) => new FittedVocabularyEncoder('context-categorical', config, state, categoryTokens),
 };

@@ -1,3 +1,7 @@
+import type { AttributeValue } from '../data';
+import type { FeatureRows, FittedTransformer } from './types';
+import { categoryOf } from './values';
+
 /**
  * A category vocabulary with an out-of-vocabulary bucket, shared by the categorical,
  * multi-hot and context-categorical transformers. Output column 0 is the OOV bucket
@@ -45,4 +49,46 @@ export class VocabularyIndex {
 /** Adds one to a value's count. */
 export function countValue(counts: Map<string, number>, value: string): void {
   counts.set(value, (counts.get(value) ?? 0) + 1);
+}
+
+/**
+ * A fitted one-hot or multi-hot encoder over a vocabulary: categorical, multi-hot and
+ * context-categorical differ only in their type name and how a cell becomes tokens.
+ */
+export class FittedVocabularyEncoder<C extends { column: string }> implements FittedTransformer<C, VocabularyState> {
+  private readonly vocab: VocabularyIndex;
+
+  constructor(
+    readonly type: string,
+    readonly config: C,
+    vocabulary: VocabularyState,
+    private readonly tokens: (cell: AttributeValue | undefined) => Iterable<string>,
+  ) {
+    this.vocab = new VocabularyIndex(vocabulary);
+  }
+
+  get dim(): number {
+    return this.vocab.dim;
+  }
+
+  get names(): string[] {
+    return this.vocab.names(this.config.column);
+  }
+
+  state(): VocabularyState {
+    return this.vocab.state;
+  }
+
+  transform(rows: FeatureRows, out: Float32Array, stride: number, offset: number): void {
+    const values = rows.values(this.config.column);
+    for (let r = 0; r < rows.n; r++) {
+      for (const t of this.tokens(values[r])) out[r * stride + offset + this.vocab.column(t)] = 1;
+    }
+  }
+}
+
+/** The single token of a categorical cell, none when missing. */
+export function categoryTokens(cell: AttributeValue | undefined): string[] {
+  const v = categoryOf(cell);
+  return v === null ? [] : [v];
 }
