@@ -16,7 +16,6 @@ export type CategoricalConfig = z.infer<typeof categoricalConfigSchema>;
  * floats, and the vocabularies here are small. Column 0 is the out-of-vocabulary bucket
  * (unseen or rarer than `minCount` in training); a missing value gives an all-zero row.
  */
-
 export const categoricalTransformer: FeatureTransformerDefinition<CategoricalConfig, VocabularyState> = {
   type: 'categorical',
   description: 'One-hot of a categorical attribute, with an out-of-vocabulary bucket and a minimum count',

@@ -15,7 +15,6 @@ export type ContextCategoricalConfig = z.infer<typeof contextCategoricalConfigSc
  * One-hot of an interaction context column, counted over training interactions. Column 0
  * is the OOV bucket; a missing value gives an all-zero row.
  */
-
 export const contextCategoricalTransformer: FeatureTransformerDefinition<ContextCategoricalConfig, VocabularyState> = {
   type: 'context-categorical',
   description: 'One-hot of an interaction context column (device, place), with an out-of-vocabulary bucket',

@@ -15,7 +15,6 @@ export type MultiHotConfig = z.infer<typeof multiHotConfigSchema>;
  * out-of-vocabulary bucket, 1 when the entity has at least one unknown or rare token.
  * Counts are per entity (a token listed twice on one item counts once).
  */
-
 export const multiHotTransformer: FeatureTransformerDefinition<MultiHotConfig, VocabularyState> = {
   type: 'multi-hot',
   description: 'Multi-hot of a list attribute (genres, tags), with an out-of-vocabulary bucket',
