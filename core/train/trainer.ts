@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { NegativeSampler, pairwiseEpoch, pointwiseEpoch, type CsrMatrix } from '../data';
 import { collectLookups, type ArchitectureBatch, type NeuralArchitecture } from '../models';
-import { RecLabError, Rng } from '../util';
+import { InputError, RecLabError, Rng } from '../util';
 import { EarlyStopping } from './early-stopping';
 import { bceWithLogits, bprLoss, sampledSoftmaxLoss } from './losses';
 import { createOptimizer, type Optimizer } from './optimizers';
@@ -17,7 +17,7 @@ const lrScheduleSchema = z.discriminatedUnion('type', [
 export const trainSpecSchema = z
   .object({
     epochs: z.number().int().min(1).default(20).describe('Passes over the training positives'),
-    batchSize: z.number().int().min(1).default(1024).describe('Positives (bpr, softmax) or rows (bce) per step'),
+    batchSize: z.number().int().min(1).default(1024).describe('Positives (bpr, softmax), rows (bce) or users (multinomial) per step'),
     optimizer: z
       .object({
         type: z.enum(['adam', 'adagrad', 'sgd']).default('adam'),
@@ -29,7 +29,10 @@ export const trainSpecSchema = z
       })
       .strict()
       .default({ type: 'adam', lr: 0.001 }),
-    loss: z.enum(['bce', 'bpr', 'softmax']).default('bce').describe('bce: pointwise with sampled negatives; bpr: pairwise; softmax: sampled softmax'),
+    loss: z
+      .enum(['bce', 'bpr', 'softmax', 'multinomial'])
+      .default('bce')
+      .describe('bce: pointwise with sampled negatives; bpr: pairwise; softmax: sampled softmax; multinomial: softmax over all items per user (mult-vae, mf)'),
     negatives: z.number().int().min(1).default(4).describe('Sampled negatives per positive'),
     negativeSampling: z.enum(['uniform', 'popularity']).default('uniform'),
     l2: z.number().min(0).default(0).describe('L2 penalty on the embedding rows each batch uses'),
@@ -113,8 +116,9 @@ function withAuxiliary(arch: NeuralArchitecture, spec: TrainSpec, batch: Archite
   return tf.add(lossOf(logits), tf.mul(tf.addN(auxiliary.map(lossOf)), weight)) as tf.Scalar;
 }
 
-function epochBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpec, sampler: NegativeSampler, rng: Rng): EpochBatches {
+function epochBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpec, sampler: NegativeSampler, rng: Rng, excludeItems?: Int32Array): EpochBatches {
   const bs = spec.batchSize;
+  if (spec.loss === 'multinomial') return multinomialBatches(arch, train, bs, rng, excludeItems);
   if (spec.loss === 'bce') {
     const rows = pointwiseEpoch(train, spec.negatives, sampler, rng);
     const n = rows.users.length;
@@ -155,6 +159,49 @@ function epochBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpe
           return spec.loss === 'bpr' ? bprLoss(pos, neg) : sampledSoftmaxLoss(tf.concat([pos, neg], 1) as tf.Tensor2D);
         });
       return { tensors: [users, items], compute };
+    },
+  };
+}
+
+/**
+ * Batches of users for the multinomial likelihood (Mult-VAE): per user, minus the sum of
+ * log-softmax over all items at the user's training items, averaged over the batch,
+ * plus the architecture's own penalty (the VAE's annealed KL). Excluded (held-out cold)
+ * items get a -1e9 logit, so they are never in the softmax as negatives.
+ */
+function multinomialBatches(arch: NeuralArchitecture, train: CsrMatrix, bs: number, rng: Rng, excludeItems?: Int32Array): EpochBatches {
+  const userLogits = arch.userLogits?.bind(arch);
+  if (!userLogits) {
+    throw new InputError(`Loss 'multinomial' needs a model that scores all items per user in one pass (mult-vae, mf); '${arch.type}' does not. Use bce, bpr or softmax.`, 'SPEC');
+  }
+  const nItems = train.nCols;
+  const users: number[] = [];
+  for (let u = 0; u < train.nRows; u++) if (train.indptr[u + 1] > train.indptr[u]) users.push(u);
+  const order = Int32Array.from(users);
+  rng.shuffle(order);
+  let mask: Float32Array | undefined;
+  if (excludeItems && excludeItems.length > 0) {
+    mask = new Float32Array(nItems);
+    for (const i of excludeItems) if (i >= 0 && i < nItems) mask[i] = -1e9;
+  }
+  return {
+    count: Math.ceil(order.length / bs),
+    loss(b) {
+      const part = order.subarray(b * bs, Math.min(order.length, (b + 1) * bs));
+      const target = new Float32Array(part.length * nItems);
+      part.forEach((u, r) => {
+        for (let p = train.indptr[u]; p < train.indptr[u + 1]; p++) target[r * nItems + train.indices[p]] = 1;
+      });
+      const usersT = tf.tensor1d(part, 'int32');
+      const targetT = tf.tensor2d(target, [part.length, nItems]);
+      const maskT = mask ? tf.tensor1d(mask) : undefined;
+      const compute = () => {
+        const { logits, penalty } = userLogits(usersT, true);
+        const masked = maskT ? tf.add(logits, maskT) : logits;
+        const nll = tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(masked), targetT), 1))) as tf.Scalar;
+        return penalty ? (tf.add(nll, penalty) as tf.Scalar) : nll;
+      };
+      return { tensors: maskT ? [usersT, targetT, maskT] : [usersT, targetT], compute };
     },
   };
 }
@@ -201,7 +248,7 @@ export async function trainArchitecture(arch: NeuralArchitecture, train: CsrMatr
       const t0 = performance.now();
       optimizer.learningRate = scheduledLearningRate(spec, epoch);
       hooks.onMetric?.('train/lr', optimizer.learningRate, step, epoch + 1);
-      const batches = epochBatches(arch, train, spec, sampler, shuffleRng);
+      const batches = epochBatches(arch, train, spec, sampler, shuffleRng, opts.excludeItems);
       let sum = 0;
       for (let b = 0; b < batches.count; b++) {
         const { tensors, compute } = batches.loss(b);

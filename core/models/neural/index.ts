@@ -11,3 +11,4 @@ export * from './wide-deep';
 export * from './deepfm';
 export * from './two-tower';
 export * from './lightgcn';
+export * from './mult-vae';

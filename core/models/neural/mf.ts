@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../util';
 import { disposeVariables, embeddingLookup, embeddingVariable, variableSummary, zerosVariable } from './layers';
 import { registerArchitecture } from './registry';
-import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
+import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture, UserLogits } from './types';
 
 /** Config of `mf`: matrix factorisation, score = dot(user, item) + item bias. */
 export interface MfConfig {
@@ -34,6 +34,16 @@ export class MfArchitecture implements NeuralArchitecture {
     const u = embeddingLookup(this.userEmb, batch.users);
     const i = embeddingLookup(this.itemEmb, batch.items);
     return tf.add(tf.sum(tf.mul(u, i), 1), tf.gather(this.itemBias, batch.items)) as tf.Tensor1D;
+  }
+
+  /**
+   * All items' logits for `users` (full softmax training). The item table goes through
+   * `embeddingLookup` whole, so the trainer's L2 penalty covers every item row each step.
+   */
+  userLogits(users: tf.Tensor1D): UserLogits {
+    const u = embeddingLookup(this.userEmb, users);
+    const items = embeddingLookup(this.itemEmb, tf.range(0, this.itemEmb.shape[0], 1, 'int32') as tf.Tensor1D);
+    return { logits: tf.add(tf.matMul(u, items, false, true), this.itemBias) as tf.Tensor2D };
   }
 
   factors() {

@@ -42,6 +42,12 @@ export interface Factors {
   itemBias?: Float32Array;
 }
 
+/** Logits over all items for a block of users, plus an extra loss term from the same pass (a VAE's weighted KL). */
+export interface UserLogits {
+  logits: tf.Tensor2D;
+  penalty?: tf.Scalar;
+}
+
 /**
  * A neural architecture built from a declarative spec. It owns its variables (raw
  * `tf.Variable`s, so a custom training loop can run `optimizer.minimize` over them on
@@ -59,6 +65,11 @@ export interface NeuralArchitecture {
    * `auxWeight` x the same loss over each auxiliary logit. Called inside tf.tidy.
    */
   scoreWithAuxiliary?(batch: ArchitectureBatch, training: boolean): { logits: tf.Tensor1D; auxiliary: tf.Tensor1D[] };
+  /**
+   * Logits `users x nItems` in one pass, for the `multinomial` loss (a softmax over the
+   * whole catalogue per user, as Mult-VAE trains). Called inside tf.tidy by the trainer.
+   */
+  userLogits?(users: tf.Tensor1D, training: boolean): UserLogits;
   /** Per-example gate (weight of the collaborative branch, 0..1) for gated hybrids. */
   gate?(batch: ArchitectureBatch): tf.Tensor1D;
   /** Present when the model is factorised; full ranking then multiplies vectors once. */

@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildCsr } from '../../../core/data';
+import { buildArchitecture } from '../../../core/models/neural';
+import { initBackend } from '../../../core/train/backend';
+import { parseTrainSpec, trainArchitecture } from '../../../core/train/trainer';
+
+/** 2 users; u0 likes {i0, i2}, u1 likes {i1}; `nItems` >= 3 (items past i2 nobody interacted with). */
+const trainOf = (nItems: number) => buildCsr(2, nItems, Int32Array.from([0, 0, 1]), Int32Array.from([0, 2, 1]));
+
+/** MF logits u . i + b_i of the built model's initial weights. */
+function mfLogits(variables: tf.Variable[], nItems: number): number[][] {
+  const [users, items, bias] = variables.map((v) => Array.from(v.dataSync()));
+  const dim = users.length / 2;
+  return [0, 1].map((u) => Array.from({ length: nItems }, (_, i) => bias[i] + Array.from({ length: dim }, (_, d) => users[u * dim + d] * items[i * dim + d]).reduce((a, b) => a + b, 0)));
+}
+
+function logSoftmax(row: number[], allowed: number[]): number[] {
+  const m = Math.max(...allowed.map((i) => row[i]));
+  const lse = m + Math.log(allowed.reduce((s, i) => s + Math.exp(row[i] - m), 0));
+  return row.map((x) => x - lse);
+}
+
+/** Loss of the first (and only) step, read before any update (lr so small nothing moves), and the same by hand. */
+async function firstLoss(nItems: number, excludeItems?: Int32Array): Promise<{ loss: number; expected: number }> {
+  const arch = buildArchitecture({ type: 'mf', dim: 2, initStd: 0.5 }, { nUsers: 2, nItems, contextDim: 0, seed: 9 });
+  const logits = mfLogits(arch.variables, nItems);
+  const allowed = Array.from({ length: nItems }, (_, i) => i).filter((i) => !excludeItems?.includes(i));
+  const [l0, l1] = [logSoftmax(logits[0], allowed), logSoftmax(logits[1], allowed)];
+  const expected = -(l0[0] + l0[2] + l1[1]) / 2;
+  const spec = parseTrainSpec({ loss: 'multinomial', epochs: 1, batchSize: 2, optimizer: { type: 'sgd', lr: 1e-12 }, evalEvery: 0 });
+  const result = await trainArchitecture(arch, trainOf(nItems), spec, { seed: 1, excludeItems });
+  arch.dispose();
+  return { loss: result.history[0].loss, expected };
+}
+
+describe('trainArchitecture with the multinomial loss', () => {
+  beforeAll(async () => {
+    await initBackend('wasm');
+  });
+
+  it('is minus the log-softmax over all items at the user’s training items, averaged over users (hand-computed)', async () => {
+    const { loss, expected } = await firstLoss(3);
+    expect(loss).toBeCloseTo(expected, 5);
+  });
+
+  it('leaves excluded (held-out) items out of the softmax', async () => {
+    const all = await firstLoss(4);
+    const heldOut = await firstLoss(4, Int32Array.from([3]));
+    expect(heldOut.loss).toBeCloseTo(heldOut.expected, 5);
+    expect(all.loss).toBeCloseTo(all.expected, 5);
+    // Removing a candidate from every softmax raises the probabilities of the rest.
+    expect(heldOut.loss).toBeLessThan(all.loss - 1e-3);
+  });
+
+  it('refuses architectures that cannot score all items per user, naming the alternatives', async () => {
+    const arch = buildArchitecture({ type: 'gmf', dim: 2 }, { nUsers: 2, nItems: 3, contextDim: 0, seed: 9 });
+    const spec = parseTrainSpec({ loss: 'multinomial', epochs: 1 });
+    await expect(trainArchitecture(arch, trainOf(3), spec, { seed: 1 })).rejects.toThrow(/multinomial.*gmf.*bce, bpr or softmax/);
+    arch.dispose();
+  });
+});
