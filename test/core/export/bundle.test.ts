@@ -343,6 +343,35 @@ describe('new users by fold-in', () => {
   });
 });
 
+describe('model bundle of a Mult-DAE (history autoencoder)', () => {
+  it('round-trips known users and encodes a new user from their history alone', async () => {
+    const t = await train(
+      { type: 'mult-vae', hidden: [8], latent: 4, variational: false },
+      { loss: 'multinomial', epochs: 60, batchSize: 20, evalEvery: 0, optimizer: { type: 'adam', lr: 0.01 } },
+      blockDataset(),
+      null,
+    );
+    const dir = path.join(tmp, 'mult-dae');
+    try {
+      await writeBundle(dir, { spec: t.spec, model: t.model, dataset: t.ds, train: t.m.train });
+      const b = await loadBundle(dir);
+      try {
+        for (const u of [0, 45]) expect(maxAbsDiff(await b.score(t.ds.userIds[u], [...b.items]), modelScores(t, u))).toBeLessThan(1e-5);
+        // A new user with a known user's exact training history gets that user's scores.
+        const u7 = t.ds.userIds.indexOf('u7');
+        const history = Array.from(t.m.train.indices.subarray(t.m.train.indptr[u7], t.m.train.indptr[u7 + 1]), (i) => t.ds.itemIds[i]);
+        expect(maxAbsDiff(await b.score({ history }, [...b.items]), modelScores(t, u7))).toBeLessThan(1e-5);
+        const top = await b.recommend({ history: ['i21', 'i25', 'i33', 'i38'] }, 10);
+        expect(top.every((r) => Number(r.item.slice(1)) >= 20)).toBe(true);
+      } finally {
+        b.dispose();
+      }
+    } finally {
+      t.model.dispose();
+    }
+  });
+});
+
 describe('file:// handler', () => {
   it('saves and loads a TF.js layers model through tf.io routers', async () => {
     const { registerFileSystemRouter } = await import('../../../core/export');
