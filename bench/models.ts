@@ -12,7 +12,7 @@
  * Also: the learned gate of the gated hybrid on cold vs warm items, and the training time
  * per epoch of the factorised hybrid (fusion sum) on the warm protocol.
  *
- * Run: npm run bench -- models [--quick] [--only mf,hybrid-sum,...] [--skip lightgcn] [--protocols warm|cold]
+ * Run: npm run bench -- models [--quick] [--only mf,hybrid-sum,...] [--skip lightgcn] [--protocols warm|cold] [--seeds 42,1,2]
  *      (or RECLAB_BENCH_MODELS=mf,hybrid-sum). Prints a table per protocol and ends
  *      with one JSON line.
  */
@@ -77,6 +77,10 @@ export const WARM_MODELS: BenchModel[] = [
   { name: 'two-tower', features: true, model: { type: 'two-tower', dim: 64 }, train: { loss: 'bpr', negatives: 1, epochs: 5, batchSize: 1024, optimizer: adam(0.005), l2: 0.01, patience: 2 } },
   // Every step propagates the whole graph (~0.3-0.5 s per step on wasm with the sparse kernel); valid NDCG@10 still
   // rose slowly at epoch 20 (0.214); sampled softmax (16 negatives, l2 0.01) was no better over its first 4 epochs.
+  // Mult-VAE / Mult-DAE (Liang et al. 2018): whole-history autoencoders with a softmax over all items; batch = users.
+  { name: 'mult-vae', model: { type: 'mult-vae', hidden: [600], latent: 200, dropout: 0.5, variational: true }, train: { loss: 'multinomial', epochs: 200, batchSize: 128, optimizer: adam(0.001), evalEvery: 5, patience: 6 } },
+  { name: 'mult-dae', model: { type: 'mult-vae', hidden: [600], latent: 200, dropout: 0.5, variational: false }, train: { loss: 'multinomial', epochs: 200, batchSize: 128, optimizer: adam(0.001), evalEvery: 5, patience: 6 } },
+  { name: 'mf-multinomial', model: { type: 'mf', dim: 64, initStd: 0.1 }, train: { loss: 'multinomial', epochs: 100, batchSize: 128, optimizer: adam(0.005), l2: 0.05, evalEvery: 5, patience: 4 } },
   { name: 'lightgcn', model: { type: 'lightgcn', dim: 64, layers: 3 }, train: { loss: 'bpr', negatives: 1, epochs: 20, batchSize: 2048, optimizer: adam(0.005), l2: 1e-4, patience: 3 } },
 ];
 
@@ -100,11 +104,12 @@ interface Protocol {
   ds: Dataset;
   split: Split;
   m: { train: CsrMatrix; valid: CsrMatrix; test: CsrMatrix };
+  seed: number;
 }
 
-function protocol(ds: Dataset, spec: Parameters<typeof splitDataset>[1]): Protocol {
-  const split = splitDataset(ds, spec, 42);
-  return { ds, split, m: splitMatrices(ds, split) };
+function protocol(ds: Dataset, spec: Parameters<typeof splitDataset>[1], seed = 42): Protocol {
+  const split = splitDataset(ds, spec, seed);
+  return { ds, split, m: splitMatrices(ds, split), seed };
 }
 
 interface Measured {
@@ -127,7 +132,7 @@ function build(b: BenchModel, pipeline: FittedPipeline | undefined): Recommender
 /** Fits `model` on the protocol's train part and evaluates it on test (train+valid masked). */
 async function measure(model: Recommender, p: Protocol, cold: boolean, log: (l: string) => void): Promise<Measured> {
   const t0 = performance.now();
-  await model.fit({ dataset: p.ds, train: p.m.train, trainIndex: p.split.train, valid: p.m.valid, coldItems: p.split.coldItems, seed: 42, log });
+  await model.fit({ dataset: p.ds, train: p.m.train, trainIndex: p.split.train, valid: p.m.valid, coldItems: p.split.coldItems, seed: p.seed, log });
   const fitSeconds = (performance.now() - t0) / 1000;
   const r = await evaluateRanking({
     scorer: model,
@@ -221,6 +226,7 @@ export async function main(): Promise<void> {
     cold: Record<string, { 'ndcg@10': number; auc: number }>;
     gate?: { cold: number; warm: number };
     hybrid_sum_epoch_s?: number;
+    cold_seeds?: number[];
     backend?: string;
   } = { warm: {}, cold: {} };
   const fitSeconds: Record<string, number> = {};
@@ -255,30 +261,53 @@ export async function main(): Promise<void> {
   }
 
   // Item cold-start protocol.
-  const cold = protocol(ds, { kind: 'cold-item', holdout: 0.2, valid: 0 });
-  const coldPipeline = fitFeaturePipeline(ML100K_ITEM_FEATURES, ds, cold.split.train, { seed: 42 });
-  console.log(
-    `\ncold protocol: ${cold.split.coldItems!.length} items held out entirely, ${cold.m.train.indices.length} training positives; ` +
-      `users rank only the held-out items (fixed epochs, no validation)`,
-  );
-  console.log('model           warm ndcg@10  cold ndcg@10  cold auc   fit s');
+  // Cold protocol, once per seed (the seed picks the held-out items and seeds training).
+  const seeds = (argList('--seeds') ?? ['42']).map(Number);
   const coldModels: BenchModel[] = [{ name: 'content-knn', quick: true, model: { type: 'content-knn' } }, ...COLD_MODELS];
   const warmNameOf: Record<string, string> = { hybrid: 'hybrid-gate' };
-  for (const b of protocols.includes('cold') ? select(coldModels, quick, only, skip) : []) {
-    const model = build(b, coldPipeline);
-    try {
-      const r = await measure(model, cold, true, log);
-      out.cold[b.name] = { 'ndcg@10': r.ndcg, auc: r.auc };
-      fitSeconds[`cold/${b.name}`] = r.fitSeconds;
-      if (b.name === 'hybrid' && model instanceof NeuralRecommender && model.architecture?.gate) {
-        out.gate = { cold: meanGate(model, cold.m.test), warm: meanGate(model, cold.m.train) };
+  const perSeed: Record<string, { ndcg: number; auc: number; gateCold?: number; gateWarm?: number }[]> = {};
+  for (const seed of protocols.includes('cold') ? seeds : []) {
+    const cold = protocol(ds, { kind: 'cold-item', holdout: 0.2, valid: 0 }, seed);
+    const coldPipeline = fitFeaturePipeline(ML100K_ITEM_FEATURES, ds, cold.split.train, { seed });
+    console.log(
+      `\ncold protocol (seed ${seed}): ${cold.split.coldItems!.length} items held out entirely, ${cold.m.train.indices.length} training positives; ` +
+        `users rank only the held-out items (fixed epochs, no validation)`,
+    );
+    console.log('model           warm ndcg@10  cold ndcg@10  cold auc   fit s');
+    for (const b of select(coldModels, quick, only, skip)) {
+      const model = build(b, coldPipeline);
+      try {
+        const r = await measure(model, cold, true, log);
+        const entry: (typeof perSeed)[string][number] = { ndcg: r.ndcg, auc: r.auc };
+        fitSeconds[`cold/${seed}/${b.name}`] = r.fitSeconds;
+        if (b.name === 'hybrid' && model instanceof NeuralRecommender && model.architecture?.gate) {
+          entry.gateCold = meanGate(model, cold.m.test);
+          entry.gateWarm = meanGate(model, cold.m.train);
+        }
+        (perSeed[b.name] ??= []).push(entry);
+        const warmValue = out.warm[warmNameOf[b.name] ?? b.name];
+        console.log(`${b.name.padEnd(15)} ${fmt(warmValue).padStart(12)}  ${fmt(r.ndcg).padStart(12)}  ${fmt(r.auc).padStart(8)}  ${fmt(r.fitSeconds, 1).padStart(6)}`);
+      } finally {
+        model.dispose?.();
       }
-      const warmValue = out.warm[warmNameOf[b.name] ?? b.name];
-      console.log(`${b.name.padEnd(15)} ${fmt(warmValue).padStart(12)}  ${fmt(r.ndcg).padStart(12)}  ${fmt(r.auc).padStart(8)}  ${fmt(r.fitSeconds, 1).padStart(6)}`);
-    } finally {
-      model.dispose?.();
     }
   }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
+  if (seeds.length > 1 && Object.keys(perSeed).length > 0) {
+    console.log(`\ncold protocol over seeds ${seeds.join(', ')}: mean (sd)`);
+    for (const [name, rs] of Object.entries(perSeed)) {
+      const n = rs.map((r) => r.ndcg);
+      const a = rs.map((r) => r.auc);
+      console.log(`${name.padEnd(15)} ndcg@10 ${fmt(mean(n))} (${fmt(sd(n))})  auc ${fmt(mean(a))} (${fmt(sd(a))})  min ndcg@10 ${fmt(Math.min(...n))}`);
+    }
+  }
+  for (const [name, rs] of Object.entries(perSeed)) {
+    out.cold[name] = { 'ndcg@10': mean(rs.map((r) => r.ndcg)), auc: mean(rs.map((r) => r.auc)) };
+    const gates = rs.filter((r) => r.gateCold !== undefined);
+    if (gates.length > 0) out.gate = { cold: mean(gates.map((r) => r.gateCold!)), warm: mean(gates.map((r) => r.gateWarm!)) };
+  }
+  if (seeds.length > 1) out.cold_seeds = seeds;
   console.log('reference (LightFM, genre features): cold ndcg@10 0.264, auc 0.694; pure CF at chance (ndcg ~0.07, auc 0.50)');
   if (out.gate) console.log(`gated hybrid, mean gate (weight of the collaborative branch): cold items ${out.gate.cold.toFixed(3)}, warm items ${out.gate.warm.toFixed(3)}`);
   if (verbose) console.log(`fit seconds: ${JSON.stringify(fitSeconds)}`);
