@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { CsrMatrix, Dataset } from '../data';
-import { Rng, stableStringify } from '../util';
-import { randomizedSvd, type TruncatedSvd } from './randomized-svd';
+import { Rng, randomizedSvd, stableStringify, type TruncatedSvd } from '../util';
 import type { FeatureTransformerDefinition, FeatureRows, FittedTransformer } from './types';
 import { decodeFloat32, encodeFloat32 } from './values';
 
