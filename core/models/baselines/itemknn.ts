@@ -91,7 +91,6 @@ export class ItemKnnRecommender implements Recommender {
   scoreUsers(users: Int32Array, out: Float32Array): void {
     const train = this.train;
     checkScoreCall(this.type, train !== undefined, users, out, this.nItems, this.nUsers);
-    if (!train) return;
     const n = this.nItems;
     const has = new Uint8Array(n);
     for (let b = 0; b < users.length; b++) {

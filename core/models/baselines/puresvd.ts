@@ -59,7 +59,6 @@ export class PureSvdRecommender implements Recommender {
   scoreUsers(users: Int32Array, out: Float32Array): void {
     const train = this.train;
     checkScoreCall(this.type, train !== undefined, users, out, this.nItems, this.nUsers);
-    if (!train) return;
     const k = this.rank;
     const v = this.itemFactors;
     const profile = new Float64Array(k);
