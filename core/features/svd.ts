@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { buildCsr, type CsrMatrix, type Dataset } from '../data';
 import { Rng, randomizedSvd, stableStringify, type TruncatedSvd } from '../util';
 import type { FeatureTransformerDefinition, FeatureRows, FittedTransformer } from './types';
-import { decodeFloat32, encodeFloat32 } from './values';
+import { decodeBase64, encodeBase64 } from './values';
 
 export const svdConfigSchema = z.strictObject({
   k: z.number().int().min(1).max(1024).default(32).describe('Number of factors per user / item'),
@@ -65,7 +65,7 @@ class FittedSvd implements FittedTransformer<SvdConfig, SvdState> {
   ) {
     this.dim = config.k;
     this.names = Array.from({ length: config.k }, (_, c) => `svd:${c}`);
-    this.factors = decodeFloat32(fitted.factors);
+    this.factors = decodeBase64(fitted.factors, Float32Array);
   }
 
   state(): SvdState {
@@ -103,7 +103,7 @@ export const svdTransformer: FeatureTransformerDefinition<SvdConfig, SvdState> =
     return new FittedSvd(config, {
       nEntities: side === 'user' ? cached.a.nRows : cached.a.nCols,
       singularValues: Array.from(cached.svd.s),
-      factors: encodeFloat32(factors),
+      factors: encodeBase64(factors),
     });
   },
   fromState: (config, state) => new FittedSvd(config, state),
