@@ -1,14 +1,10 @@
+import type { SparseRows } from '../util';
+
 /**
  * Compressed sparse rows of a user x item 0/1 (or weighted) matrix. Rows are users,
  * `indices[indptr[u]..indptr[u+1]]` are the items of user `u`, sorted ascending and unique.
  */
-export interface CsrMatrix {
-  nRows: number;
-  nCols: number;
-  indptr: Int32Array;
-  indices: Int32Array;
-  values: Float32Array;
-}
+export type CsrMatrix = SparseRows;
 
 /**
  * Builds a CSR matrix from (row, col) pairs; duplicates are merged (values summed when

@@ -3,11 +3,14 @@ import type { Rng } from './random';
 
 /*
  * Randomized truncated SVD of sparse matrices, shared by the `svd` feature transformer and
- * the PureSVD baseline. core/util imports no other core folder, so the sparse input is the
- * shape of core/data's CsrMatrix (which satisfies it) rather than that type itself.
+ * the PureSVD baseline. The sparse matrix type is defined here, not in core/data (whose
+ * CsrMatrix names it), because core/util imports no other core folder.
  */
 
-/** Compressed sparse rows: the fields of core/data's CsrMatrix that the products here read. */
+/**
+ * Compressed sparse rows: row r's column indices are `indices[indptr[r]..indptr[r+1]]`,
+ * sorted ascending and unique, with their entries at the same positions of `values`.
+ */
 export interface SparseRows {
   nRows: number;
   nCols: number;
