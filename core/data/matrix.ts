@@ -1,14 +1,10 @@
+import type { SparseRows } from '../util';
+
 /**
  * Compressed sparse rows of a user x item 0/1 (or weighted) matrix. Rows are users,
  * `indices[indptr[u]..indptr[u+1]]` are the items of user `u`, sorted ascending and unique.
  */
-export interface CsrMatrix {
-  nRows: number;
-  nCols: number;
-  indptr: Int32Array;
-  indices: Int32Array;
-  values: Float32Array;
-}
+export type CsrMatrix = SparseRows;
 
 /**
  * Builds a CSR matrix from (row, col) pairs; duplicates are merged (values summed when
@@ -60,11 +56,26 @@ export function buildCsr(
   return { nRows, nCols, indptr, indices: indices.slice(0, out), values: vals.slice(0, out) };
 }
 
-/** Transposed copy (items x users for a user x item matrix). */
+/**
+ * Transposed copy (items x users for a user x item matrix). A counting sort by column:
+ * walking the rows in order leaves each output row sorted, so nothing needs a sort.
+ */
 export function transposeCsr(m: CsrMatrix): CsrMatrix {
-  const rows = new Int32Array(m.indices.length);
-  for (let r = 0; r < m.nRows; r++) for (let p = m.indptr[r]; p < m.indptr[r + 1]; p++) rows[p] = r;
-  return buildCsr(m.nCols, m.nRows, m.indices, rows, undefined, m.values);
+  const nnz = m.indptr[m.nRows];
+  const indptr = new Int32Array(m.nCols + 1);
+  for (let p = 0; p < nnz; p++) indptr[m.indices[p] + 1]++;
+  for (let c = 0; c < m.nCols; c++) indptr[c + 1] += indptr[c];
+  const next = indptr.slice(0, m.nCols);
+  const indices = new Int32Array(nnz);
+  const values = new Float32Array(nnz);
+  for (let r = 0; r < m.nRows; r++) {
+    for (let p = m.indptr[r]; p < m.indptr[r + 1]; p++) {
+      const at = next[m.indices[p]]++;
+      indices[at] = r;
+      values[at] = m.values[p];
+    }
+  }
+  return { nRows: m.nCols, nCols: m.nRows, indptr, indices, values };
 }
 
 /** Row `r`'s column indices (a view, not a copy). */

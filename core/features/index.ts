@@ -16,7 +16,6 @@ export * from './tfidf';
 export * from './types';
 export * from './registry';
 export * from './builtin';
-export * from './randomized-svd';
 export * from './tfidf-transformer';
 export * from './categorical';
 export * from './multi-hot';

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import type { CsrMatrix, Dataset } from '../data';
-import { Rng, stableStringify } from '../util';
-import { randomizedSvd, type TruncatedSvd } from './randomized-svd';
+import { buildCsr, type CsrMatrix, type Dataset } from '../data';
+import { Rng, randomizedSvd, stableStringify, type TruncatedSvd } from '../util';
 import type { FeatureTransformerDefinition, FeatureRows, FittedTransformer } from './types';
-import { decodeFloat32, encodeFloat32 } from './values';
+import { decodeBase64, encodeBase64 } from './values';
 
 export const svdConfigSchema = z.strictObject({
   k: z.number().int().min(1).max(1024).default(32).describe('Number of factors per user / item'),
@@ -26,23 +25,7 @@ export interface SvdState {
 
 /** Binary user x item matrix of the training interactions (duplicates merged). */
 function trainingMatrix(ds: Dataset, trainIndex: Int32Array): CsrMatrix {
-  const nRows = ds.userIds.length;
-  const nCols = ds.itemIds.length;
-  const { user, item } = ds.interactions;
-  const counts = new Int32Array(nRows + 1);
-  for (const k of trainIndex) counts[user[k] + 1]++;
-  for (let r = 0; r < nRows; r++) counts[r + 1] += counts[r];
-  const fill = counts.slice(0, nRows);
-  const raw = new Int32Array(trainIndex.length);
-  for (const k of trainIndex) raw[fill[user[k]]++] = item[k];
-  const indptr = new Int32Array(nRows + 1);
-  const indices: number[] = [];
-  for (let r = 0; r < nRows; r++) {
-    const row = raw.subarray(counts[r], counts[r + 1]).sort();
-    for (let p = 0; p < row.length; p++) if (p === 0 || row[p] !== row[p - 1]) indices.push(row[p]);
-    indptr[r + 1] = indices.length;
-  }
-  return { nRows, nCols, indptr, indices: Int32Array.from(indices), values: new Float32Array(indices.length).fill(1) };
+  return buildCsr(ds.userIds.length, ds.itemIds.length, ds.interactions.user, ds.interactions.item, trainIndex);
 }
 
 /** Scaled row-major factors of one side; entities without training interactions get exact zeros. */
@@ -82,7 +65,7 @@ class FittedSvd implements FittedTransformer<SvdConfig, SvdState> {
   ) {
     this.dim = config.k;
     this.names = Array.from({ length: config.k }, (_, c) => `svd:${c}`);
-    this.factors = decodeFloat32(fitted.factors);
+    this.factors = decodeBase64(fitted.factors, Float32Array);
   }
 
   state(): SvdState {
@@ -120,7 +103,7 @@ export const svdTransformer: FeatureTransformerDefinition<SvdConfig, SvdState> =
     return new FittedSvd(config, {
       nEntities: side === 'user' ? cached.a.nRows : cached.a.nCols,
       singularValues: Array.from(cached.svd.s),
-      factors: encodeFloat32(factors),
+      factors: encodeBase64(factors),
     });
   },
   fromState: (config, state) => new FittedSvd(config, state),

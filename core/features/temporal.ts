@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FeatureTransformerDefinition, FeatureRows, FittedTransformer } from './types';
-import { decodeFloat64, decodeInt32, encodeFloat64, encodeInt32 } from './values';
+import { decodeBase64, encodeBase64 } from './values';
 
 const CYCLES = { hour: 24, weekday: 7, month: 12 } as const;
 
@@ -71,8 +71,8 @@ class FittedTemporal implements FittedTransformer<TemporalConfig, TemporalState>
     if (config.missingIndicator) this.names.push('time:missing');
     this.dim = this.names.length;
     if (fitted.userTimes !== undefined && fitted.userOffsets !== undefined) {
-      this.times = decodeFloat64(fitted.userTimes);
-      this.offsets = decodeInt32(fitted.userOffsets);
+      this.times = decodeBase64(fitted.userTimes, Float64Array);
+      this.offsets = decodeBase64(fitted.userOffsets, Int32Array);
     }
   }
 
@@ -136,8 +136,8 @@ export const temporalTransformer: FeatureTransformerDefinition<TemporalConfig, T
       const times = new Float64Array(offsets[nUsers]);
       for (const k of input.trainIndex) if (Number.isFinite(timestamp[k])) times[fill[user[k]]++] = timestamp[k];
       for (let u = 0; u < nUsers; u++) times.subarray(offsets[u], offsets[u + 1]).sort();
-      state.userTimes = encodeFloat64(times);
-      state.userOffsets = encodeInt32(offsets);
+      state.userTimes = encodeBase64(times);
+      state.userOffsets = encodeBase64(offsets);
     }
     return new FittedTemporal(config, state);
   },

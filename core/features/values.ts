@@ -62,41 +62,18 @@ export function textOf(v: AttributeValue | undefined): string {
   return v;
 }
 
+/** The typed arrays fitted states keep as base64 text. */
+type StoredArray = Float32Array | Float64Array | Int32Array;
+
 /** Encodes a typed array as base64 of its little-endian bytes, for compact JSON state. */
-export function encodeFloat32(a: Float32Array): string {
+export function encodeBase64(a: StoredArray): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 }
 
-/** Inverse of `encodeFloat32`. */
-export function decodeFloat32(s: string): Float32Array {
+/** Inverse of `encodeBase64`, given the array type that was encoded: `decodeBase64(s, Float32Array)`. */
+export function decodeBase64<T extends StoredArray>(s: string, kind: { new (length: number): T; readonly BYTES_PER_ELEMENT: number }): T {
   const b = Buffer.from(s, 'base64');
-  const out = new Float32Array(b.byteLength / 4);
-  new Uint8Array(out.buffer).set(b);
-  return out;
-}
-
-/** Encodes a Float64Array as base64 (timestamps need the full precision). */
-export function encodeFloat64(a: Float64Array): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-}
-
-/** Inverse of `encodeFloat64`. */
-export function decodeFloat64(s: string): Float64Array {
-  const b = Buffer.from(s, 'base64');
-  const out = new Float64Array(b.byteLength / 8);
-  new Uint8Array(out.buffer).set(b);
-  return out;
-}
-
-/** Encodes an Int32Array as base64 of its little-endian bytes. */
-export function encodeInt32(a: Int32Array): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-}
-
-/** Inverse of `encodeInt32`. */
-export function decodeInt32(s: string): Int32Array {
-  const b = Buffer.from(s, 'base64');
-  const out = new Int32Array(b.byteLength / 4);
+  const out = new kind(b.byteLength / kind.BYTES_PER_ELEMENT);
   new Uint8Array(out.buffer).set(b);
   return out;
 }

@@ -14,6 +14,14 @@ export const csvFileSchema = z.object({
   listSeparator: z.string().optional().describe('Separator inside list-valued fields, e.g. "|"'),
 });
 
+/** A CSV file of item or user attributes: its id column and the kinds of its attribute columns. */
+function entityFileSchema(entity: 'Item' | 'User') {
+  return csvFileSchema.extend({
+    id: z.string().describe(`${entity} id column`),
+    attributes: z.record(z.string(), z.enum(['text', 'categorical', 'multi', 'numeric', 'timestamp'])).optional(),
+  });
+}
+
 export const csvImportSchema = z.object({
   interactions: csvFileSchema.extend({
     columns: z.object({
@@ -24,18 +32,8 @@ export const csvImportSchema = z.object({
       context: z.array(z.string()).optional(),
     }),
   }),
-  items: csvFileSchema
-    .extend({
-      id: z.string().describe('Item id column'),
-      attributes: z.record(z.string(), z.enum(['text', 'categorical', 'multi', 'numeric', 'timestamp'])).optional(),
-    })
-    .optional(),
-  users: csvFileSchema
-    .extend({
-      id: z.string().describe('User id column'),
-      attributes: z.record(z.string(), z.enum(['text', 'categorical', 'multi', 'numeric', 'timestamp'])).optional(),
-    })
-    .optional(),
+  items: entityFileSchema('Item').optional(),
+  users: entityFileSchema('User').optional(),
 });
 
 export const dataSpecSchema = z.object({

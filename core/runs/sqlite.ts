@@ -240,8 +240,7 @@ export class SqliteRunStore implements RunStore {
       sets.push(`${column} = ?`);
       args.push(field === 'datasetStats' ? JSON.stringify(v) : v);
     }
-    inTransaction(this.db, this.file, `update run ${runId}`, () => {
-      this.requireRun(runId);
+    this.inRunTransaction(runId, `update run ${runId}`, () => {
       if (sets.length) this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = ?`).run(...args, runId);
     });
     return this.getRun(runId)!;
@@ -249,8 +248,7 @@ export class SqliteRunStore implements RunStore {
 
   logMetrics(runId: string, points: readonly MetricPoint[]): void {
     if (points.length === 0) return;
-    inTransaction(this.db, this.file, `log ${points.length} metric points for run ${runId}`, () => {
-      this.requireRun(runId);
+    this.inRunTransaction(runId, `log ${points.length} metric points for run ${runId}`, () => {
       const now = Date.now();
       const { insertPoints, insertPoint } = this.stmts;
       // Series ids and latest points are resolved per key once per batch, not per point.
@@ -301,8 +299,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   logParams(runId: string, params: Record<string, ParamValue>): void {
-    inTransaction(this.db, this.file, `log params for run ${runId}`, () => {
-      this.requireRun(runId);
+    this.inRunTransaction(runId, `log params for run ${runId}`, () => {
       this.writeParams(runId, params);
     });
   }
@@ -319,8 +316,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   setTags(runId: string, tags: Record<string, string>): void {
-    inTransaction(this.db, this.file, `set tags of run ${runId}`, () => {
-      this.requireRun(runId);
+    this.inRunTransaction(runId, `set tags of run ${runId}`, () => {
       this.writeTags(runId, tags);
     });
   }
@@ -333,22 +329,19 @@ export class SqliteRunStore implements RunStore {
   }
 
   deleteTag(runId: string, key: string): void {
-    inTransaction(this.db, this.file, `delete tag "${key}" of run ${runId}`, () => {
-      this.requireRun(runId);
+    this.inRunTransaction(runId, `delete tag "${key}" of run ${runId}`, () => {
       this.stmts.deleteTag.run(runId, key);
     });
   }
 
   setNotes(runId: string, notes: string): void {
-    inTransaction(this.db, this.file, `set notes of run ${runId}`, () => {
-      this.requireRun(runId);
+    this.inRunTransaction(runId, `set notes of run ${runId}`, () => {
       this.stmts.setNotes.run(notes, runId);
     });
   }
 
   logFinalMetrics(runId: string, segments: SegmentMetrics): void {
-    inTransaction(this.db, this.file, `log final metrics of run ${runId}`, () => {
-      this.requireRun(runId);
+    this.inRunTransaction(runId, `log final metrics of run ${runId}`, () => {
       for (const [segment, metrics] of Object.entries(segments)) {
         for (const [key, value] of Object.entries(metrics)) {
           if (typeof value !== 'number') throw invalid(`Final metric ${segment}/${key} must be a number, got ${typeof value}. Nothing of this batch was written.`);
@@ -360,23 +353,20 @@ export class SqliteRunStore implements RunStore {
 
   addArtifact(runId: string, artifact: ArtifactRecord): void {
     if (typeof artifact.path !== 'string' || artifact.path === '' || !Number.isFinite(artifact.size)) throw invalid(`An artifact needs a path and a size in bytes, got ${JSON.stringify(artifact)}.`);
-    inTransaction(this.db, this.file, `add artifact ${artifact.path} to run ${runId}`, () => {
-      this.requireRun(runId);
+    this.inRunTransaction(runId, `add artifact ${artifact.path} to run ${runId}`, () => {
       this.stmts.upsertArtifact.run(runId, artifact.path, artifact.kind, artifact.size, Date.now());
     });
   }
 
   finishRun(runId: string, status: FinalRunStatus, error?: string): void {
     if (!RUN_STATUSES.includes(status) || status === ('RUNNING' as RunStatus)) throw invalid(`finishRun needs FINISHED, FAILED or KILLED, got ${JSON.stringify(status)}.`);
-    inTransaction(this.db, this.file, `finish run ${runId}`, () => {
-      this.requireRun(runId);
+    this.inRunTransaction(runId, `finish run ${runId}`, () => {
       this.stmts.finishRun.run(status, Date.now(), error ?? null, runId);
     });
   }
 
   deleteRun(runId: string): void {
-    inTransaction(this.db, this.file, `delete run ${runId}`, () => {
-      this.requireRun(runId);
+    this.inRunTransaction(runId, `delete run ${runId}`, () => {
       this.stmts.deleteRun.run(runId);
     });
   }
@@ -398,6 +388,14 @@ export class SqliteRunStore implements RunStore {
         ended.push(r.id);
       }
       return ended;
+    });
+  }
+
+  /** A write transaction on one existing run: RUN_NOT_FOUND (nothing written) when the run is not there. */
+  private inRunTransaction(runId: string, action: string, fn: () => void): void {
+    inTransaction(this.db, this.file, action, () => {
+      this.requireRun(runId);
+      fn();
     });
   }
 

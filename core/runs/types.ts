@@ -82,8 +82,11 @@ export interface ArtifactRecord {
 /** Final metrics by segment (`overall`, `items:cold`, `sampled`, ...), then by key (`ndcg@10`). */
 export type SegmentMetrics = Record<string, Record<string, number>>;
 
+/** The fields of NewRun that a run keeps as they were given (`updateRun` may change some). */
+type RecordedRunFields = Pick<NewRun, 'spec' | 'seed' | 'appVersion' | 'backend' | 'fingerprint' | 'datasetStats' | 'notes' | 'pid'>;
+
 /** Everything the store knows about a run. */
-export interface RunRecord {
+export interface RunRecord extends RecordedRunFields {
   /** 16 lower-case hex digits. */
   id: string;
   experimentId: number;
@@ -94,14 +97,6 @@ export interface RunRecord {
   startTime: number;
   endTime?: number;
   error?: string;
-  spec: unknown;
-  seed?: number;
-  appVersion?: string;
-  backend?: string;
-  fingerprint?: string;
-  datasetStats?: Record<string, unknown>;
-  notes?: string;
-  pid?: number;
   host?: string;
   params: Record<string, string>;
   tags: Record<string, string>;

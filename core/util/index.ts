@@ -2,3 +2,4 @@ export * from './random';
 export * from './errors';
 export * from './hash';
 export * from './version';
+export * from './linalg';

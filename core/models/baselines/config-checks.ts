@@ -21,8 +21,11 @@ export function checkNumber(model: string, option: string, value: unknown, min: 
   return value;
 }
 
-/** Requires `out` to hold `users.length x nItems` scores and the model to be fitted. */
-export function checkScoreCall(model: string, fitted: boolean, users: Int32Array, out: Float32Array, nItems: number, nUsers: number): void {
+/**
+ * Requires `out` to hold `users.length x nItems` scores and the model to be fitted. An
+ * assertion, so `checkScoreCall(type, train !== undefined, ...)` also narrows `train`.
+ */
+export function checkScoreCall(model: string, fitted: boolean, users: Int32Array, out: Float32Array, nItems: number, nUsers: number): asserts fitted {
   if (!fitted) throw new BugIndicatingError(`Model '${model}' was asked for scores before fit().`);
   if (out.length < users.length * nItems) {
     throw new BugIndicatingError(`Model '${model}': score buffer holds ${out.length} values; ${users.length} users x ${nItems} items need ${users.length * nItems}.`);

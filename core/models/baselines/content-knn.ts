@@ -58,7 +58,6 @@ export class ContentKnnRecommender implements Recommender {
     const train = this.train;
     const x = this.vectors;
     checkScoreCall(this.type, train !== undefined && x !== undefined, users, out, this.nItems, this.nUsers);
-    if (!train || !x) return;
     const profile = new Float64Array(x.nCols);
     for (let b = 0; b < users.length; b++) {
       const u = users[b];

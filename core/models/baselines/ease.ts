@@ -62,7 +62,6 @@ export class EaseRecommender implements Recommender {
   scoreUsers(users: Int32Array, out: Float32Array): void {
     const train = this.train;
     checkScoreCall(this.type, train !== undefined, users, out, this.nItems, this.nUsers);
-    if (!train) return;
     const n = this.nItems;
     out.fill(0, 0, users.length * n);
     for (let b = 0; b < users.length; b++) {

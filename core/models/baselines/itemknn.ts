@@ -1,4 +1,4 @@
-import type { CsrMatrix } from '../../data';
+import { transposeCsr, type CsrMatrix } from '../../data';
 import type { FitContext, ModelSummary, Recommender } from '../types';
 import { checkInteger, checkKnownOptions, checkNumber, checkScoreCall } from './config-checks';
 
@@ -38,7 +38,7 @@ export class ItemKnnRecommender implements Recommender {
     const train = ctx.train;
     const n = train.nCols;
     const { k, shrink } = this.config;
-    const itemUsers = usersByItem(train);
+    const itemUsers = transposeCsr(train);
     const norm = new Float64Array(n);
     for (let i = 0; i < n; i++) norm[i] = Math.sqrt(itemUsers.indptr[i + 1] - itemUsers.indptr[i]);
 
@@ -91,7 +91,6 @@ export class ItemKnnRecommender implements Recommender {
   scoreUsers(users: Int32Array, out: Float32Array): void {
     const train = this.train;
     checkScoreCall(this.type, train !== undefined, users, out, this.nItems, this.nUsers);
-    if (!train) return;
     const n = this.nItems;
     const has = new Uint8Array(n);
     for (let b = 0; b < users.length; b++) {
@@ -118,15 +117,4 @@ export class ItemKnnRecommender implements Recommender {
   summary(): ModelSummary {
     return { type: this.type, parameters: this.neighbourSim.length };
   }
-}
-
-/** The users of each item (the transpose's structure), as CSR over items. */
-function usersByItem(train: CsrMatrix): { indptr: Int32Array; indices: Int32Array } {
-  const indptr = new Int32Array(train.nCols + 1);
-  for (let p = 0; p < train.indices.length; p++) indptr[train.indices[p] + 1]++;
-  for (let i = 0; i < train.nCols; i++) indptr[i + 1] += indptr[i];
-  const fill = indptr.slice(0, train.nCols);
-  const indices = new Int32Array(train.indices.length);
-  for (let u = 0; u < train.nRows; u++) for (let p = train.indptr[u]; p < train.indptr[u + 1]; p++) indices[fill[train.indices[p]]++] = u;
-  return { indptr, indices };
 }

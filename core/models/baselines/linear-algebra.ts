@@ -1,4 +1,4 @@
-import { CholeskyDecomposition, Matrix, QrDecomposition } from 'ml-matrix';
+import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import type { CsrMatrix } from '../../data';
 import { InputError } from '../../util';
 
@@ -134,14 +134,4 @@ export function lowerGramOfRows(m: Float64Array, n: number): Float64Array {
   }
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) p[j * n + i] = p[i * n + j];
   return p;
-}
-
-/** Orthonormal basis of the columns of a row-major rows x cols matrix (thin Q of ml-matrix's QR). */
-export function orthonormalColumns(y: Float64Array, rows: number, cols: number): Float64Array {
-  const mat = new Matrix(rows, cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mat.set(i, j, y[i * cols + j]);
-  const q = new QrDecomposition(mat).orthogonalMatrix;
-  const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = q.get(i, j);
-  return out;
 }

@@ -1,9 +1,7 @@
-import { SingularValueDecomposition, Matrix } from 'ml-matrix';
 import type { CsrMatrix } from '../../data';
-import { Rng } from '../../util';
+import { Rng, randomizedSvd } from '../../util';
 import type { FitContext, ModelSummary, Recommender } from '../types';
 import { checkInteger, checkKnownOptions, checkScoreCall } from './config-checks';
-import { orthonormalColumns } from './linear-algebra';
 
 /** Config of `puresvd`. */
 export interface PureSvdConfig {
@@ -22,11 +20,11 @@ export interface PureSvdConfig {
  * `factors`; a user's scores are r_u V Vᵀ (the projection of the user's row onto the top
  * item factors).
  *
- * The SVD is randomised (Halko, Martinsson & Tropp 2011, algorithms 4.4 + 5.1): sketch
- * Y = R Ω with a seeded Gaussian Ω of `factors + oversample` columns, `powerIterations`
- * rounds of Y = R (Rᵀ Q) with QR re-orthonormalisation in between (ml-matrix's QR), then
- * an exact SVD (ml-matrix) of the small matrix Qᵀ R. Only sparse x thin products touch R,
- * so the cost is O(nnz · l + (users + items) · l²) for sketch width l.
+ * The SVD is core/util's `randomizedSvd` (Halko, Martinsson & Tropp 2011), the one the `svd`
+ * feature transformer uses: a seeded Gaussian sketch of `factors + oversample` columns,
+ * `powerIterations` rounds of re-orthonormalised power iteration, then an exact SVD of a
+ * small factor. Only sparse x thin products touch R, so the cost is
+ * O(nnz · l + (users + items) · l²) for sketch width l.
  */
 export class PureSvdRecommender implements Recommender {
   readonly type = 'puresvd';
@@ -48,39 +46,19 @@ export class PureSvdRecommender implements Recommender {
 
   fit(ctx: FitContext): void {
     const r = ctx.train;
-    const m = r.nRows;
-    const n = r.nCols;
-    const width = Math.min(this.config.factors + this.config.oversample, m, n);
-    const rank = Math.min(this.config.factors, width);
     const rng = new Rng(this.config.seed ?? ctx.seed);
-
-    const omega = new Float64Array(n * width);
-    for (let t = 0; t < omega.length; t++) omega[t] = rng.normal();
-    let q = orthonormalColumns(timesDense(r, omega, width), m, width);
-    for (let it = 0; it < this.config.powerIterations; it++) {
-      const z = orthonormalColumns(transposeTimesDense(r, q, width), n, width);
-      q = orthonormalColumns(timesDense(r, z, width), m, width);
-    }
-    // (Qᵀ R)ᵀ = Rᵀ Q is items x width; its left singular vectors are R's right ones.
-    const small = transposeTimesDense(r, q, width);
-    const rows: Float64Array[] = [];
-    for (let i = 0; i < n; i++) rows.push(small.subarray(i * width, (i + 1) * width));
-    const svd = new SingularValueDecomposition(new Matrix(rows), { computeLeftSingularVectors: true, computeRightSingularVectors: false, autoTranspose: false });
-    const u = svd.leftSingularVectors;
-    const factors = new Float32Array(n * rank);
-    for (let i = 0; i < n; i++) for (let f = 0; f < rank; f++) factors[i * rank + f] = u.get(i, f);
-    this.singularValues = svd.diagonal.slice(0, rank);
-    this.itemFactors = factors;
-    this.rank = rank;
+    const svd = randomizedSvd(r, this.config.factors, { oversample: this.config.oversample, powerIterations: this.config.powerIterations, rng });
+    this.singularValues = Array.from(svd.s);
+    this.itemFactors = Float32Array.from(svd.v);
+    this.rank = svd.k;
     this.train = r;
-    this.nItems = n;
-    this.nUsers = m;
+    this.nItems = r.nCols;
+    this.nUsers = r.nRows;
   }
 
   scoreUsers(users: Int32Array, out: Float32Array): void {
     const train = this.train;
     checkScoreCall(this.type, train !== undefined, users, out, this.nItems, this.nUsers);
-    if (!train) return;
     const k = this.rank;
     const v = this.itemFactors;
     const profile = new Float64Array(k);
@@ -109,30 +87,4 @@ export class PureSvdRecommender implements Recommender {
   summary(): ModelSummary {
     return { type: this.type, parameters: this.itemFactors.length };
   }
-}
-
-/** Binary R (rows x cols) times a dense row-major cols x width matrix. */
-function timesDense(r: CsrMatrix, d: Float64Array, width: number): Float64Array {
-  const out = new Float64Array(r.nRows * width);
-  for (let u = 0; u < r.nRows; u++) {
-    const o = u * width;
-    for (let p = r.indptr[u]; p < r.indptr[u + 1]; p++) {
-      const base = r.indices[p] * width;
-      for (let f = 0; f < width; f++) out[o + f] += d[base + f];
-    }
-  }
-  return out;
-}
-
-/** Binary Rᵀ (cols x rows) times a dense row-major rows x width matrix. */
-function transposeTimesDense(r: CsrMatrix, d: Float64Array, width: number): Float64Array {
-  const out = new Float64Array(r.nCols * width);
-  for (let u = 0; u < r.nRows; u++) {
-    const base = u * width;
-    for (let p = r.indptr[u]; p < r.indptr[u + 1]; p++) {
-      const o = r.indices[p] * width;
-      for (let f = 0; f < width; f++) out[o + f] += d[base + f];
-    }
-  }
-  return out;
 }

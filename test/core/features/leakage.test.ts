@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFloat64 } from '../../../core/features/values';
+import { decodeBase64 } from '../../../core/features/values';
 import { fitFeaturePipeline } from '../../../core/features';
 import { stableStringify } from '../../../core/util';
 import { leakDataset, leakSpec, leakTrainIndex } from './pipeline-fixture';
@@ -43,7 +43,7 @@ describe('feature pipeline: nothing from held-out data leaks into the fitted sta
 
   it('keeps the test interaction’s hour and device out of the context state', () => {
     const temporal = state.context[0].state as { cutoff: number; userTimes: string };
-    const hours = Array.from(decodeFloat64(temporal.userTimes), (t) => new Date(t * 1000).getUTCHours());
+    const hours = Array.from(decodeBase64(temporal.userTimes, Float64Array), (t) => new Date(t * 1000).getUTCHours());
     expect(hours).not.toContain(23);
     expect(hours.length).toBe(8);
     expect((state.context[1].state as { values: string[] }).values).toEqual(['web', 'mobile']);

@@ -1,6 +1,23 @@
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
-import type { CsrMatrix } from '../data';
-import type { Rng } from '../util';
+import type { Rng } from './random';
+
+/*
+ * Randomized truncated SVD of sparse matrices, shared by the `svd` feature transformer and
+ * the PureSVD baseline. The sparse matrix type is defined here, not in core/data (whose
+ * CsrMatrix names it), because core/util imports no other core folder.
+ */
+
+/**
+ * Compressed sparse rows: row r's column indices are `indices[indptr[r]..indptr[r+1]]`,
+ * sorted ascending and unique, with their entries at the same positions of `values`.
+ */
+export interface SparseRows {
+  nRows: number;
+  nCols: number;
+  indptr: Int32Array;
+  indices: Int32Array;
+  values: Float32Array;
+}
 
 /** Thin factors of a rank-k approximation A ≈ U·diag(s)·Vᵀ, row-major. */
 export interface TruncatedSvd {
@@ -14,7 +31,7 @@ export interface TruncatedSvd {
 }
 
 /** Y = A·X for sparse A (m x n) and dense row-major X (n x l). */
-function sparseTimesDense(a: CsrMatrix, x: Float64Array, l: number): Float64Array {
+function sparseTimesDense(a: SparseRows, x: Float64Array, l: number): Float64Array {
   const y = new Float64Array(a.nRows * l);
   for (let i = 0; i < a.nRows; i++) {
     const yi = i * l;
@@ -28,7 +45,7 @@ function sparseTimesDense(a: CsrMatrix, x: Float64Array, l: number): Float64Arra
 }
 
 /** Z = Aᵀ·Y for sparse A (m x n) and dense row-major Y (m x l). */
-function sparseTransposeTimesDense(a: CsrMatrix, y: Float64Array, l: number): Float64Array {
+function sparseTransposeTimesDense(a: SparseRows, y: Float64Array, l: number): Float64Array {
   const z = new Float64Array(a.nCols * l);
   for (let i = 0; i < a.nRows; i++) {
     const yi = i * l;
@@ -103,7 +120,7 @@ function crossProduct(q: Float64Array, x: Float64Array, rows: number, l: number)
  * factors. Cost O(nnz·l·(2·powerIterations + 2) + (nRows + nCols)·l²) for l = k + oversample.
  * `k` is capped at min(nRows, nCols); the returned `k` says how many components there are.
  */
-export function randomizedSvd(a: CsrMatrix, k: number, options: { oversample: number; powerIterations: number; rng: Rng }): TruncatedSvd {
+export function randomizedSvd(a: SparseRows, k: number, options: { oversample: number; powerIterations: number; rng: Rng }): TruncatedSvd {
   const { nRows: m, nCols: n } = a;
   const rank = Math.min(k, m, n);
   if (rank === 0) return { k: 0, u: new Float64Array(0), s: new Float64Array(0), v: new Float64Array(0) };
