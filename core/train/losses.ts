@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../util';
 
 /** Training losses RecLab knows by name. */
-export type LossName = 'bce' | 'bpr' | 'softmax' | 'multinomial';
+export type LossName = 'bce' | 'bpr' | 'softmax' | 'multinomial' | 'squared';
 
-export const LOSS_NAMES: LossName[] = ['bce', 'bpr', 'softmax', 'multinomial'];
+export const LOSS_NAMES: LossName[] = ['bce', 'bpr', 'softmax', 'multinomial', 'squared'];
 
 /**
  * Mean binary cross-entropy with logits, in the numerically stable form

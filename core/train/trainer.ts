@@ -30,9 +30,13 @@ export const trainSpecSchema = z
       .strict()
       .default({ type: 'adam', lr: 0.001 }),
     loss: z
-      .enum(['bce', 'bpr', 'softmax', 'multinomial'])
+      .enum(['bce', 'bpr', 'softmax', 'multinomial', 'squared'])
       .default('bce')
-      .describe('bce: pointwise with sampled negatives; bpr: pairwise; softmax: sampled softmax; multinomial: softmax over all items per user (mult-vae, mf)'),
+      .describe(
+        'bce: pointwise with sampled negatives; bpr: pairwise; softmax: sampled softmax; multinomial: softmax over all items per user (mult-vae, mf); ' +
+          'squared: the iALS objective over all items per user, sum over positives of (1 - s)^2 plus unobservedWeight x sum over all items of s^2',
+      ),
+    unobservedWeight: z.number().min(0).default(0.1).describe('Weight of the all-items term of the squared loss (iALS alpha_0)'),
     negatives: z.number().int().min(1).default(4).describe('Sampled negatives per positive'),
     negativeSampling: z.enum(['uniform', 'popularity']).default('uniform'),
     l2: z.number().min(0).default(0).describe('L2 penalty on the embedding rows each batch uses'),
@@ -118,7 +122,7 @@ function withAuxiliary(arch: NeuralArchitecture, spec: TrainSpec, batch: Archite
 
 function epochBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpec, sampler: NegativeSampler, rng: Rng, excludeItems?: Int32Array): EpochBatches {
   const bs = spec.batchSize;
-  if (spec.loss === 'multinomial') return multinomialBatches(arch, train, bs, rng, excludeItems);
+  if (spec.loss === 'multinomial' || spec.loss === 'squared') return userBatches(arch, train, spec, rng, excludeItems);
   if (spec.loss === 'bce') {
     const rows = pointwiseEpoch(train, spec.negatives, sampler, rng);
     const n = rows.users.length;
@@ -164,25 +168,31 @@ function epochBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpe
 }
 
 /**
- * Batches of users for the multinomial likelihood (Mult-VAE): per user, minus the sum of
- * log-softmax over all items at the user's training items, averaged over the batch,
- * plus the architecture's own penalty (the VAE's annealed KL). Excluded (held-out cold)
- * items get a -1e9 logit, so they are never in the softmax as negatives.
+ * Batches of users for the losses over all items, averaged over the batch's users, plus
+ * the architecture's own penalty (the VAE's annealed KL):
+ * - `multinomial` (Mult-VAE): minus the sum of log-softmax at the user's training items;
+ *   excluded (held-out cold) items get a -1e9 logit, so they never enter the softmax.
+ * - `squared` (the iALS objective, Hu et al. 2008 / Rendle et al. 2021, here minimised by
+ *   the optimiser): sum over the user's positives of (1 - s)^2 plus `unobservedWeight` x
+ *   the sum over all items of s^2; excluded items are left out of that sum.
  */
-function multinomialBatches(arch: NeuralArchitecture, train: CsrMatrix, bs: number, rng: Rng, excludeItems?: Int32Array): EpochBatches {
+function userBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpec, rng: Rng, excludeItems?: Int32Array): EpochBatches {
+  const bs = spec.batchSize;
   const userLogits = arch.userLogits?.bind(arch);
   if (!userLogits) {
-    throw new InputError(`Loss 'multinomial' needs a model that scores all items per user in one pass (mult-vae, mf); '${arch.type}' does not. Use bce, bpr or softmax.`, 'SPEC');
+    throw new InputError(`Loss '${spec.loss}' needs a model that scores all items per user in one pass (mult-vae, mf); '${arch.type}' does not. Use bce, bpr or softmax.`, 'SPEC');
   }
   const nItems = train.nCols;
   const users: number[] = [];
   for (let u = 0; u < train.nRows; u++) if (train.indptr[u + 1] > train.indptr[u]) users.push(u);
   const order = Int32Array.from(users);
   rng.shuffle(order);
+  const squared = spec.loss === 'squared';
   let mask: Float32Array | undefined;
   if (excludeItems && excludeItems.length > 0) {
-    mask = new Float32Array(nItems);
-    for (const i of excludeItems) if (i >= 0 && i < nItems) mask[i] = -1e9;
+    // multinomial: added to the logits; squared: multiplies the all-items term.
+    mask = new Float32Array(nItems).fill(squared ? 1 : 0);
+    for (const i of excludeItems) if (i >= 0 && i < nItems) mask[i] = squared ? 0 : -1e9;
   }
   return {
     count: Math.ceil(order.length / bs),
@@ -197,9 +207,16 @@ function multinomialBatches(arch: NeuralArchitecture, train: CsrMatrix, bs: numb
       const maskT = mask ? tf.tensor1d(mask) : undefined;
       const compute = () => {
         const { logits, penalty } = userLogits(usersT, true);
-        const masked = maskT ? tf.add(logits, maskT) : logits;
-        const nll = tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(masked), targetT), 1))) as tf.Scalar;
-        return penalty ? (tf.add(nll, penalty) as tf.Scalar) : nll;
+        let loss: tf.Scalar;
+        if (squared) {
+          const observed = tf.sum(tf.mul(targetT, tf.square(tf.sub(1, logits))));
+          const all = tf.sum(maskT ? tf.mul(tf.square(logits), maskT) : tf.square(logits));
+          loss = tf.div(tf.add(observed, tf.mul(all, spec.unobservedWeight)), part.length) as tf.Scalar;
+        } else {
+          const masked = maskT ? tf.add(logits, maskT) : logits;
+          loss = tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(masked), targetT), 1))) as tf.Scalar;
+        }
+        return penalty ? (tf.add(loss, penalty) as tf.Scalar) : loss;
       };
       return { tensors: maskT ? [usersT, targetT, maskT] : [usersT, targetT], compute };
     },
