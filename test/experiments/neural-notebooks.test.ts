@@ -57,7 +57,7 @@ describe('hybrid and cold-start notebooks', () => {
   });
 });
 
-describe('a tiny cold-start hybrid on the embedded sample', () => {
+describe('the neural notebooks, run small on the embedded sample', () => {
   let dir: string;
   let store: SqliteRunStore;
   beforeAll(() => {
