@@ -80,6 +80,12 @@ export interface PointwiseRows {
   users: Int32Array;
   items: Int32Array;
   labels: Float32Array;
+  /**
+   * CSR entry (position in `train.indices`) of the positive behind each row: the row itself
+   * for a positive, the positive it was drawn for for a negative. Per-interaction data
+   * (context) follows the positive's event onto its negatives through it.
+   */
+  sources: Int32Array;
 }
 
 /** Training triples of one epoch for a pairwise loss (BPR) or sampled softmax: a positive and `negatives` negatives each. */
@@ -89,6 +95,8 @@ export interface PairwiseRows {
   /** `users.length x negativesPerRow`, row-major. */
   negatives: Int32Array;
   negativesPerRow: number;
+  /** CSR entry (position in `train.indices`) of each row's positive. */
+  sources: Int32Array;
 }
 
 /** (user, item) of every training positive, in CSR order. */
@@ -110,9 +118,11 @@ export function pointwiseEpoch(train: CsrMatrix, negatives: number, sampler: Neg
   const users = new Int32Array(cap);
   const items = new Int32Array(cap);
   const labels = new Float32Array(cap);
+  const sources = new Int32Array(cap);
   users.set(pos.users);
   items.set(pos.items);
   labels.fill(1, 0, nPos);
+  for (let k = 0; k < nPos; k++) sources[k] = k;
   let n = nPos;
   for (let k = 0; k < nPos; k++) {
     const u = pos.users[k];
@@ -121,16 +131,18 @@ export function pointwiseEpoch(train: CsrMatrix, negatives: number, sampler: Neg
       if (j < 0) continue;
       users[n] = u;
       items[n] = j;
+      sources[n] = k;
       n++;
     }
   }
   const order = rng.shuffle(Int32Array.from({ length: n }, (_, k) => k));
-  const out: PointwiseRows = { users: new Int32Array(n), items: new Int32Array(n), labels: new Float32Array(n) };
+  const out: PointwiseRows = { users: new Int32Array(n), items: new Int32Array(n), labels: new Float32Array(n), sources: new Int32Array(n) };
   for (let k = 0; k < n; k++) {
     const p = order[k];
     out.users[k] = users[p];
     out.items[k] = items[p];
     out.labels[k] = labels[p];
+    out.sources[k] = sources[p];
   }
   return out;
 }
@@ -146,6 +158,7 @@ export function pairwiseEpoch(train: CsrMatrix, negatives: number, sampler: Nega
   const users = new Int32Array(order.length);
   const posItems = new Int32Array(order.length);
   const negs = new Int32Array(order.length * negatives);
+  const sources = new Int32Array(order.length);
   let n = 0;
   outer: for (const p of order) {
     const u = pos.users[p];
@@ -156,7 +169,14 @@ export function pairwiseEpoch(train: CsrMatrix, negatives: number, sampler: Nega
     }
     users[n] = u;
     posItems[n] = pos.items[p];
+    sources[n] = p;
     n++;
   }
-  return { users: users.slice(0, n), positives: posItems.slice(0, n), negatives: negs.slice(0, n * negatives), negativesPerRow: negatives };
+  return {
+    users: users.slice(0, n),
+    positives: posItems.slice(0, n),
+    negatives: negs.slice(0, n * negatives),
+    negativesPerRow: negatives,
+    sources: sources.slice(0, n),
+  };
 }

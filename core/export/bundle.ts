@@ -23,6 +23,8 @@ import { saveWeights, WEIGHTS_FILE } from './tfjs-io';
  * ids.json                 original user and item ids; array position = dense index
  * history.json             training positives per user (CSR over dense indices): the graph
  *                          the model was built on, and what a known user has already seen
+ * user_context.json        each known user's default context row (that of their latest training
+ *                          interaction), when the model reads context
  * items.json               item attribute columns, to describe recommendations
  * item_embeddings.tsv      item vectors (TensorBoard Embedding Projector), when the model has them
  * item_metadata.tsv        id, training interactions and attributes per item, same order
@@ -46,7 +48,10 @@ export interface BundleInput {
   train?: CsrMatrix;
   metrics?: Record<string, unknown>;
   runId?: string;
-  /** Width of the context vector the model was built with; the runner builds with 0 (the default). */
+  /**
+   * Width of the context vector the model was built with; default: the model's own
+   * (`NeuralRecommender.contextDim`, which the runner sets from the feature pipeline).
+   */
   contextDim?: number;
   /** Item attribute columns for items.json and item_metadata.tsv; default: all. */
   itemColumns?: string[];
@@ -58,6 +63,10 @@ interface TrainedNeuralModel {
   readonly model: { type: string } & Record<string, unknown>;
   readonly architecture: NeuralArchitecture | undefined;
   readonly backend?: string;
+  /** Context width the architecture was built with (0: none). */
+  readonly contextDim?: number;
+  /** Each user's ranking context, `nUsers x contextDim`. */
+  readonly userContext?: Float32Array;
 }
 
 function asNeural(model: Recommender): TrainedNeuralModel {
@@ -87,6 +96,13 @@ export interface BundleHistory {
   nItems: number;
   indptr: number[];
   indices: number[];
+}
+
+/** user_context.json: row u (`nUsers x dim`, row-major) is the context known user u is ranked in by default. */
+export interface BundleUserContext {
+  dim: number;
+  nUsers: number;
+  values: number[];
 }
 
 /** items.json */
@@ -136,6 +152,15 @@ function removePreviousBundle(dir: string): void {
   fs.rmSync(manifestFile);
 }
 
+/** The model's context width; an explicit `contextDim` must agree with it. */
+function modelContextDim(neural: TrainedNeuralModel, given: number | undefined): number {
+  const own = neural.contextDim;
+  if (own !== undefined && given !== undefined && own !== given) {
+    throw new InputError(`contextDim ${given} was given, but the ${neural.type} model was built with ${own} context columns.`, 'BUNDLE');
+  }
+  return own ?? given ?? 0;
+}
+
 function trainMatrix(input: BundleInput): CsrMatrix {
   if (input.train) return input.train;
   return splitMatrices(input.dataset, splitDataset(input.dataset, input.spec.split, input.spec.seed)).train;
@@ -158,6 +183,12 @@ export async function writeBundle(dir: string, input: BundleInput): Promise<Bund
   }
   const userFeatures: FeatureBlock | undefined = pipeline && pipeline.userDim > 0 ? pipeline.userFeatures() : undefined;
   const itemFeatures: FeatureBlock | undefined = pipeline && pipeline.itemDim > 0 ? pipeline.itemFeatures() : undefined;
+  const contextDim = modelContextDim(neural, input.contextDim);
+  if (contextDim > 0 && !pipeline) throw new InputError(`The model reads ${contextDim} context columns but no feature pipeline was given; a bundle needs it to turn a request's context into features.`, 'BUNDLE');
+  const userContext = contextDim > 0 ? neural.userContext : undefined;
+  if (userContext && userContext.length !== train.nRows * contextDim) {
+    throw new InputError(`The model's user context has ${userContext.length} values; expected ${train.nRows} users x ${contextDim} columns.`, 'BUNDLE');
+  }
   const state = describeArchitecture(
     arch,
     neural.model,
@@ -167,7 +198,7 @@ export async function writeBundle(dir: string, input: BundleInput): Promise<Bund
       nItems: train.nCols,
       userFeatureDim: userFeatures?.dim ?? 0,
       itemFeatureDim: itemFeatures?.dim ?? 0,
-      contextDim: input.contextDim ?? 0,
+      contextDim,
       seed: input.spec.seed,
     },
     { userFeatures, itemFeatures, graph: train },
@@ -186,6 +217,7 @@ export async function writeBundle(dir: string, input: BundleInput): Promise<Bund
   if (pipeline) json('pipeline.json', pipeline.toJSON());
   json('ids.json', { users: ds.userIds, items: ds.itemIds } satisfies BundleIds);
   json('history.json', { nUsers: train.nRows, nItems: train.nCols, indptr: Array.from(train.indptr), indices: Array.from(train.indices) } satisfies BundleHistory);
+  if (userContext) json('user_context.json', { dim: contextDim, nUsers: train.nRows, values: Array.from(userContext) } satisfies BundleUserContext);
   const wanted = input.itemColumns ? new Set(input.itemColumns) : undefined;
   const columns = ds.itemAttributes.filter((c) => !wanted || wanted.has(c.name));
   json('items.json', { columns: columns.map((c) => ({ name: c.name, kind: c.kind, values: c.values })) } satisfies BundleItems);

@@ -8,7 +8,7 @@ import type { ExperimentSpec } from '../notebook';
 import { createScoreFunction, initBackend, topKInto, type BackendName, type ScoreFunction } from '../train';
 import { InputError } from '../util';
 import { rebuildArchitecture, type ArchitectureState, type Extension, type RebuildData } from './architecture-state';
-import { STATE_KEY, type BundleHistory, type BundleIds, type BundleItems } from './bundle';
+import { STATE_KEY, type BundleHistory, type BundleIds, type BundleItems, type BundleUserContext } from './bundle';
 import { foldInUser, type FoldInOptions } from './fold-in';
 import { readManifest, verifyManifest, type BundleManifest } from './manifest';
 import { loadWeights } from './tfjs-io';
@@ -28,8 +28,10 @@ export interface NewItem {
 /** Options of `recommend` and `score`. */
 export interface RecommendOptions {
   /**
-   * The interaction's context: `timestamp` (Unix seconds) and context columns (device,
-   * ...). Used only by models built with context features; ignored otherwise.
+   * The request's context: `timestamp` (Unix seconds) and context columns (device, ...),
+   * turned into features by the bundle's pipeline; a part left out counts as missing.
+   * Used only by models built with context features; ignored otherwise. Default: a known
+   * user's latest training context (user_context.json), the zero context for a new user.
    */
   context?: Record<string, unknown>;
   /** Original item ids never to recommend (in addition to the user's history). */
@@ -97,6 +99,7 @@ export class Bundle {
     ids: BundleIds,
     backend: string,
     private readonly foldIn: FoldInOptions = {},
+    private readonly userContext?: Float32Array,
   ) {
     this.users = ids.users;
     this.items = ids.items;
@@ -232,8 +235,14 @@ export class Bundle {
     return this.pipeline;
   }
 
+  /** The context row to score a request in (known `user` index, or undefined for a new user); undefined for a model without context. */
   private contextRow(context: Record<string, unknown> | undefined, user: number | undefined): Float32Array | undefined {
-    if (!context || this.state.contextDim === 0) return undefined;
+    const dim = this.state.contextDim;
+    if (dim === 0) return undefined;
+    if (!context) {
+      // What the model was evaluated with: the user's latest training context (zeros for a new user).
+      return user !== undefined && this.userContext ? this.userContext.slice(user * dim, user * dim + dim) : new Float32Array(dim);
+    }
     const { timestamp, ...columns } = context;
     const values: Record<string, string | null> = {};
     for (const [k, v] of Object.entries(columns)) values[k] = v === null || v === undefined ? null : String(v);
@@ -278,6 +287,7 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
   const items = readJson<BundleItems>(dir, 'items.json');
   const pipelineFile = path.join(dir, 'pipeline.json');
   const pipeline = fs.existsSync(pipelineFile) ? loadFittedPipeline(readJson<FittedPipelineJson>(dir, 'pipeline.json')) : undefined;
+  const userContext = fs.existsSync(path.join(dir, 'user_context.json')) ? readJson<BundleUserContext>(dir, 'user_context.json') : undefined;
   const graph: CsrMatrix = {
     nRows: hist.nUsers,
     nCols: hist.nItems,
@@ -304,8 +314,14 @@ export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Pro
         'BUNDLE',
       );
     }
+    if (userContext && (userContext.dim !== state.contextDim || userContext.nUsers !== state.nUsers || userContext.values?.length !== state.nUsers * state.contextDim)) {
+      throw new InputError(
+        `${path.join(dir, 'user_context.json')}: ${userContext.nUsers} users x ${userContext.dim} columns (${userContext.values?.length} values), but the model has ${state.nUsers} users x ${state.contextDim} context columns.`,
+        'BUNDLE',
+      );
+    }
     const base = rebuildArchitecture(state, tensors, data, undefined, modelFile);
-    return new Bundle(dir, manifest, spec, metrics, state, pipeline, tensors, data, items.columns ?? [], base, ids, backend, opts.foldIn);
+    return new Bundle(dir, manifest, spec, metrics, state, pipeline, tensors, data, items.columns ?? [], base, ids, backend, opts.foldIn, userContext && Float32Array.from(userContext.values));
   } catch (e) {
     tf.dispose(Object.values(tensors));
     throw e;

@@ -208,11 +208,15 @@ async function trainAndEvaluate(
     ? fitFeaturePipeline(spec.features as FeaturePipelineSpec, ds, split.train, { seed: spec.seed })
     : undefined;
   if (pipeline) log(`features: user ${pipeline.userDim}, item ${pipeline.itemDim}, context ${pipeline.contextDim} columns`);
+  // One context row per training interaction (rows follow split.train, as FitContext.trainIndex does).
+  const trainContext = pipeline && pipeline.contextDim > 0 ? pipeline.contextFeatures(split.train) : undefined;
   const build = (params: ModelSpec): Recommender => {
     if (!hasArchitecture(params.type)) return createModel(params);
     return new NeuralRecommender(params, spec.train ?? {}, {
       userFeatures: pipeline && pipeline.userDim > 0 ? pipeline.userFeatures() : undefined,
       itemFeatures: pipeline && pipeline.itemDim > 0 ? pipeline.itemFeatures() : undefined,
+      contextDim: trainContext ? pipeline!.contextDim : 0,
+      trainContext,
     });
   };
   const noteBackend = (model: Recommender) => {

@@ -2,6 +2,7 @@ import type { CsrMatrix } from '../data';
 import { buildArchitecture, getArchitecture, type FeatureBlock, type FitContext, type ModelSummary, type NeuralArchitecture, type Recommender } from '../models';
 import { BugIndicatingError, InputError } from '../util';
 import { initBackend, type BackendName } from './backend';
+import { checkTrainContext, gatherRows, latestUserInteractions, positiveInteractions, type ContextRows, type PositiveContext } from './context-rows';
 import { createScoreFunction, topKInto, type ScoreFunction } from './scoring';
 import { parseTrainSpec, trainArchitecture, type TrainResult, type TrainSpec } from './trainer';
 
@@ -9,7 +10,15 @@ import { parseTrainSpec, trainArchitecture, type TrainResult, type TrainSpec } f
 export interface NeuralModelInputs {
   userFeatures?: FeatureBlock;
   itemFeatures?: FeatureBlock;
+  /** Width of the per-interaction context (`pipeline.contextDim`); 0 or absent: none. */
   contextDim?: number;
+  /**
+   * Context of every training interaction, `ctx.trainIndex.length x contextDim`, row r for
+   * interaction `ctx.trainIndex[r]` (`pipeline.contextFeatures(trainIndex)`). Needed when
+   * `contextDim` > 0 and the architecture reads context. Training batches carry each
+   * positive's row (negatives repeat it); ranking uses each user's latest training row.
+   */
+  trainContext?: Float32Array;
   /**
    * Validation metric for early stopping; default: NDCG@K by full ranking of
    * `ctx.valid`, training positives excluded.
@@ -30,6 +39,7 @@ export class NeuralRecommender implements Recommender {
   private arch: NeuralArchitecture | undefined;
   private scorer: ScoreFunction | undefined;
   private items = 0;
+  private rankingContext: ContextRows | undefined;
 
   constructor(
     readonly model: { type: string } & Record<string, unknown>,
@@ -50,18 +60,35 @@ export class NeuralRecommender implements Recommender {
     return this.arch;
   }
 
+  /** Width of the context the architecture was built with (after fit): 0 when it reads none. */
+  get contextDim(): number {
+    return this.rankingContext?.dim ?? 0;
+  }
+
+  /**
+   * Each user's ranking context after fit (`nUsers x contextDim`): the context of the
+   * user's latest training interaction, zeros for users without one; undefined without context.
+   */
+  get userContext(): Float32Array | undefined {
+    return this.rankingContext?.values;
+  }
+
   async fit(ctx: FitContext): Promise<void> {
     this.dispose();
     this.backend = await initBackend(this.train.backend as BackendName | undefined);
     ctx.log?.(`tfjs backend: ${this.backend}`);
     const def = getArchitecture(this.model.type);
     this.items = ctx.train.nCols;
+    const given = this.inputs.contextDim ?? 0;
+    if (given > 0 && !def.readsContext) ctx.log?.(`${def.type} reads no per-interaction context: its ${given} context columns are not used`);
+    const contextDim = def.readsContext ? given : 0;
+    const positiveContext = contextDim > 0 ? this.prepareContext(ctx, contextDim) : undefined;
     this.arch = buildArchitecture(this.model, {
       nUsers: ctx.train.nRows,
       nItems: ctx.train.nCols,
       userFeatures: this.inputs.userFeatures,
       itemFeatures: this.inputs.itemFeatures,
-      contextDim: this.inputs.contextDim ?? 0,
+      contextDim,
       graph: def.needs?.graph ? ctx.train : undefined,
       seed: ctx.seed,
     });
@@ -71,16 +98,33 @@ export class NeuralRecommender implements Recommender {
     const hasValid = ctx.valid !== undefined && ctx.valid.indices.length > 0;
     const evaluate = hasValid
       ? async () => {
-          const score = createScoreFunction(arch, ctx.train.nCols);
+          const score = createScoreFunction(arch, ctx.train.nCols, this.rankingContext);
           return this.inputs.evaluate ? this.inputs.evaluate(score, ctx) : validationNdcg(score, ctx.train, ctx.valid!, k);
         }
       : undefined;
     this.result = await trainArchitecture(arch, ctx.train, this.train, {
       seed: ctx.seed,
       excludeItems: ctx.coldItems,
+      context: positiveContext,
       hooks: { evaluate, onMetric: ctx.onMetric, log: ctx.log, signal: ctx.signal },
     });
-    this.scorer = createScoreFunction(arch, ctx.train.nCols);
+    this.scorer = createScoreFunction(arch, ctx.train.nCols, this.rankingContext);
+  }
+
+  /**
+   * Context rows from `inputs.trainContext`: per training positive (a (user, item) pair
+   * seen several times takes its latest interaction) for the batches, and per user (the
+   * latest training interaction) for ranking, kept as `rankingContext`.
+   */
+  private prepareContext(ctx: FitContext, dim: number): PositiveContext {
+    const rows = this.inputs.trainContext;
+    if (!rows) {
+      throw new InputError(`${this.type} was given ${dim} context columns but no training context rows; pass trainContext = pipeline.contextFeatures(trainIndex).`, 'SPEC');
+    }
+    checkTrainContext(rows, dim, ctx.trainIndex.length);
+    const { interactions } = ctx.dataset;
+    this.rankingContext = { dim, values: gatherRows(rows, dim, latestUserInteractions(ctx.train.nRows, interactions, ctx.trainIndex)) };
+    return { dim, values: gatherRows(rows, dim, positiveInteractions(ctx.train, interactions, ctx.trainIndex)) };
   }
 
   scoreUsers(users: Int32Array, out: Float32Array): void {
@@ -97,6 +141,7 @@ export class NeuralRecommender implements Recommender {
     this.arch?.dispose();
     this.arch = undefined;
     this.scorer = undefined;
+    this.rankingContext = undefined;
   }
 }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Factors, NeuralArchitecture } from '../models';
+import type { ContextRows } from './context-rows';
 
 /** Rows (pairs) per scoring call of an interaction model: large, since per-call overhead dominates small batches. */
 const PAIRS_PER_CALL = 131_072;
@@ -25,16 +26,19 @@ export type ScoreFunction = (users: Int32Array, out: Float32Array) => void;
 /**
  * A scoring function for `arch`. Factorised models (with `factors()`) take their vectors
  * once, here, and score by one matrix multiply per block of users; other models score
- * every (user, item) pair through the network, many users per call. Call again after
- * training changes the weights.
+ * every (user, item) pair through the network, many users per call. `userContext` (row u,
+ * `nUsers x dim`) is the context each user is ranked in, for architectures that read
+ * context; without it they see the zero context. Call again after training changes the
+ * weights.
  */
-export function createScoreFunction(arch: NeuralArchitecture, nItems: number): ScoreFunction {
+export function createScoreFunction(arch: NeuralArchitecture, nItems: number, userContext?: ContextRows): ScoreFunction {
   if (arch.factors) {
-    const f = arch.factors();
+    const f = arch.factors(userContext?.values);
     return factorScoreFunction(f, nItems);
   }
+  // All-items scorers (NCF family) read no context.
   if (hasAllItemsScorer(arch)) return (users, out) => scoreAllItemsInBlocks(arch, users, nItems, out);
-  return (users, out) => scoreByNetwork(arch, users, nItems, out);
+  return (users, out) => scoreByNetwork(arch, users, nItems, out, userContext);
 }
 
 function scoreAllItemsInBlocks(arch: AllItemsScorer, users: Int32Array, nItems: number, out: Float32Array): void {
@@ -75,8 +79,11 @@ export function factorScoreFunction(f: Factors, nItems: number): ScoreFunction {
   };
 }
 
-/** Scores every (user, item) pair through the network, as many users per call as fit in PAIRS_PER_CALL. */
-function scoreByNetwork(arch: NeuralArchitecture, users: Int32Array, nItems: number, out: Float32Array): void {
+/**
+ * Scores every (user, item) pair through the network, as many users per call as fit in
+ * PAIRS_PER_CALL; with `userContext`, every pair of a user carries that user's context row.
+ */
+function scoreByNetwork(arch: NeuralArchitecture, users: Int32Array, nItems: number, out: Float32Array, userContext?: ContextRows): void {
   const usersPerCall = Math.max(1, Math.floor(PAIRS_PER_CALL / nItems));
   const allItems = Int32Array.from({ length: nItems }, (_, i) => i);
   for (let lo = 0; lo < users.length; lo += usersPerCall) {
@@ -88,10 +95,26 @@ function scoreByNetwork(arch: NeuralArchitecture, users: Int32Array, nItems: num
       u.fill(users[r], (r - lo) * nItems, (r - lo + 1) * nItems);
       it.set(allItems, (r - lo) * nItems);
     }
-    const scores = tf.tidy(() => arch.score({ users: tf.tensor1d(u, 'int32'), items: tf.tensor1d(it, 'int32') }, false));
+    const context = userContext && pairContext(userContext, users.subarray(lo, hi), nItems);
+    const scores = tf.tidy(() =>
+      arch.score({ users: tf.tensor1d(u, 'int32'), items: tf.tensor1d(it, 'int32'), ...(context ? { context: tf.tensor2d(context, [n, userContext!.dim]) } : {}) }, false),
+    );
     out.set(scores.dataSync() as Float32Array, lo * nItems);
     scores.dispose();
   }
+}
+
+/** Context rows of `users.length x nItems` pairs (user-major): each user's row repeated for every item. */
+function pairContext(userContext: ContextRows, users: Int32Array, nItems: number): Float32Array {
+  const { dim, values } = userContext;
+  const out = new Float32Array(users.length * nItems * dim);
+  for (let r = 0; r < users.length; r++) {
+    const start = r * nItems * dim;
+    out.set(values.subarray(users[r] * dim, users[r] * dim + dim), start);
+    // Doubling copies: log2(nItems) calls instead of nItems.
+    for (let filled = dim, total = nItems * dim; filled < total; filled *= 2) out.copyWithin(start + filled, start, start + Math.min(filled, total - filled));
+  }
+  return out;
 }
 
 /**

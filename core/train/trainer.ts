@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { NegativeSampler, pairwiseEpoch, pointwiseEpoch, type CsrMatrix } from '../data';
 import { collectLookups, type ArchitectureBatch, type NeuralArchitecture } from '../models';
 import { InputError, RecLabError, Rng } from '../util';
+import { batchContextTensor, checkPositiveContext, type PositiveContext } from './context-rows';
 import { EarlyStopping } from './early-stopping';
 import { bceWithLogits, bprLoss, sampledSoftmaxLoss } from './losses';
 import { createOptimizer, type Optimizer } from './optimizers';
@@ -76,6 +77,11 @@ export interface TrainOptions {
   seed: number;
   /** Items never used as positives or negatives (cold items held out). */
   excludeItems?: Int32Array;
+  /**
+   * Context of each training positive (row p for CSR entry p of `train`); every batch row
+   * then carries the context of its positive's interaction, negatives included.
+   */
+  context?: PositiveContext;
   hooks?: TrainHooks;
 }
 
@@ -120,7 +126,15 @@ function withAuxiliary(arch: NeuralArchitecture, spec: TrainSpec, batch: Archite
   return tf.add(lossOf(logits), tf.mul(tf.addN(auxiliary.map(lossOf)), weight)) as tf.Scalar;
 }
 
-function epochBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpec, sampler: NegativeSampler, rng: Rng, excludeItems?: Int32Array): EpochBatches {
+function epochBatches(
+  arch: NeuralArchitecture,
+  train: CsrMatrix,
+  spec: TrainSpec,
+  sampler: NegativeSampler,
+  rng: Rng,
+  context?: PositiveContext,
+  excludeItems?: Int32Array,
+): EpochBatches {
   const bs = spec.batchSize;
   if (spec.loss === 'multinomial' || spec.loss === 'squared') return userBatches(arch, train, spec, rng, excludeItems);
   if (spec.loss === 'bce') {
@@ -134,7 +148,9 @@ function epochBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpe
         const users = tf.tensor1d(rows.users.subarray(lo, hi), 'int32');
         const items = tf.tensor1d(rows.items.subarray(lo, hi), 'int32');
         const labels = tf.tensor1d(rows.labels.subarray(lo, hi), 'float32');
-        return { tensors: [users, items, labels], compute: () => withAuxiliary(arch, spec, { users, items }, (logits) => bceWithLogits(logits, labels)) };
+        const ctx = batchContextTensor(context, rows.sources, lo, hi);
+        const batch: ArchitectureBatch = ctx ? { users, items, context: ctx } : { users, items };
+        return { tensors: [users, items, labels, ...(ctx ? [ctx] : [])], compute: () => withAuxiliary(arch, spec, batch, (logits) => bceWithLogits(logits, labels)) };
       },
     };
   }
@@ -156,13 +172,15 @@ function epochBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpe
       it.set(rows.negatives.subarray(lo * k, hi * k), m);
       const users = tf.tensor1d(u, 'int32');
       const items = tf.tensor1d(it, 'int32');
+      const ctx = batchContextTensor(context, rows.sources, lo, hi, k);
+      const batch: ArchitectureBatch = ctx ? { users, items, context: ctx } : { users, items };
       const compute = () =>
-        withAuxiliary(arch, spec, { users, items }, (logits) => {
+        withAuxiliary(arch, spec, batch, (logits) => {
           const pos = tf.reshape(tf.slice(logits, [0], [m]), [m, 1]);
           const neg = tf.reshape(tf.slice(logits, [m], [m * k]), [m, k]);
           return spec.loss === 'bpr' ? bprLoss(pos, neg) : sampledSoftmaxLoss(tf.concat([pos, neg], 1) as tf.Tensor2D);
         });
-      return { tensors: [users, items], compute };
+      return { tensors: [users, items, ...(ctx ? [ctx] : [])], compute };
     },
   };
 }
@@ -248,6 +266,7 @@ function cancelled(): RecLabError {
 export async function trainArchitecture(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpec, opts: TrainOptions): Promise<TrainResult> {
   const hooks = opts.hooks ?? {};
   const log = hooks.log ?? (() => {});
+  if (opts.context) checkPositiveContext(opts.context, train);
   const rng = new Rng(opts.seed);
   const sampler = new NegativeSampler(train, spec.negativeSampling, rng.fork(1), opts.excludeItems);
   const shuffleRng = rng.fork(2);
@@ -265,7 +284,7 @@ export async function trainArchitecture(arch: NeuralArchitecture, train: CsrMatr
       const t0 = performance.now();
       optimizer.learningRate = scheduledLearningRate(spec, epoch);
       hooks.onMetric?.('train/lr', optimizer.learningRate, step, epoch + 1);
-      const batches = epochBatches(arch, train, spec, sampler, shuffleRng, opts.excludeItems);
+      const batches = epochBatches(arch, train, spec, sampler, shuffleRng, opts.context, opts.excludeItems);
       let sum = 0;
       for (let b = 0; b < batches.count; b++) {
         const { tensors, compute } = batches.loss(b);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { featurePipelineSpecSchema } from '../../core/features';
 import { hasArchitecture, modelTypes } from '../../core/models';
 import { specFromText, type ExperimentSpec } from '../../core/notebook';
+import { loadBundle } from '../../core/export';
 import { openRunStore, type SqliteRunStore } from '../../core/runs';
 import { parseTrainSpec, runExperiment } from '../../core/train';
 
@@ -21,6 +22,7 @@ const notebooks = [
   'cold-start-ml100k-cf.recnb',
   'cold-start-ml100k-content.recnb',
   'cold-start-ml100k-hybrid.recnb',
+  'context-ml100k.recnb',
 ];
 
 function load(name: string): ExperimentSpec {
@@ -55,7 +57,7 @@ describe('hybrid and cold-start notebooks', () => {
   });
 });
 
-describe('a tiny cold-start hybrid on the embedded sample', () => {
+describe('the neural notebooks, run small on the embedded sample', () => {
   let dir: string;
   let store: SqliteRunStore;
   beforeAll(() => {
@@ -84,5 +86,32 @@ describe('a tiny cold-start hybrid on the embedded sample', () => {
     expect(r.metrics['ndcg@10']).toBeLessThanOrEqual(1);
     // Content predicts the sample's cold items: better than the 0.5 of an id-only model.
     expect(r.metrics['auc']).toBeGreaterThan(0.55);
+  }, 60_000);
+
+  it("trains the notebook's context-aware two-tower and bundles it with each user's latest training context", async () => {
+    const base = load('context-ml100k.recnb');
+    const features = base.features as { context: unknown[] };
+    const spec: ExperimentSpec = {
+      ...base,
+      data: { source: 'sample', sample: { seed: 7, users: 120, items: 80, interactions: 3000 } },
+      // The sample's time (its own clock) and device in place of MovieLens's ratings' time.
+      features: { item: [{ type: 'categorical', column: 'category' }], context: [...features.context, { type: 'context-categorical', column: 'device' }] },
+      model: { ...base.model, dim: 8 },
+      train: { ...(base.train as Record<string, unknown>), epochs: 2, batchSize: 512 },
+    };
+    const lines: string[] = [];
+    const r = await runExperiment(spec, { store, baseDir: dir, artifactsRoot: path.join(dir, 'artifacts'), hooks: { log: (l) => lines.push(l) } });
+    expect(store.getRun(r.runId)!.status).toBe('FINISHED');
+    // 4 time parts x 2 columns + the missing-time flag, then device's OOV bucket + 3 values.
+    expect(lines.find((l) => l.startsWith('features:'))).toMatch(/, context 13 columns$/);
+    const bundle = await loadBundle(path.join(r.artifactDir, 'bundle'));
+    try {
+      expect(bundle.state.contextDim).toBe(13);
+      const scores = await bundle.score(bundle.users[0], [...bundle.items]);
+      const evening = await bundle.score(bundle.users[0], [...bundle.items], { context: { timestamp: 1718900000, device: 'mobile' } });
+      expect(scores.some((s, i) => Math.abs(s - evening[i]) > 1e-6)).toBe(true);
+    } finally {
+      bundle.dispose();
+    }
   }, 60_000);
 });

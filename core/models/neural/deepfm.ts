@@ -107,6 +107,7 @@ export const deepFmArchitecture: ArchitectureDefinition<DeepFmConfig> = {
   description: 'DeepFM: factorisation-machine pairwise interactions over id, feature and context embeddings plus a deep MLP sharing those embeddings.',
   defaults: deepFmDefaults,
   needs: { graph: true },
+  readsContext: true,
   build: (config, inputs) => buildInScope(() => buildDeepFm(config, inputs)),
 };
 

@@ -30,10 +30,10 @@ const twoTowerDefaults: TwoTowerConfig = { dim: 32, idDim: 32, userHidden: [64],
 /**
  * Two towers (YouTube / DSSM style). User tower: [user id emb, user features, context]
  * -> MLP -> dim; item tower: [item id emb, item features] -> MLP -> dim; logit = dot /
- * temperature. Factorised: `factors()` runs the towers once for all users and items;
- * the user tower then sees the all-zero context (the mean context when the context
- * features are standardised), since full ranking has no particular interaction's
- * context. Ids without training interactions are masked to zero.
+ * temperature. Factorised: `factors(userContext)` runs the towers once for all users and
+ * items, each user's tower on that user's ranking context (the runner passes the context
+ * of the user's latest training interaction); without one, on the all-zero context. Ids
+ * without training interactions are masked to zero.
  */
 function buildTwoTower(config: TwoTowerConfig, inputs: ArchitectureInputs): NeuralArchitecture {
   checkSizes('two-tower', { dim: config.dim, idDim: config.idDim, userHidden: config.userHidden, itemHidden: config.itemHidden });
@@ -81,11 +81,21 @@ function buildTwoTower(config: TwoTowerConfig, inputs: ArchitectureInputs): Neur
     type: 'two-tower',
     variables,
     score: (batch) => rowDot(userVec(batch.users, contextOf(batch), 1 / config.temperature), itemVec(batch.items)),
-    factors: (): Factors => ({
-      dim: config.dim,
-      users: rowsForAll(nUsers, config.dim, (u) => userVec(u, undefined, 1 / config.temperature)),
-      items: rowsForAll(nItems, config.dim, itemVec),
-    }),
+    factors: (userContext?: Float32Array): Factors => {
+      if (userContext && userContext.length !== nUsers * contextDim) {
+        throw new InputError(`two-tower: the user context has ${userContext.length} values; expected ${nUsers} users x ${contextDim} context columns.`, 'SPEC');
+      }
+      const table = userContext && contextDim > 0 ? tf.tensor2d(userContext, [nUsers, contextDim]) : undefined;
+      try {
+        return {
+          dim: config.dim,
+          users: rowsForAll(nUsers, config.dim, (u) => userVec(u, table ? constantRows(table, u) : undefined, 1 / config.temperature)),
+          items: rowsForAll(nItems, config.dim, itemVec),
+        };
+      } finally {
+        table?.dispose();
+      }
+    },
     summary: () => variableSummary('two-tower', variables),
     dispose: () => {
       disposeVariables(variables);
@@ -100,6 +110,7 @@ export const twoTowerArchitecture: ArchitectureDefinition<TwoTowerConfig> = {
   description: 'Two towers: user (id emb + user features + context) and item (id emb + item features) MLPs, dot score; factorised for fast full ranking.',
   defaults: twoTowerDefaults,
   needs: { graph: true },
+  readsContext: true,
   build: (config, inputs) => buildInScope(() => buildTwoTower(config, inputs)),
 };
 

@@ -72,8 +72,12 @@ export interface NeuralArchitecture {
   userLogits?(users: tf.Tensor1D, training: boolean): UserLogits;
   /** Per-example gate (weight of the collaborative branch, 0..1) for gated hybrids. */
   gate?(batch: ArchitectureBatch): tf.Tensor1D;
-  /** Present when the model is factorised; full ranking then multiplies vectors once. */
-  factors?(): Factors;
+  /**
+   * Present when the model is factorised; full ranking then multiplies vectors once. A
+   * model that reads context folds `userContext` (`nUsers x contextDim`, row u = the
+   * context user u is ranked in) into the user vectors; without it, the zero context.
+   */
+  factors?(userContext?: Float32Array): Factors;
   summary(): ModelSummary;
   dispose(): void;
 }
@@ -85,5 +89,10 @@ export interface ArchitectureDefinition<C = Record<string, unknown>> {
   defaults: C;
   /** Which inputs it needs, so the runner can say what is missing in the spec. */
   needs?: { userFeatures?: boolean; itemFeatures?: boolean; graph?: boolean };
+  /**
+   * Whether it reads the per-interaction context (`contextDim`, `ArchitectureBatch.context`);
+   * for the others the runner builds with contextDim 0 and feeds no context.
+   */
+  readsContext?: boolean;
   build(config: C, inputs: ArchitectureInputs): NeuralArchitecture;
 }

@@ -102,6 +102,7 @@ export const wideDeepArchitecture: ArchitectureDefinition<WideDeepConfig> = {
   description: 'Wide & Deep: a linear model over one-hot ids, sparse features and crosses, plus an MLP over id embeddings and dense features.',
   defaults: wideDeepDefaults,
   needs: { graph: true },
+  readsContext: true,
   build: (config, inputs) => buildInScope(() => buildWideDeep(config, inputs)),
 };
 

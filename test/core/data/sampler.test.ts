@@ -56,11 +56,29 @@ describe('epoch rows', () => {
     expect(Array.from(make(8).items)).not.toEqual(Array.from(rows.items));
   });
 
+  it("pointwise: each row's source is its positive's CSR entry, once as the positive and N times for its negatives", () => {
+    const rows = pointwiseEpoch(train, 2, new NegativeSampler(train, 'uniform', new Rng(7)), new Rng(8));
+    const perEntry = new Array(11).fill(0);
+    for (let k = 0; k < rows.users.length; k++) {
+      const p = rows.sources[k];
+      // The entry belongs to the row's user; a positive row is that entry itself.
+      expect(p).toBeGreaterThanOrEqual(train.indptr[rows.users[k]]);
+      expect(p).toBeLessThan(train.indptr[rows.users[k] + 1]);
+      if (rows.labels[k] === 1) expect(train.indices[p]).toBe(rows.items[k]);
+      perEntry[p]++;
+    }
+    expect(perEntry).toEqual(new Array(11).fill(3));
+  });
+
   it('pairwise: a positive and K negatives per row', () => {
     const rows = pairwiseEpoch(train, 3, new NegativeSampler(train, 'uniform', new Rng(1)), new Rng(2));
     expect(rows.users.length).toBe(11);
     for (let r = 0; r < rows.users.length; r++) {
       expect(positives(rows.users[r]).has(rows.positives[r])).toBe(true);
+      // Its source is the CSR entry of (user, positive).
+      expect(train.indices[rows.sources[r]]).toBe(rows.positives[r]);
+      expect(rows.sources[r]).toBeGreaterThanOrEqual(train.indptr[rows.users[r]]);
+      expect(rows.sources[r]).toBeLessThan(train.indptr[rows.users[r] + 1]);
       for (let k = 0; k < 3; k++) expect(positives(rows.users[r]).has(rows.negatives[r * 3 + k])).toBe(false);
     }
   });

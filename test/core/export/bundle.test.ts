@@ -44,6 +44,7 @@ async function train(model: Record<string, unknown>, trainSpec: Record<string, u
     userFeatures: pipeline && pipeline.userDim > 0 ? pipeline.userFeatures() : undefined,
     itemFeatures: pipeline && pipeline.itemDim > 0 ? pipeline.itemFeatures() : undefined,
     contextDim: pipeline?.contextDim ?? 0,
+    trainContext: pipeline && pipeline.contextDim > 0 ? pipeline.contextFeatures(split.train) : undefined,
   });
   await rec.fit({ dataset: ds, train: m.train, trainIndex: split.train, seed: spec.seed });
   return { spec, ds, m, pipeline, model: rec };
@@ -251,29 +252,62 @@ describe('model bundle of NeuMF (no features)', () => {
   });
 });
 
+/** The trained architecture's logits of user `u` for every item, every pair in context `row`. */
+function scoresInContext(t: Trained, u: number, row: Float32Array): Float32Array {
+  const n = t.ds.itemIds.length;
+  return tf.tidy(
+    () =>
+      t.model.architecture!.score(
+        { users: tf.fill([n], u, 'int32') as tf.Tensor1D, items: tf.range(0, n, 1, 'int32') as tf.Tensor1D, context: tf.tile(tf.tensor2d(row, [1, row.length]), [n, 1]) as tf.Tensor2D },
+        false,
+      ).dataSync() as Float32Array,
+  );
+}
+
 describe('model bundle with context features', () => {
-  it('scores with the given context through the network, and with the zero context as the trained model ranks', async () => {
-    const features = { ...FEATURES, context: [{ type: 'temporal', parts: ['hour', 'weekday'] }] };
-    const t = await train({ type: 'two-tower', dim: 8, idDim: 8, userHidden: [16], itemHidden: [16] }, { epochs: 2, batchSize: 256, evalEvery: 0 }, undefined, features);
-    const dir = path.join(tmp, 'context');
+  const features = { ...FEATURES, context: [{ type: 'temporal', parts: ['hour', 'weekday'] }, { type: 'context-categorical', column: 'device' }] };
+  const models: [string, Record<string, unknown>][] = [
+    ['two-tower', { type: 'two-tower', dim: 8, idDim: 8, userHidden: [16], itemHidden: [16] }],
+    ['wide-deep', { type: 'wide-deep', embeddingDim: 8, hidden: [16] }],
+  ];
+
+  it.each(models)('%s: scores in the given context, by default in the user\'s latest training context, as the trained model does', async (name, model) => {
+    const t = await train(model, { epochs: 2, batchSize: 256, evalEvery: 0 }, undefined, features);
+    const dir = path.join(tmp, `context-${name}`);
     try {
-      expect(t.pipeline!.contextDim).toBeGreaterThan(0);
-      await writeBundle(dir, { spec: t.spec, model: t.model, pipeline: t.pipeline, dataset: t.ds, train: t.m.train, contextDim: t.pipeline!.contextDim });
+      const dim = t.pipeline!.contextDim;
+      expect(dim).toBeGreaterThan(0);
+      expect(t.model.contextDim).toBe(dim);
+      // No contextDim passed: the bundle takes the model's own.
+      await writeBundle(dir, { spec: t.spec, model: t.model, pipeline: t.pipeline, dataset: t.ds, train: t.m.train });
+      expect(readManifest(dir).files.map((f) => f.path)).toContain('user_context.json');
       const b = await loadBundle(dir);
       try {
-        const user = t.ds.userIds[4];
-        expect(maxAbsDiff(await b.score(user, [...b.items]), modelScores(t, 4))).toBeLessThan(1e-5);
-        const timestamp = 1718900000; // a Thursday, 16:13 UTC
-        const withContext = await b.score(user, [...b.items], { context: { timestamp } });
-        const row = t.pipeline!.transformContext([{ user: 4, timestamp }]);
-        const expected = tf.tidy(() =>
-          t.model.architecture!.score(
-            { users: tf.fill([60], 4, 'int32') as tf.Tensor1D, items: tf.range(0, 60, 1, 'int32') as tf.Tensor1D, context: tf.tile(tf.tensor2d(row, [1, row.length]), [60, 1]) as tf.Tensor2D },
-            false,
-          ).dataSync(),
-        );
-        expect(maxAbsDiff(withContext, expected)).toBeLessThan(1e-5);
-        expect(maxAbsDiff(withContext, modelScores(t, 4))).toBeGreaterThan(1e-4);
+        expect(b.state.contextDim).toBe(dim);
+        for (const u of [4, 33]) {
+          const user = t.ds.userIds[u];
+          // Default: the context of the user's latest training interaction, which the trained model ranks in too.
+          const byDefault = await b.score(user, [...b.items]);
+          expect(maxAbsDiff(byDefault, modelScores(t, u))).toBeLessThan(1e-5);
+          const latest = t.model.userContext!.slice(u * dim, u * dim + dim);
+          expect(maxAbsDiff(byDefault, scoresInContext(t, u, latest))).toBeLessThan(1e-5);
+
+          const context = { timestamp: 1718900000, device: 'tablet' }; // a Thursday, 16:13 UTC
+          const withContext = await b.score(user, [...b.items], { context });
+          const row = t.pipeline!.transformContext([{ user: u, timestamp: context.timestamp, context: { device: 'tablet' } }]);
+          expect(maxAbsDiff(withContext, scoresInContext(t, u, row))).toBeLessThan(1e-5);
+          expect(maxAbsDiff(withContext, byDefault)).toBeGreaterThan(1e-4);
+          const recs = await b.recommend(user, 5, { context });
+          const seen = new Set(b.history(user));
+          const expected = [...b.items].map((id, i) => ({ id, s: withContext[i] })).filter((x) => !seen.has(x.id)).sort((x, y) => y.s - x.s).slice(0, 5).map((x) => x.id);
+          expect(recs.map((r) => r.item)).toEqual(expected);
+        }
+        // A new user without history: the zero context by default, the given one otherwise.
+        const fresh = { attributes: { country: t.ds.userAttributes.find((c) => c.name === 'country')!.values[0] } };
+        const zero = await b.score(fresh, [...b.items]);
+        const given = await b.score(fresh, [...b.items], { context: { timestamp: 1718900000, device: 'tablet' } });
+        expect(zero.every(Number.isFinite)).toBe(true);
+        expect(maxAbsDiff(zero, given)).toBeGreaterThan(1e-4);
       } finally {
         b.dispose();
       }
