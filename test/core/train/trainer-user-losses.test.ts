@@ -34,7 +34,7 @@ async function firstLoss(nItems: number, excludeItems?: Int32Array): Promise<{ l
   return { loss: result.history[0].loss, expected };
 }
 
-describe('trainArchitecture with the multinomial loss', () => {
+describe('trainArchitecture with the losses over all items per user (multinomial, squared)', () => {
   beforeAll(async () => {
     await initBackend('wasm');
   });
@@ -51,6 +51,20 @@ describe('trainArchitecture with the multinomial loss', () => {
     expect(all.loss).toBeCloseTo(all.expected, 5);
     // Removing a candidate from every softmax raises the probabilities of the rest.
     expect(heldOut.loss).toBeLessThan(all.loss - 1e-3);
+  });
+
+  it('squared: (1 - s)^2 over positives plus unobservedWeight x s^2 over all non-excluded items, per user (hand-computed)', async () => {
+    for (const exclude of [undefined, Int32Array.from([3])]) {
+      const arch = buildArchitecture({ type: 'mf', dim: 2, initStd: 0.5 }, { nUsers: 2, nItems: 4, contextDim: 0, seed: 9 });
+      const s = mfLogits(arch.variables, 4);
+      const positives = [[0, 2], [1]];
+      const allowed = [0, 1, 2, 3].filter((i) => !exclude?.includes(i));
+      const expected = [0, 1].reduce((sum, u) => sum + positives[u].reduce((a, i) => a + (1 - s[u][i]) ** 2, 0) + 0.3 * allowed.reduce((a, i) => a + s[u][i] ** 2, 0), 0) / 2;
+      const spec = parseTrainSpec({ loss: 'squared', unobservedWeight: 0.3, epochs: 1, batchSize: 2, optimizer: { type: 'sgd', lr: 1e-12 }, evalEvery: 0 });
+      const result = await trainArchitecture(arch, trainOf(4), spec, { seed: 1, excludeItems: exclude });
+      expect(result.history[0].loss).toBeCloseTo(expected, 5);
+      arch.dispose();
+    }
   });
 
   it('refuses architectures that cannot score all items per user, naming the alternatives', async () => {
