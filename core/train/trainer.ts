@@ -58,9 +58,12 @@ export const trainSpecSchema = z
 /** A parsed train spec (defaults filled in). */
 export type TrainSpec = z.output<typeof trainSpecSchema>;
 
-/** Validates and fills in a train spec. */
+/** Validates and fills in a train spec; a bad one is an InputError naming each wrong key. */
 export function parseTrainSpec(input: unknown): TrainSpec {
-  return trainSpecSchema.parse(input ?? {});
+  const r = trainSpecSchema.safeParse(input ?? {});
+  if (r.success) return r.data;
+  const issues = r.error.issues.map((i) => `${['train', ...i.path].join('.')}: ${i.message}`).join('; ');
+  throw new InputError(`The train section is not valid: ${issues}. The README's "Neural models" section lists the train settings.`, 'SPEC');
 }
 
 /** Callbacks of a training run. */
