@@ -23,6 +23,7 @@ const notebooks = [
   'cold-start-ml100k-content.recnb',
   'cold-start-ml100k-hybrid.recnb',
   'context-ml100k.recnb',
+  'mf-ials-ml100k.recnb',
 ];
 
 function load(name: string): ExperimentSpec {
