@@ -98,6 +98,8 @@ export const COLD_MODELS: BenchModel[] = [
   { name: 'mf', quick: true, model: { type: 'mf', dim: 32 }, train: { loss: 'bpr', negatives: 1, epochs: 5, batchSize: 1024, optimizer: adam(0.005), l2: 0.01 } },
   { name: 'content', features: true, model: { type: 'content', dim: 32 }, train: { loss: 'bpr', negatives: 1, epochs: 8, batchSize: 1024, optimizer: adam(0.005), l2: 0.01 } },
   { name: 'hybrid', quick: true, features: true, model: { type: 'hybrid', fusion: 'gate', dim: 32, itemIdDropout: 0.5 }, train: { loss: 'bpr', negatives: 1, epochs: 8, batchSize: 1024, optimizer: adam(0.005), l2: 0.01 } },
+  // The gated hybrid with less id dropout and stronger per-branch auxiliary losses (one seed: 0.276 vs 0.271 NDCG@10).
+  { name: 'hybrid-aux', features: true, model: { type: 'hybrid', fusion: 'gate', dim: 32, itemIdDropout: 0.1 }, train: { loss: 'bpr', negatives: 1, epochs: 10, batchSize: 1024, optimizer: adam(0.005), l2: 0.01, auxWeight: 1 } },
   { name: 'hybrid-sum', features: true, model: { type: 'hybrid', fusion: 'sum', dim: 32, itemIdDropout: 0.3 }, train: { loss: 'bpr', negatives: 1, epochs: 10, batchSize: 1024, optimizer: adam(0.005), l2: 0.01 } },
 ];
 
@@ -228,7 +230,7 @@ export async function main(): Promise<void> {
   const out: {
     warm: Record<string, number>;
     cold: Record<string, { 'ndcg@10': number; auc: number }>;
-    gate?: { cold: number; warm: number };
+    gate?: Record<string, { cold: number; warm: number }>;
     hybrid_sum_epoch_s?: number;
     cold_seeds?: number[];
     backend?: string;
@@ -284,7 +286,7 @@ export async function main(): Promise<void> {
         const r = await measure(model, cold, true, log);
         const entry: (typeof perSeed)[string][number] = { ndcg: r.ndcg, auc: r.auc };
         fitSeconds[`cold/${seed}/${b.name}`] = r.fitSeconds;
-        if (b.name === 'hybrid' && model instanceof NeuralRecommender && model.architecture?.gate) {
+        if (b.name.startsWith('hybrid') && model instanceof NeuralRecommender && model.architecture?.gate) {
           entry.gateCold = meanGate(model, cold.m.test);
           entry.gateWarm = meanGate(model, cold.m.train);
         }
@@ -309,11 +311,13 @@ export async function main(): Promise<void> {
   for (const [name, rs] of Object.entries(perSeed)) {
     out.cold[name] = { 'ndcg@10': mean(rs.map((r) => r.ndcg)), auc: mean(rs.map((r) => r.auc)) };
     const gates = rs.filter((r) => r.gateCold !== undefined);
-    if (gates.length > 0) out.gate = { cold: mean(gates.map((r) => r.gateCold!)), warm: mean(gates.map((r) => r.gateWarm!)) };
+    if (gates.length > 0) (out.gate ??= {})[name] = { cold: mean(gates.map((r) => r.gateCold!)), warm: mean(gates.map((r) => r.gateWarm!)) };
   }
   if (seeds.length > 1) out.cold_seeds = seeds;
   console.log('reference (LightFM, genre features): cold ndcg@10 0.264, auc 0.694; pure CF at chance (ndcg ~0.07, auc 0.50)');
-  if (out.gate) console.log(`gated hybrid, mean gate (weight of the collaborative branch): cold items ${out.gate.cold.toFixed(3)}, warm items ${out.gate.warm.toFixed(3)}`);
+  for (const [name, g] of Object.entries(out.gate ?? {})) {
+    console.log(`${name}: mean gate (weight of the collaborative branch): cold items ${g.cold.toFixed(3)}, warm items ${g.warm.toFixed(3)}`);
+  }
   if (verbose) console.log(`fit seconds: ${JSON.stringify(fitSeconds)}`);
   console.log(JSON.stringify(out));
 }
