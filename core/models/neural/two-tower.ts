@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError, Rng } from '../../util';
-import { applyMlp, denseVariables, disposeVariables, embeddingVariable, variableSummary } from './layers';
+import { denseVariables, disposeVariables, embeddingVariable, variableSummary } from './layers';
 import { registerArchitecture } from './registry';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture } from './types';
-import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, rowDot, rowsForAll, towerLayers, warmMask, buildInScope, constantRows } from './content';
+import { batchContext, checkSizes, interactionCounts, maskedLookup, rowDot, rowsForAll, towerLayers, warmMask, buildInScope } from './content';
+import { applyMlpTo, featureTable, lookupRows, type LayerInput } from './feature-table';
 
 /** Config of the `two-tower` architecture. */
 export interface TwoTowerConfig {
@@ -49,7 +50,7 @@ function buildTwoTower(config: TwoTowerConfig, inputs: ArchitectureInputs): Neur
   const itemMask = counts ? warmMask(counts.items) : undefined;
   const userX = inputs.userFeatures ? featureTable(inputs.userFeatures, nUsers, 'user') : undefined;
   const itemX = inputs.itemFeatures ? featureTable(inputs.itemFeatures, nItems, 'item') : undefined;
-  const constants = [userMask, itemMask, userX, itemX].filter((t): t is tf.Tensor2D => t !== undefined);
+  const constants = [userMask, itemMask, userX, itemX].filter((t) => t !== undefined);
 
   const userEmb = config.useIds ? embeddingVariable('two-tower/user_emb', nUsers, config.idDim, rng, config.initStd) : undefined;
   const itemEmb = config.useIds ? embeddingVariable('two-tower/item_emb', nItems, config.idDim, rng, config.initStd) : undefined;
@@ -63,17 +64,17 @@ function buildTwoTower(config: TwoTowerConfig, inputs: ArchitectureInputs): Neur
     return (scale === 1 ? n : tf.mul(n, scale)) as tf.Tensor2D;
   };
   const userVec = (users: tf.Tensor1D, context: tf.Tensor2D | undefined, scale: number) => {
-    const parts: tf.Tensor2D[] = [];
+    const parts: LayerInput[] = [];
     if (userEmb) parts.push(maskedLookup(userEmb, userMask, users));
-    if (userX) parts.push(constantRows(userX, users));
+    if (userX) parts.push(lookupRows(userX, users));
     if (contextDim > 0) parts.push(context ?? tf.zeros([users.shape[0], contextDim]));
-    return finish(applyMlp(userTower, parts.length === 1 ? parts[0] : (tf.concat(parts, 1) as tf.Tensor2D)), scale);
+    return finish(applyMlpTo(userTower, parts), scale);
   };
   const itemVec = (items: tf.Tensor1D) => {
-    const parts: tf.Tensor2D[] = [];
+    const parts: LayerInput[] = [];
     if (itemEmb) parts.push(maskedLookup(itemEmb, itemMask, items));
-    if (itemX) parts.push(constantRows(itemX, items));
-    return finish(applyMlp(itemTower, parts.length === 1 ? parts[0] : (tf.concat(parts, 1) as tf.Tensor2D)), 1);
+    if (itemX) parts.push(lookupRows(itemX, items));
+    return finish(applyMlpTo(itemTower, parts), 1);
   };
   const contextOf = (b: ArchitectureBatch) => (contextDim > 0 ? batchContext(b, contextDim) : undefined);
 

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError, Rng } from '../../util';
-import { applyMlp, denseVariables, disposeVariables, embeddingVariable, variableSummary } from './layers';
+import { denseVariables, disposeVariables, embeddingVariable, variableSummary } from './layers';
 import { registerArchitecture } from './registry';
 import type { ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
-import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, squeezeColumn, towerLayers, warmMask, buildInScope, constantRows, zerosTable } from './content';
+import { batchContext, checkSizes, interactionCounts, maskedLookup, squeezeColumn, towerLayers, warmMask, buildInScope, zerosTable } from './content';
+import { applyMlpTo, featureTable, lookupRows, timesInputs, type LayerInput } from './feature-table';
 
 /** Config of the `wide-deep` architecture. */
 export interface WideDeepConfig {
@@ -47,7 +48,7 @@ function buildWideDeep(config: WideDeepConfig, inputs: ArchitectureInputs): Neur
   const itemX = inputs.itemFeatures ? featureTable(inputs.itemFeatures, nItems, 'item') : undefined;
   const du = inputs.userFeatures?.dim ?? 0;
   const di = inputs.itemFeatures?.dim ?? 0;
-  const constants = [userMask, itemMask, userX, itemX].filter((t): t is tf.Tensor2D => t !== undefined);
+  const constants = [userMask, itemMask, userX, itemX].filter((t) => t !== undefined);
 
   // Wide part: linear terms start at zero, as a linear model would.
   const wideUser = zerosTable('wide-deep/wide_user', nUsers, 1);
@@ -75,18 +76,21 @@ function buildWideDeep(config: WideDeepConfig, inputs: ArchitectureInputs): Neur
     type: 'wide-deep',
     variables,
     score: (batch) => {
-      const xu = userX ? constantRows(userX, batch.users) : undefined;
-      const xi = itemX ? constantRows(itemX, batch.items) : undefined;
       const ctx = contextDim > 0 ? batchContext(batch, contextDim) : undefined;
-      const dense = [xu, xi, ctx].filter((t): t is tf.Tensor2D => t !== undefined);
+      // Feature rows stay sparse: the wide weights and the deep first layer multiply only their nonzeros.
+      const features: LayerInput[] = [];
+      if (userX) features.push(lookupRows(userX, batch.users));
+      if (itemX) features.push(lookupRows(itemX, batch.items));
+      if (ctx) features.push(ctx);
+      const xi = crossFeatures || crossUserId ? itemX!.rowsOf(batch.items) : undefined;
 
       let wide = tf.add(squeezeColumn(maskedLookup(wideUser, userMask, batch.users)), squeezeColumn(maskedLookup(wideItem, itemMask, batch.items))) as tf.Tensor1D;
-      if (wideDense) wide = tf.add(wide, squeezeColumn(tf.matMul(tf.concat(dense, 1) as tf.Tensor2D, wideDense as tf.Tensor2D)));
-      if (crossFeatures) wide = tf.add(wide, tf.sum(tf.mul(tf.matMul(xu!, crossFeatures as tf.Tensor2D), xi!), 1));
+      if (wideDense) wide = tf.add(wide, squeezeColumn(timesInputs(features, wideDense as tf.Tensor2D)));
+      if (crossFeatures) wide = tf.add(wide, tf.sum(tf.mul(userX!.times(batch.users, crossFeatures as tf.Tensor2D), xi!), 1));
       if (crossUserId) wide = tf.add(wide, tf.sum(tf.mul(maskedLookup(crossUserId, userMask, batch.users), xi!), 1));
 
-      const deepIn = tf.concat([maskedLookup(userEmb, userMask, batch.users), maskedLookup(itemEmb, itemMask, batch.items), ...dense], 1) as tf.Tensor2D;
-      return tf.add(wide, squeezeColumn(applyMlp(deep, deepIn))) as tf.Tensor1D;
+      const deepOut = applyMlpTo(deep, [maskedLookup(userEmb, userMask, batch.users), maskedLookup(itemEmb, itemMask, batch.items), ...features]);
+      return tf.add(wide, squeezeColumn(deepOut)) as tf.Tensor1D;
     },
     summary: () => variableSummary('wide-deep', variables),
     dispose: () => {
