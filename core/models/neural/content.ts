@@ -13,7 +13,7 @@ import {
   type DenseLayer,
 } from './layers';
 import { registerArchitecture } from './registry';
-import { applyDenseTo, applyMlpTo, featureTable, lookupRows } from './feature-table';
+import { applyDenseTo, applyMlpTo, featureTable, lookupRows, perDistinctId } from './feature-table';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture } from './types';
 
 /*
@@ -179,8 +179,10 @@ function buildContent(config: ContentConfig, inputs: ArchitectureInputs): Neural
   const userEmb = userX ? undefined : embeddingVariable('content/user_emb', inputs.nUsers, config.dim, rng, config.initStd);
   const variables = [...(userEmb ? [userEmb] : []), ...denseVariables(userTower), ...denseVariables(itemTower), ...denseVariables([itemBias])];
 
-  const userVec = (users: tf.Tensor1D) => (userX ? applyMlpTo(userTower, [lookupRows(userX, users)]) : maskedLookup(userEmb!, userMask, users));
-  const itemVec = (items: tf.Tensor1D) => applyMlpTo(itemTower, [lookupRows(itemX, items)]);
+  // Towers over features run once per distinct id of a batch.
+  const userVec = (users: tf.Tensor1D) =>
+    userX ? perDistinctId(users, (d) => applyMlpTo(userTower, [lookupRows(userX, d)])) : maskedLookup(userEmb!, userMask, users);
+  const itemVec = (items: tf.Tensor1D) => perDistinctId(items, (d) => applyMlpTo(itemTower, [lookupRows(itemX, d)]));
   const biasOf = (items: tf.Tensor1D) => squeezeColumn(applyDenseTo(itemBias, [lookupRows(itemX, items)]));
 
   return {

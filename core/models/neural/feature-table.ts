@@ -121,6 +121,36 @@ export function applyMlpTo(layers: DenseLayer[], inputs: LayerInput[]): tf.Tenso
   return applyMlp(layers.slice(1), applyDenseTo(layers[0], inputs));
 }
 
+/** Below this share of distinct ids a batch is computed once per distinct id (a BPR batch has each user twice). */
+const DEDUPE_MAX_UNIQUE_SHARE = 0.75;
+
+/**
+ * `f(ids)` computed once per distinct id and gathered back into `ids`' order (the
+ * gather's gradient sums the rows of repeated ids, as `f(ids)` would). For per-entity
+ * towers: a training batch repeats users and items, and a tower's matmuls are the
+ * largest cost of a step. `f` must be a function of the id alone and must not report
+ * embedding lookups to the trainer's L2 penalty (that penalty is a mean over the batch's
+ * rows, so it would change); batches with few repeats run `f(ids)` directly.
+ */
+export function perDistinctId(ids: tf.Tensor1D, f: (ids: tf.Tensor1D) => tf.Tensor2D): tf.Tensor2D {
+  const idx = ids.dataSync();
+  const n = idx.length;
+  const slot = new Map<number, number>();
+  const inverse = new Int32Array(n);
+  const distinct: number[] = [];
+  for (let k = 0; k < n; k++) {
+    let s = slot.get(idx[k]);
+    if (s === undefined) {
+      s = distinct.length;
+      slot.set(idx[k], s);
+      distinct.push(idx[k]);
+    }
+    inverse[k] = s;
+  }
+  if (distinct.length > DEDUPE_MAX_UNIQUE_SHARE * n) return f(ids);
+  return tf.gather(f(tf.tensor1d(distinct, 'int32')), tf.tensor1d(inverse, 'int32')) as tf.Tensor2D;
+}
+
 // ---------------------------------------------------------------------------------------
 
 class DenseTable implements FeatureTable {

@@ -25,7 +25,7 @@ import {
   constantRows,
   zerosTable,
 } from './content';
-import { applyDenseTo, applyMlpTo, featureTable, lookupRows, type LayerInput } from './feature-table';
+import { applyDenseTo, applyMlpTo, featureTable, lookupRows, perDistinctId, type LayerInput } from './feature-table';
 
 /** How the collaborative and the content branch are fused. */
 export type HybridFusion = 'concat' | 'sum' | 'gate';
@@ -152,8 +152,10 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
   };
   const userId = (u: tf.Tensor1D) => maskedLookup(userEmb, userMask, u);
   const itemId = (i: tf.Tensor1D, warm: tf.Tensor2D) => tf.mul(embeddingLookup(itemEmb, i), warm) as tf.Tensor2D;
-  const userContentVec = (u: tf.Tensor1D) => (userContent === 'features' ? applyMlpTo(userTower, [lookupRows(userX!, u)]) : applyMlp(userTower, userId(u)));
-  const itemContentVec = (i: tf.Tensor1D) => applyMlpTo(itemTower, [lookupRows(itemX, i)]);
+  // Content towers read features only, so they run once per distinct user or item of a batch.
+  const userContentVec = (u: tf.Tensor1D) =>
+    userContent === 'features' ? perDistinctId(u, (d) => applyMlpTo(userTower, [lookupRows(userX!, d)])) : applyMlp(userTower, userId(u));
+  const itemContentVec = (i: tf.Tensor1D) => perDistinctId(i, (d) => applyMlpTo(itemTower, [lookupRows(itemX, d)]));
 
   // Item biases: an id bias (collaborative, masked for cold items) and a feature-linear one.
   let idBias: tf.Variable | undefined;
