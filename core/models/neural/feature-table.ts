@@ -29,6 +29,8 @@ export interface FeatureTable {
   times(ids: tf.Tensor1D, w: tf.Tensor2D, squared?: boolean): tf.Tensor2D;
   /** The dense rows `X[ids]`, for the consumers that need the values themselves. */
   rowsOf(ids: tf.Tensor1D): tf.Tensor2D;
+  /** The nonzeros of rows `ids`, as an `ids.length x dim` CSR on the host. */
+  entries(ids: tf.Tensor1D): SparseCsr;
   dispose(): void;
 }
 
@@ -121,6 +123,64 @@ export function applyMlpTo(layers: DenseLayer[], inputs: LayerInput[]): tf.Tenso
   return applyMlp(layers.slice(1), applyDenseTo(layers[0], inputs));
 }
 
+/** One-hot rows: row `b` has `weight[ids[b]]` (1 without weights) in column `ids[b]` of `size`. */
+export interface OneHotRows {
+  ids: tf.Tensor1D;
+  size: number;
+  weight?: Float32Array;
+}
+
+function oneHotEntries(side: OneHotRows): SparseCsr {
+  const idx = side.ids.dataSync();
+  const n = idx.length;
+  const indptr = new Int32Array(n + 1);
+  const indices = new Int32Array(n);
+  const values = new Float32Array(n);
+  let p = 0;
+  for (let b = 0; b < n; b++) {
+    const v = side.weight ? side.weight[idx[b]] : 1;
+    if (v !== 0) {
+      indices[p] = idx[b];
+      values[p++] = v;
+    }
+    indptr[b + 1] = p;
+  }
+  return { nRows: n, nCols: side.size, indptr, indices: indices.subarray(0, p), values: values.subarray(0, p) };
+}
+
+/**
+ * Per batch row `b`: `left_b' W right_b`, both sides sparse rows (feature-table rows or
+ * one-hot ids), differentiable in `W`. Sums `x_p y_q W[p, q]` over the pairs of nonzeros
+ * only (a gather from W and a segment sum), so no `batch x dim` dense rows are built:
+ * wide-deep's crosses `x_u' W x_i` and `W[u] · x_i` over 592 mostly-zero item columns.
+ */
+export function bilinear(left: FeatureLookup | OneHotRows, right: FeatureLookup, w: tf.Tensor2D): tf.Tensor1D {
+  const a = isLookup(left as LayerInput) ? (left as FeatureLookup).table.entries(left.ids) : oneHotEntries(left as OneHotRows);
+  const b = right.table.entries(right.ids);
+  const n = a.nRows;
+  if (b.nRows !== n || w.shape[0] !== a.nCols || w.shape[1] !== b.nCols) {
+    throw new Error(`bilinear: ${n} x ${a.nCols} and ${b.nRows} x ${b.nCols} rows with a ${w.shape.join(' x ')} weight`);
+  }
+  let pairs = 0;
+  for (let r = 0; r < n; r++) pairs += (a.indptr[r + 1] - a.indptr[r]) * (b.indptr[r + 1] - b.indptr[r]);
+  const flat = new Int32Array(pairs);
+  const coef = new Float32Array(pairs);
+  const row = new Int32Array(pairs);
+  let k = 0;
+  for (let r = 0; r < n; r++) {
+    for (let p = a.indptr[r]; p < a.indptr[r + 1]; p++) {
+      const base = a.indices[p] * b.nCols;
+      for (let q = b.indptr[r]; q < b.indptr[r + 1]; q++) {
+        flat[k] = base + b.indices[q];
+        coef[k] = a.values[p] * b.values[q];
+        row[k++] = r;
+      }
+    }
+  }
+  const terms = tf.mul(tf.gather(tf.reshape(w, [-1]), tf.tensor1d(flat, 'int32')), tf.tensor1d(coef, 'float32'));
+  return tf.unsortedSegmentSum(terms, tf.tensor1d(row, 'int32'), n) as tf.Tensor1D;
+}
+
 /** Below this share of distinct ids a batch is computed once per distinct id (a BPR batch has each user twice). */
 const DEDUPE_MAX_UNIQUE_SHARE = 0.75;
 
@@ -159,11 +219,31 @@ class DenseTable implements FeatureTable {
   readonly sparse = false;
   private readonly x: tf.Tensor2D;
   private x2: tf.Tensor2D | undefined;
+  private readonly values: Float32Array;
 
   constructor(block: FeatureBlock, rows: number) {
     this.rows = rows;
     this.dim = block.dim;
+    this.values = block.values;
     this.x = tf.keep(tf.tensor2d(block.values, [rows, block.dim]));
+  }
+
+  entries(ids: tf.Tensor1D): SparseCsr {
+    const idx = ids.dataSync();
+    const picked: number[] = [];
+    const cols: number[] = [];
+    const indptr = new Int32Array(idx.length + 1);
+    for (let b = 0; b < idx.length; b++) {
+      const r = checkedRow(idx[b], this.rows);
+      for (let c = 0; c < this.dim; c++) {
+        if (this.values[r * this.dim + c] !== 0) {
+          picked.push(this.values[r * this.dim + c]);
+          cols.push(c);
+        }
+      }
+      indptr[b + 1] = cols.length;
+    }
+    return { nRows: idx.length, nCols: this.dim, indptr, indices: Int32Array.from(cols), values: Float32Array.from(picked) };
   }
 
   times(ids: tf.Tensor1D, w: tf.Tensor2D, squared = false): tf.Tensor2D {
@@ -240,6 +320,10 @@ class SparseTable implements FeatureTable {
     return tf.gather(this.dense, ids) as tf.Tensor2D;
   }
 
+  entries(ids: tf.Tensor1D): SparseCsr {
+    return this.pick(ids, false);
+  }
+
   /** The rows `ids` of the table as a `ids.length x dim` CSR. */
   private pick(ids: tf.Tensor1D, squared: boolean): SparseCsr {
     const { indptr, indices } = this.csr;
@@ -248,8 +332,7 @@ class SparseTable implements FeatureTable {
     const n = idx.length;
     const outPtr = new Int32Array(n + 1);
     for (let b = 0; b < n; b++) {
-      const r = idx[b];
-      if (!(r >= 0 && r < this.rows && Number.isInteger(r))) throw new Error(`FeatureTable: row ${r} is not in [0, ${this.rows - 1}]`);
+      const r = checkedRow(idx[b], this.rows);
       outPtr[b + 1] = outPtr[b] + indptr[r + 1] - indptr[r];
     }
     const outIdx = new Int32Array(outPtr[n]);
@@ -271,4 +354,9 @@ class SparseTable implements FeatureTable {
     this.dense?.dispose();
     this.dense = undefined;
   }
+}
+
+function checkedRow(r: number, rows: number): number {
+  if (!(r >= 0 && r < rows && Number.isInteger(r))) throw new Error(`FeatureTable: row ${r} is not in [0, ${rows - 1}]`);
+  return r;
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../../../../core/train/backend';
 import { SPARSE_DENSE_MATMUL } from '../../../../core/train/kernels/sparse-matmul';
-import { applyDenseTo, featureTable, lookupRows, perDistinctId, timesInputs } from '../../../../core/models/neural/feature-table';
+import { applyDenseTo, bilinear, featureTable, lookupRows, perDistinctId, timesInputs } from '../../../../core/models/neural/feature-table';
 import { applyDense, denseLayer, disposeVariables } from '../../../../core/models/neural/layers';
 import { Rng } from '../../../../core/util';
 
@@ -202,4 +202,53 @@ describe('perDistinctId', () => {
     w.dispose();
     g.dispose();
   });
+});
+
+describe('bilinear', () => {
+  /** Left rows: 4 x 3 user features (dense table), or one-hot users of 5 with weights. */
+  const USER_ROWS = [
+    [0.5, 0, -1],
+    [0, 2, 0],
+    [1, 1, 1],
+    [0, 0, 0],
+  ];
+  const USERS = [2, 0, 2, 1, 3, 0, 1, 2];
+  const WEIGHT = Float32Array.from([1, 0, 1, 1, 0.5]);
+
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`equals left' W right over sparse item rows, in value and weight gradient, on ${backend}`, async () => {
+      await initBackend(backend);
+      const items = featureTable(block(SPARSE), ROWS, 'item');
+      const users = featureTable({ dim: 3, values: Float32Array.from(USER_ROWS.flat()) }, 4, 'user');
+      const before = tf.memory().numTensors;
+      for (const oneHot of [false, true]) {
+        const nLeft = oneHot ? 5 : 3;
+        const left = (b: number): number[] => (oneHot ? Array.from({ length: 5 }, (_, c) => (c === USERS[b] ? WEIGHT[c] : 0)) : USER_ROWS[USERS[b]]);
+        const wValues = matrix(nLeft, DIM, (k) => Math.sin(k * 0.7));
+        const g = IDS.map((_, b) => Math.cos(b + 1));
+        const got = tf.tidy(() => {
+          const u = tf.tensor1d(USERS, 'int32');
+          const i = tf.tensor1d(IDS, 'int32');
+          const w = tf.tensor2d(wValues, [nLeft, DIM]);
+          const f = (x: tf.Tensor) => bilinear(oneHot ? { ids: u, size: 5, weight: WEIGHT } : lookupRows(users, u), lookupRows(items, i), x as tf.Tensor2D);
+          return { value: f(w).dataSync(), grad: tf.grad((x: tf.Tensor) => tf.sum(tf.mul(f(x), tf.tensor1d(g))))(w).dataSync() };
+        });
+        const value = IDS.map(() => 0);
+        const grad = new Array(nLeft * DIM).fill(0);
+        IDS.forEach((r, b) => {
+          const l = left(b);
+          for (let p = 0; p < nLeft; p++)
+            for (let q = 0; q < DIM; q++) {
+              value[b] += l[p] * wValues[p * DIM + q] * SPARSE[r][q];
+              grad[p * DIM + q] += l[p] * SPARSE[r][q] * g[b];
+            }
+        });
+        expectClose(got.value, value, `oneHot=${oneHot} value`);
+        expectClose(got.grad, grad, `oneHot=${oneHot} gradient`);
+      }
+      expect(tf.memory().numTensors).toBe(before);
+      items.dispose();
+      users.dispose();
+    });
+  }
 });
