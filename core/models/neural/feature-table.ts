@@ -161,24 +161,26 @@ export function bilinear(left: FeatureLookup | OneHotRows, right: FeatureLookup,
   if (b.nRows !== n || w.shape[0] !== a.nCols || w.shape[1] !== b.nCols) {
     throw new Error(`bilinear: ${n} x ${a.nCols} and ${b.nRows} x ${b.nCols} rows with a ${w.shape.join(' x ')} weight`);
   }
-  let pairs = 0;
-  for (let r = 0; r < n; r++) pairs += (a.indptr[r + 1] - a.indptr[r]) * (b.indptr[r + 1] - b.indptr[r]);
+  // Pair k of row r reads W[p, q] with coefficient x_p y_q; the per-row sums are a sparse
+  // `n x pairs` product (its transpose carries the gradient back to the gathered weights).
+  const indptr = new Int32Array(n + 1);
+  for (let r = 0; r < n; r++) indptr[r + 1] = indptr[r] + (a.indptr[r + 1] - a.indptr[r]) * (b.indptr[r + 1] - b.indptr[r]);
+  const pairs = indptr[n];
   const flat = new Int32Array(pairs);
   const coef = new Float32Array(pairs);
-  const row = new Int32Array(pairs);
   let k = 0;
   for (let r = 0; r < n; r++) {
     for (let p = a.indptr[r]; p < a.indptr[r + 1]; p++) {
       const base = a.indices[p] * b.nCols;
       for (let q = b.indptr[r]; q < b.indptr[r + 1]; q++) {
         flat[k] = base + b.indices[q];
-        coef[k] = a.values[p] * b.values[q];
-        row[k++] = r;
+        coef[k++] = a.values[p] * b.values[q];
       }
     }
   }
-  const terms = tf.mul(tf.gather(tf.reshape(w, [-1]), tf.tensor1d(flat, 'int32')), tf.tensor1d(coef, 'float32'));
-  return tf.unsortedSegmentSum(terms, tf.tensor1d(row, 'int32'), n) as tf.Tensor1D;
+  const sums: SparseCsr = { nRows: n, nCols: pairs, indptr, indices: Int32Array.from({ length: pairs }, (_, j) => j), values: coef };
+  const terms = tf.reshape(tf.gather(tf.reshape(w, [-1]), tf.tensor1d(flat, 'int32')), [pairs, 1]) as tf.Tensor2D;
+  return tf.reshape(sparseDenseMatMul(sparseTensors(sums, false), sparseTensors(transposeCsr(sums), false), terms), [n]) as tf.Tensor1D;
 }
 
 /** Below this share of distinct ids a batch is computed once per distinct id (a BPR batch has each user twice). */
