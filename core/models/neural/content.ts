@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs';
 import { InputError, Rng } from '../../util';
 import type { CsrMatrix } from '../../data';
 import {
-  applyMlp,
   denseLayer,
   denseVariables,
   disposeVariables,
@@ -14,7 +13,8 @@ import {
   type DenseLayer,
 } from './layers';
 import { registerArchitecture } from './registry';
-import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Factors, FeatureBlock, NeuralArchitecture } from './types';
+import { applyDenseTo, applyMlpTo, featureTable, lookupRows, perDistinctId } from './feature-table';
+import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture } from './types';
 
 /*
  * The content tower, and the content / cold-start helpers the hybrid family shares
@@ -25,29 +25,6 @@ import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Fac
 // ---------------------------------------------------------------------------------------
 // Shared helpers
 // ---------------------------------------------------------------------------------------
-
-/**
- * A FeatureBlock as a constant `rows x dim` tensor (not trainable). Checks the block
- * has one row per entity, since a mismatch would silently shift every feature row.
- */
-export function featureTable(block: FeatureBlock, rows: number, what: 'user' | 'item'): tf.Tensor2D {
-  if (!(block.dim > 0)) throw new InputError(`The ${what} feature block has dim ${block.dim}; expected at least one column. Check the features section of the spec.`, 'SPEC');
-  if (block.values.length !== rows * block.dim) {
-    throw new InputError(
-      `The ${what} feature block has ${block.values.length} values; expected ${rows} ${what}s x ${block.dim} columns = ${rows * block.dim}. ` +
-        `Fit the feature pipeline on the same ${what} index as the model.`,
-      'SPEC',
-    );
-  }
-  for (let k = 0; k < block.values.length; k++) {
-    if (!Number.isFinite(block.values[k])) {
-      const row = Math.floor(k / block.dim);
-      const col = k % block.dim;
-      throw new InputError(`The ${what} feature block has ${block.values[k]} at ${what} ${row}, column ${block.names?.[col] ?? col}; features must be finite numbers.`, 'SPEC');
-    }
-  }
-  return tf.keep(tf.tensor2d(block.values, [rows, block.dim]));
-}
 
 /** A trainable `rows x dim` table of zeros (linear weights and biases that start at zero). */
 export function zerosTable(name: string, rows: number, dim: number): tf.Variable {
@@ -202,9 +179,11 @@ function buildContent(config: ContentConfig, inputs: ArchitectureInputs): Neural
   const userEmb = userX ? undefined : embeddingVariable('content/user_emb', inputs.nUsers, config.dim, rng, config.initStd);
   const variables = [...(userEmb ? [userEmb] : []), ...denseVariables(userTower), ...denseVariables(itemTower), ...denseVariables([itemBias])];
 
-  const userVec = (users: tf.Tensor1D) => (userX ? applyMlp(userTower, constantRows(userX, users)) : maskedLookup(userEmb!, userMask, users));
-  const itemVec = (items: tf.Tensor1D) => applyMlp(itemTower, constantRows(itemX, items));
-  const biasOf = (items: tf.Tensor1D) => squeezeColumn(applyMlp([itemBias], constantRows(itemX, items)));
+  // Towers over features run once per distinct id of a batch.
+  const userVec = (users: tf.Tensor1D) =>
+    userX ? perDistinctId(users, (d) => applyMlpTo(userTower, [lookupRows(userX, d)])) : maskedLookup(userEmb!, userMask, users);
+  const itemVec = (items: tf.Tensor1D) => perDistinctId(items, (d) => applyMlpTo(itemTower, [lookupRows(itemX, d)]));
+  const biasOf = (items: tf.Tensor1D) => squeezeColumn(applyDenseTo(itemBias, [lookupRows(itemX, items)]));
 
   return {
     type: 'content',
@@ -219,7 +198,9 @@ function buildContent(config: ContentConfig, inputs: ArchitectureInputs): Neural
     summary: () => variableSummary('content', variables),
     dispose: () => {
       disposeVariables(variables);
-      for (const t of [itemX, userX, userMask]) t?.dispose();
+      itemX.dispose();
+      userX?.dispose();
+      userMask?.dispose();
     },
   };
 }

@@ -3,7 +3,8 @@ import { InputError, Rng } from '../../util';
 import { applyMlp, denseVariables, disposeVariables, embeddingVariable, variableSummary } from './layers';
 import { registerArchitecture } from './registry';
 import type { ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
-import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, squeezeColumn, towerLayers, warmMask, buildInScope, constantRows, zerosTable } from './content';
+import { batchContext, checkSizes, interactionCounts, maskedLookup, squeezeColumn, towerLayers, warmMask, buildInScope, zerosTable } from './content';
+import { featureTable, lookupRows, timesInputs, type LayerInput } from './feature-table';
 
 /** Config of the `deepfm` architecture. */
 export interface DeepFmConfig {
@@ -45,7 +46,7 @@ function buildDeepFm(config: DeepFmConfig, inputs: ArchitectureInputs): NeuralAr
   const itemMask = warmMask(counts.items);
   const userX = inputs.userFeatures ? featureTable(inputs.userFeatures, nUsers, 'user') : undefined;
   const itemX = inputs.itemFeatures ? featureTable(inputs.itemFeatures, nItems, 'item') : undefined;
-  const constants = [userMask, itemMask, userX, itemX].filter((t): t is tf.Tensor2D => t !== undefined);
+  const constants = [userMask, itemMask, userX, itemX].filter((t) => t !== undefined);
 
   const field = (name: string, rows: number): Field => ({
     name,
@@ -76,16 +77,17 @@ function buildDeepFm(config: DeepFmConfig, inputs: ArchitectureInputs): NeuralAr
         firstOrder.push(squeezeColumn(maskedLookup(f.linear, mask, ids)));
         squares.push(tf.sum(tf.square(v), 1) as tf.Tensor1D);
       };
-      const addBlock = (f: Field, x: tf.Tensor2D) => {
-        embeddings.push(tf.matMul(x, f.latent as tf.Tensor2D));
-        firstOrder.push(squeezeColumn(tf.matMul(x, f.linear as tf.Tensor2D)));
+      // Feature blocks stay sparse: each product touches only the rows' nonzeros.
+      const addBlock = (f: Field, x: LayerInput) => {
+        embeddings.push(timesInputs([x], f.latent as tf.Tensor2D));
+        firstOrder.push(squeezeColumn(timesInputs([x], f.linear as tf.Tensor2D)));
         const norms = tf.reshape(tf.sum(tf.square(f.latent), 1), [-1, 1]) as tf.Tensor2D;
-        squares.push(squeezeColumn(tf.matMul(tf.square(x), norms)));
+        squares.push(squeezeColumn(x instanceof tf.Tensor ? tf.matMul(tf.square(x), norms) : x.table.times(x.ids, norms, true)));
       };
       addId(userField, userMask, batch.users);
       addId(itemField, itemMask, batch.items);
-      if (userFeatField) addBlock(userFeatField, constantRows(userX!, batch.users));
-      if (itemFeatField) addBlock(itemFeatField, constantRows(itemX!, batch.items));
+      if (userFeatField) addBlock(userFeatField, lookupRows(userX!, batch.users));
+      if (itemFeatField) addBlock(itemFeatField, lookupRows(itemX!, batch.items));
       if (contextField) addBlock(contextField, batchContext(batch, contextDim));
 
       const total = tf.addN(embeddings);

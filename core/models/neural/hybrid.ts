@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError, Rng } from '../../util';
 import {
-  applyDense,
   applyMlp,
   denseLayer,
   denseVariables,
@@ -14,7 +13,6 @@ import {
 import { registerArchitecture } from './registry';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture } from './types';
 import {
-  featureTable,
   interactionCounts,
   maskedLookup,
   rowDot,
@@ -27,6 +25,7 @@ import {
   constantRows,
   zerosTable,
 } from './content';
+import { applyDenseTo, applyMlpTo, featureTable, lookupRows, perDistinctId, type LayerInput } from './feature-table';
 
 /** How the collaborative and the content branch are fused. */
 export type HybridFusion = 'concat' | 'sum' | 'gate';
@@ -128,7 +127,7 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
   const userX = inputs.userFeatures ? featureTable(inputs.userFeatures, nUsers, 'user') : undefined;
   const userMask = warmMask(counts.users);
   const itemMask = warmMask(counts.items);
-  const constants: tf.Tensor[] = [itemX, userMask, itemMask, ...(userX ? [userX] : [])];
+  const constants: tf.Tensor[] = [userMask, itemMask];
 
   // Collaborative branch.
   const userEmb = embeddingVariable('hybrid/user_emb', nUsers, dim, rng, config.initStd);
@@ -153,8 +152,10 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
   };
   const userId = (u: tf.Tensor1D) => maskedLookup(userEmb, userMask, u);
   const itemId = (i: tf.Tensor1D, warm: tf.Tensor2D) => tf.mul(embeddingLookup(itemEmb, i), warm) as tf.Tensor2D;
-  const userContentVec = (u: tf.Tensor1D) => (userContent === 'features' ? applyMlp(userTower, constantRows(userX!, u)) : applyMlp(userTower, userId(u)));
-  const itemContentVec = (i: tf.Tensor1D) => applyMlp(itemTower, constantRows(itemX, i));
+  // Content towers read features only, so they run once per distinct user or item of a batch.
+  const userContentVec = (u: tf.Tensor1D) =>
+    userContent === 'features' ? perDistinctId(u, (d) => applyMlpTo(userTower, [lookupRows(userX!, d)])) : applyMlp(userTower, userId(u));
+  const itemContentVec = (i: tf.Tensor1D) => perDistinctId(i, (d) => applyMlpTo(itemTower, [lookupRows(itemX, d)]));
 
   // Item biases: an id bias (collaborative, masked for cold items) and a feature-linear one.
   let idBias: tf.Variable | undefined;
@@ -165,7 +166,7 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
     variables.push(idBias, ...denseVariables([featureBias]));
   }
   const idBiasOf = (i: tf.Tensor1D, warm: tf.Tensor2D) => squeezeColumn(tf.mul(embeddingLookup(idBias!, i), warm));
-  const featureBiasOf = (i: tf.Tensor1D) => squeezeColumn(applyDense(featureBias!, constantRows(itemX, i)));
+  const featureBiasOf = (i: tf.Tensor1D) => squeezeColumn(applyDenseTo(featureBias!, [lookupRows(itemX, i)]));
 
   const base = {
     type: 'hybrid',
@@ -174,6 +175,8 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
     dispose: () => {
       disposeVariables(variables);
       for (const t of constants) t.dispose();
+      itemX.dispose();
+      userX?.dispose();
     },
   };
 
@@ -234,9 +237,9 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
   variables.push(...denseVariables(gateNet), collabBias);
 
   const gateOf = (users: tf.Tensor1D, items: tf.Tensor1D, warm: tf.Tensor2D): tf.Tensor1D => {
-    const parts = config.gateItemFeatures ? [constantRows(itemX, items), signalOf(items, warm)] : [signalOf(items, warm)];
-    if (gateUsesUser) parts.push(constantRows(userX!, users));
-    return tf.sigmoid(squeezeColumn(applyMlp(gateNet, tf.concat(parts, 1) as tf.Tensor2D)));
+    const parts: LayerInput[] = config.gateItemFeatures ? [lookupRows(itemX, items), signalOf(items, warm)] : [signalOf(items, warm)];
+    if (gateUsesUser) parts.push(lookupRows(userX!, users));
+    return tf.sigmoid(squeezeColumn(applyMlpTo(gateNet, parts)));
   };
   const collabScore = (b: ArchitectureBatch, warm: tf.Tensor2D) =>
     tf.add(tf.add(rowDot(userId(b.users), itemId(b.items, warm)), idBiasOf(b.items, warm)), tf.reshape(collabBias, [1])) as tf.Tensor1D;
@@ -290,8 +293,11 @@ function mixtureLogit(g: tf.Tensor1D, a: tf.Tensor1D, b: tf.Tensor1D): tf.Tensor
   const log1mG = tf.log(tf.add(tf.sub(1, g), eps));
   // log sigmoid(x) = -softplus(-x); tf.logSigmoid's gradient reads a disposed tensor under variableGrads (tfjs 4.22).
   const logSig = (x: tf.Tensor1D) => tf.neg(tf.softplus(tf.neg(x)));
-  const logP = tf.logSumExp(tf.stack([tf.add(logG, logSig(a)), tf.add(log1mG, logSig(b))], 1), 1);
-  const logQ = tf.logSumExp(tf.stack([tf.add(logG, logSig(tf.neg(a))), tf.add(log1mG, logSig(tf.neg(b)))], 1), 1);
+  // log(e^x + e^y) = y + softplus(x - y): exact and stable, and 3 element-wise ops where
+  // logSumExp over a stacked pair cost ~10 (stack, max, equal, unstack...) forward and back.
+  const logAddExp = (x: tf.Tensor1D, y: tf.Tensor1D) => tf.add(y, tf.softplus(tf.sub(x, y))) as tf.Tensor1D;
+  const logP = logAddExp(tf.add(logG, logSig(a)), tf.add(log1mG, logSig(b)));
+  const logQ = logAddExp(tf.add(logG, logSig(tf.neg(a))), tf.add(log1mG, logSig(tf.neg(b))));
   return tf.sub(logP, logQ) as tf.Tensor1D;
 }
 

@@ -6,6 +6,7 @@ export * from './gmf';
 export * from './mlp';
 export * from './neumf';
 export * from './content';
+export * from './feature-table';
 export * from './hybrid';
 export * from './wide-deep';
 export * from './deepfm';

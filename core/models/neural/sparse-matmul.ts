@@ -48,17 +48,22 @@ export function transposeCsr(a: SparseCsr): SparseCsr {
   return csrFromTriples(a.nCols, a.nRows, a.indices, rows, a.values);
 }
 
-/** Uploads `a` as kept tensors (the caller disposes them with {@link disposeSparse}). */
-export function sparseTensors(a: SparseCsr): SparseMatrixTensors {
+/**
+ * Uploads `a` as tensors: kept by default (the caller disposes them with
+ * {@link disposeSparse}); with `keep` false they belong to the current tf.tidy scope,
+ * as a per-batch matrix should.
+ */
+export function sparseTensors(a: SparseCsr, keep = true): SparseMatrixTensors {
   const rowIds = new Int32Array(a.indices.length);
   for (let r = 0; r < a.nRows; r++) rowIds.fill(r, a.indptr[r], a.indptr[r + 1]);
+  const own = <T extends tf.Tensor>(t: T): T => (keep ? tf.keep(t) : t);
   return {
     nRows: a.nRows,
     nCols: a.nCols,
-    indptr: tf.keep(tf.tensor1d(a.indptr, 'int32')),
-    indices: tf.keep(tf.tensor1d(a.indices, 'int32')),
-    values: tf.keep(tf.tensor1d(a.values, 'float32')),
-    rowIds: tf.keep(tf.tensor1d(rowIds, 'int32')),
+    indptr: own(tf.tensor1d(a.indptr, 'int32')),
+    indices: own(tf.tensor1d(a.indices, 'int32')),
+    values: own(tf.tensor1d(a.values, 'float32')),
+    rowIds: own(tf.tensor1d(rowIds, 'int32')),
   };
 }
 
@@ -85,9 +90,17 @@ export function sparseDenseMatMul(a: SparseMatrixTensors, aT: SparseMatrixTensor
   if (x.shape[0] !== a.nCols || aT.nRows !== a.nCols || aT.nCols !== a.nRows) {
     throw new Error(`sparseDenseMatMul: a is ${a.nRows} x ${a.nCols}, aT ${aT.nRows} x ${aT.nCols}, x has ${x.shape[0]} rows`);
   }
-  const op = tf.customGrad((input) => ({
-    value: product(a, input as tf.Tensor2D),
-    gradFunc: (dy) => product(aT, dy as tf.Tensor2D),
-  }));
+  // aT's tensors go through save(): the gradient engine frees whatever the forward pass
+  // created and did not save, which would include a per-batch aT (see FeatureTable).
+  const op = tf.customGrad(((input: tf.Tensor2D, save: tf.GradSaveFunc) => {
+    save([aT.indptr, aT.indices, aT.values, aT.rowIds]);
+    return {
+      value: product(a, input),
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => {
+        const [indptr, indices, values, rowIds] = saved as tf.Tensor1D[];
+        return product({ nRows: aT.nRows, nCols: aT.nCols, indptr, indices, values, rowIds }, dy);
+      },
+    };
+  }) as any);
   return op(x) as tf.Tensor2D;
 }

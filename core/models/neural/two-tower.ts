@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError, Rng } from '../../util';
-import { applyMlp, denseVariables, disposeVariables, embeddingVariable, variableSummary } from './layers';
+import { denseVariables, disposeVariables, embeddingLookup, embeddingVariable, variableSummary } from './layers';
 import { registerArchitecture } from './registry';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture } from './types';
-import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, rowDot, rowsForAll, towerLayers, warmMask, buildInScope, constantRows } from './content';
+import { batchContext, checkSizes, constantRows, interactionCounts, rowDot, rowsForAll, towerLayers, warmMask, buildInScope } from './content';
+import { applyMlpTo, featureTable, lookupRows, perDistinctId, type LayerInput } from './feature-table';
 
 /** Config of the `two-tower` architecture. */
 export interface TwoTowerConfig {
@@ -49,7 +50,7 @@ function buildTwoTower(config: TwoTowerConfig, inputs: ArchitectureInputs): Neur
   const itemMask = counts ? warmMask(counts.items) : undefined;
   const userX = inputs.userFeatures ? featureTable(inputs.userFeatures, nUsers, 'user') : undefined;
   const itemX = inputs.itemFeatures ? featureTable(inputs.itemFeatures, nItems, 'item') : undefined;
-  const constants = [userMask, itemMask, userX, itemX].filter((t): t is tf.Tensor2D => t !== undefined);
+  const constants = [userMask, itemMask, userX, itemX].filter((t) => t !== undefined);
 
   const userEmb = config.useIds ? embeddingVariable('two-tower/user_emb', nUsers, config.idDim, rng, config.initStd) : undefined;
   const itemEmb = config.useIds ? embeddingVariable('two-tower/item_emb', nItems, config.idDim, rng, config.initStd) : undefined;
@@ -62,25 +63,39 @@ function buildTwoTower(config: TwoTowerConfig, inputs: ArchitectureInputs): Neur
     const n = config.normalize ? tf.div(v, tf.add(tf.norm(v, 2, 1, true), 1e-12)) : v;
     return (scale === 1 ? n : tf.mul(n, scale)) as tf.Tensor2D;
   };
-  const userVec = (users: tf.Tensor1D, context: tf.Tensor2D | undefined, scale: number) => {
-    const parts: tf.Tensor2D[] = [];
-    if (userEmb) parts.push(maskedLookup(userEmb, userMask, users));
-    if (userX) parts.push(constantRows(userX, users));
+  // Id rows for the towers, not reported to the trainer's L2 penalty: the towers run once
+  // per distinct id of a batch, and score() reports the batch's rows itself.
+  const idRows = (table: tf.Variable, mask: tf.Tensor2D, ids: tf.Tensor1D) => tf.mul(constantRows(table as tf.Tensor as tf.Tensor2D, ids), constantRows(mask, ids)) as tf.Tensor2D;
+  const userTowerOf = (users: tf.Tensor1D, context: tf.Tensor2D | undefined) => {
+    const parts: LayerInput[] = [];
+    if (userEmb) parts.push(idRows(userEmb, userMask!, users));
+    if (userX) parts.push(lookupRows(userX, users));
     if (contextDim > 0) parts.push(context ?? tf.zeros([users.shape[0], contextDim]));
-    return finish(applyMlp(userTower, parts.length === 1 ? parts[0] : (tf.concat(parts, 1) as tf.Tensor2D)), scale);
+    return applyMlpTo(userTower, parts);
   };
-  const itemVec = (items: tf.Tensor1D) => {
-    const parts: tf.Tensor2D[] = [];
-    if (itemEmb) parts.push(maskedLookup(itemEmb, itemMask, items));
-    if (itemX) parts.push(constantRows(itemX, items));
-    return finish(applyMlp(itemTower, parts.length === 1 ? parts[0] : (tf.concat(parts, 1) as tf.Tensor2D)), 1);
+  const itemTowerOf = (items: tf.Tensor1D) => {
+    const parts: LayerInput[] = [];
+    if (itemEmb) parts.push(idRows(itemEmb, itemMask!, items));
+    if (itemX) parts.push(lookupRows(itemX, items));
+    return applyMlpTo(itemTower, parts);
   };
+  // A context makes the user tower's input per interaction, not per user.
+  const userVec = (users: tf.Tensor1D, context: tf.Tensor2D | undefined, scale: number) =>
+    finish(contextDim > 0 ? userTowerOf(users, context) : perDistinctId(users, (d) => userTowerOf(d, undefined)), scale);
+  const itemVec = (items: tf.Tensor1D) => finish(perDistinctId(items, itemTowerOf), 1);
   const contextOf = (b: ArchitectureBatch) => (contextDim > 0 ? batchContext(b, contextDim) : undefined);
 
   return {
     type: 'two-tower',
     variables,
-    score: (batch) => rowDot(userVec(batch.users, contextOf(batch), 1 / config.temperature), itemVec(batch.items)),
+    score: (batch, training) => {
+      if (training) {
+        // Looked up only so that the trainer's per-batch L2 penalty falls on the batch's id rows.
+        if (userEmb) embeddingLookup(userEmb, batch.users);
+        if (itemEmb) embeddingLookup(itemEmb, batch.items);
+      }
+      return rowDot(userVec(batch.users, contextOf(batch), 1 / config.temperature), itemVec(batch.items));
+    },
     factors: (userContext?: Float32Array): Factors => {
       if (userContext && userContext.length !== nUsers * contextDim) {
         throw new InputError(`two-tower: the user context has ${userContext.length} values; expected ${nUsers} users x ${contextDim} context columns.`, 'SPEC');

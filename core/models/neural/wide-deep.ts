@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError, Rng } from '../../util';
-import { applyMlp, denseVariables, disposeVariables, embeddingVariable, variableSummary } from './layers';
+import { denseVariables, disposeVariables, embeddingLookup, embeddingVariable, variableSummary } from './layers';
 import { registerArchitecture } from './registry';
 import type { ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
-import { batchContext, checkSizes, featureTable, interactionCounts, maskedLookup, squeezeColumn, towerLayers, warmMask, buildInScope, constantRows, zerosTable } from './content';
+import { batchContext, checkSizes, interactionCounts, maskedLookup, squeezeColumn, towerLayers, warmMask, buildInScope, zerosTable } from './content';
+import { applyMlpTo, bilinear, featureTable, lookupRows, timesInputs, type LayerInput } from './feature-table';
 
 /** Config of the `wide-deep` architecture. */
 export interface WideDeepConfig {
@@ -42,12 +43,13 @@ function buildWideDeep(config: WideDeepConfig, inputs: ArchitectureInputs): Neur
   const rng = new Rng(inputs.seed);
   const counts = interactionCounts(inputs.graph, nUsers, nItems);
   const userMask = warmMask(counts.users);
+  const userWarm = counts.users.map((c) => (c > 0 ? 1 : 0));
   const itemMask = warmMask(counts.items);
   const userX = inputs.userFeatures ? featureTable(inputs.userFeatures, nUsers, 'user') : undefined;
   const itemX = inputs.itemFeatures ? featureTable(inputs.itemFeatures, nItems, 'item') : undefined;
   const du = inputs.userFeatures?.dim ?? 0;
   const di = inputs.itemFeatures?.dim ?? 0;
-  const constants = [userMask, itemMask, userX, itemX].filter((t): t is tf.Tensor2D => t !== undefined);
+  const constants = [userMask, itemMask, userX, itemX].filter((t) => t !== undefined);
 
   // Wide part: linear terms start at zero, as a linear model would.
   const wideUser = zerosTable('wide-deep/wide_user', nUsers, 1);
@@ -74,19 +76,26 @@ function buildWideDeep(config: WideDeepConfig, inputs: ArchitectureInputs): Neur
   return {
     type: 'wide-deep',
     variables,
-    score: (batch) => {
-      const xu = userX ? constantRows(userX, batch.users) : undefined;
-      const xi = itemX ? constantRows(itemX, batch.items) : undefined;
+    score: (batch, training) => {
       const ctx = contextDim > 0 ? batchContext(batch, contextDim) : undefined;
-      const dense = [xu, xi, ctx].filter((t): t is tf.Tensor2D => t !== undefined);
+      // Feature rows stay sparse: the wide weights and the deep first layer multiply only their nonzeros.
+      const features: LayerInput[] = [];
+      if (userX) features.push(lookupRows(userX, batch.users));
+      if (itemX) features.push(lookupRows(itemX, batch.items));
+      if (ctx) features.push(ctx);
 
       let wide = tf.add(squeezeColumn(maskedLookup(wideUser, userMask, batch.users)), squeezeColumn(maskedLookup(wideItem, itemMask, batch.items))) as tf.Tensor1D;
-      if (wideDense) wide = tf.add(wide, squeezeColumn(tf.matMul(tf.concat(dense, 1) as tf.Tensor2D, wideDense as tf.Tensor2D)));
-      if (crossFeatures) wide = tf.add(wide, tf.sum(tf.mul(tf.matMul(xu!, crossFeatures as tf.Tensor2D), xi!), 1));
-      if (crossUserId) wide = tf.add(wide, tf.sum(tf.mul(maskedLookup(crossUserId, userMask, batch.users), xi!), 1));
+      if (wideDense) wide = tf.add(wide, squeezeColumn(timesInputs(features, wideDense as tf.Tensor2D)));
+      // Crosses over the pairs of nonzeros only (x_u' W x_i, and W[u] · x_i for warm users).
+      if (crossFeatures) wide = tf.add(wide, bilinear(lookupRows(userX!, batch.users), lookupRows(itemX!, batch.items), crossFeatures as tf.Tensor2D));
+      if (crossUserId) {
+        // Looked up only so that the trainer's per-batch L2 penalty falls on the batch's rows.
+        if (training) embeddingLookup(crossUserId, batch.users);
+        wide = tf.add(wide, bilinear({ ids: batch.users, size: nUsers, weight: userWarm }, lookupRows(itemX!, batch.items), crossUserId as tf.Tensor2D));
+      }
 
-      const deepIn = tf.concat([maskedLookup(userEmb, userMask, batch.users), maskedLookup(itemEmb, itemMask, batch.items), ...dense], 1) as tf.Tensor2D;
-      return tf.add(wide, squeezeColumn(applyMlp(deep, deepIn))) as tf.Tensor1D;
+      const deepOut = applyMlpTo(deep, [maskedLookup(userEmb, userMask, batch.users), maskedLookup(itemEmb, itemMask, batch.items), ...features]);
+      return tf.add(wide, squeezeColumn(deepOut)) as tf.Tensor1D;
     },
     summary: () => variableSummary('wide-deep', variables),
     dispose: () => {

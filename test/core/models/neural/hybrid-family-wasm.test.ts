@@ -9,7 +9,7 @@ import '../../../../core/models/neural/deepfm';
 import '../../../../core/models/neural/two-tower';
 import '../../../../core/models/neural/lightgcn';
 import { buildArchitecture } from '../../../../core/models/neural/registry';
-import { COLD_ITEMS, gradientMagnitudes, scoreMatrix, tinyInputs } from './hybrid-fixtures';
+import { COLD_ITEMS, gradientMagnitudes, scoreMatrix, sparseInputs, tinyInputs } from './hybrid-fixtures';
 
 /*
  * The hybrid family uses @tensorflow/tfjs ops only, so it must give the cpu backend's
@@ -27,21 +27,37 @@ const SPECS: ({ type: string } & Record<string, unknown>)[] = [
   { type: 'lightgcn', layers: 2 },
 ];
 
-function run(spec: { type: string } & Record<string, unknown>): { scores: number[]; grads: number[] } {
-  const arch = buildArchitecture(spec, tinyInputs());
+function run(spec: { type: string } & Record<string, unknown>, inputs = tinyInputs()): { scores: number[]; grads: number[] } {
+  const arch = buildArchitecture(spec, inputs);
   const scores = scoreMatrix(arch, 2).flat();
   const grads = [...gradientMagnitudes(arch, 2).values()];
+  arch.factors?.();
   arch.dispose();
   return { scores, grads };
 }
 
 describe('hybrid family on wasm', () => {
   let onCpu: { scores: number[]; grads: number[] }[] = [];
+  let sparseOnCpu: { scores: number[]; grads: number[] }[] = [];
   let backend = '';
   beforeAll(async () => {
     await initBackend('cpu');
-    onCpu = SPECS.map(run);
+    onCpu = SPECS.map((s) => run(s));
+    sparseOnCpu = SPECS.map((s) => run(s, sparseInputs()));
     backend = await initBackend('wasm');
+  });
+
+  it('matches the cpu backend in scores and gradients on mostly-zero (CSR) feature blocks, without leaks', () => {
+    const before = tf.memory().numTensors;
+    SPECS.forEach((spec, k) => {
+      const got = run(spec, sparseInputs());
+      got.scores.forEach((s, j) => expect(s, `${JSON.stringify(spec)} score ${j}`).toBeCloseTo(sparseOnCpu[k].scores[j], 4));
+      got.grads.forEach((g, j) => {
+        expect(g, `${JSON.stringify(spec)} gradient ${j}`).toBeGreaterThan(0);
+        expect(Math.abs(g - sparseOnCpu[k].grads[j])).toBeLessThan(1e-4 + 1e-3 * Math.abs(sparseOnCpu[k].grads[j]));
+      });
+    });
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('matches the cpu backend in scores and gradients', () => {

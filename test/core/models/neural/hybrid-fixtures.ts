@@ -41,6 +41,26 @@ export function tinyInputs(options: { coldTwins: boolean; userFeatures?: boolean
   };
 }
 
+/**
+ * The same world with mostly-zero feature blocks (item width 8, user width 6, at most 20 %
+ * nonzero), which the architectures keep as CSR and multiply sparsely.
+ */
+export function sparseInputs(): ArchitectureInputs {
+  const items = [
+    [1, 0, 0, 0, 0, 0, 0.5, 0],
+    [0, 1, 0, 0, 0, 0, 0, 0],
+    [0, 0, 0, 1, 0, 0, -0.5, 0],
+    [0, 0, 0, 0, 1, 0, 0, 0],
+    [0, 0, 1, 0, 0, 0, 0, 0.7],
+  ];
+  const users = [
+    [1, 0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 1, 0],
+    [0, 0.5, 0, 0, 0, 0],
+  ];
+  return { ...tinyInputs(), userFeatures: { dim: 6, values: Float32Array.from(users.flat()) }, itemFeatures: { dim: 8, values: Float32Array.from(items.flat()) } };
+}
+
 /** Every (user, item) pair, users outer. */
 export function allPairs(nUsers = N_USERS, nItems = N_ITEMS): { users: number[]; items: number[] } {
   const users: number[] = [];
