@@ -142,6 +142,7 @@ export function applyMultiInputDense(layer: MultiInputDenseLayer, xs: tf.Tensor2
  * ~3x slower on wasm).
  */
 function denseOp(xs: tf.Tensor2D[], ws: tf.Variable[], bias: tf.Variable, activation: 'linear' | 'relu'): tf.Tensor2D {
+  if (tf.getKernel(DENSE_KERNEL, tf.getBackend())) return denseByKernel(xs, ws, bias, activation);
   const n = xs.length;
   const f = tf.customGrad(((...args: unknown[]) => {
     const save = args[2 * n + 1] as tf.GradSaveFunc;
@@ -182,6 +183,40 @@ function denseOp(xs: tf.Tensor2D[], ws: tf.Variable[], bias: tf.Variable, activa
         const db = tf.reshape(tf.matMul(tf.ones([1, rows]), dz), [outDim]);
         return [...dx, ...dw, db];
       },
+    };
+  }) as any);
+  return f(...xs, ...ws, bias) as tf.Tensor2D;
+}
+
+/**
+ * Kernel names of RecLab's fused dense layer and its gradient (registered for wasm by
+ * core/train's backend set-up; equal to its DENSE and DENSE_GRAD, which a test checks).
+ */
+export const DENSE_KERNEL = 'ReclabDense';
+export const DENSE_GRAD_KERNEL = 'ReclabDenseGrad';
+
+/**
+ * {@link denseOp} as two kernels: the whole forward pass in one call, the whole backward
+ * pass (ReLU mask, every dx and dw, the bias gradient) in another.
+ */
+function denseByKernel(xs: tf.Tensor2D[], ws: tf.Variable[], bias: tf.Variable, activation: 'linear' | 'relu'): tf.Tensor2D {
+  const n = xs.length;
+  const attrs = { inputs: n, relu: activation === 'relu' };
+  const named = (prefix: string, ts: tf.Tensor[]) => Object.fromEntries(ts.map((t, k) => [`${prefix}${k}`, t]));
+  const f = tf.customGrad(((...args: unknown[]) => {
+    const save = args[2 * n + 1] as tf.GradSaveFunc;
+    const x = args.slice(0, n) as tf.Tensor2D[];
+    const w = args.slice(n, 2 * n) as tf.Tensor2D[];
+    const y = tf.engine().runKernel(DENSE_KERNEL, { ...named('x', x), ...named('w', w), bias: args[2 * n] as tf.Tensor }, attrs as never) as tf.Tensor2D;
+    save([...x, ...w, y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) =>
+        tf.engine().runKernel(
+          DENSE_GRAD_KERNEL,
+          { dy, y: saved[2 * n], ...named('x', saved.slice(0, n)), ...named('w', saved.slice(n, 2 * n)) },
+          attrs as never,
+        ) as tf.Tensor[],
     };
   }) as any);
   return f(...xs, ...ws, bias) as tf.Tensor2D;

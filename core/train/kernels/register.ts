@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusedAdamKernel, FUSED_ADAM } from './adam';
+import { denseGradKernel, denseKernel, DENSE, DENSE_GRAD } from './dense';
 import { gatherDropNegativesKernel, GATHER_DROP_NEGATIVES, registerSegmentSumGradient } from './gather-drop-negatives';
+import { heapSimd } from './heap-simd';
 import { sparseDenseMatMulKernel, SPARSE_DENSE_MATMUL } from './sparse-matmul';
 
 /**
@@ -11,6 +13,11 @@ export function registerFusedKernels(backendName: string): void {
   if (!tf.getKernel(FUSED_ADAM, backendName)) tf.registerKernel(fusedAdamKernel(backendName));
   if (!tf.getKernel(GATHER_DROP_NEGATIVES, backendName)) tf.registerKernel(gatherDropNegativesKernel(backendName));
   if (!tf.getKernel(SPARSE_DENSE_MATMUL, backendName)) tf.registerKernel(sparseDenseMatMulKernel(backendName));
+  // The dense-layer kernels pay off only with the SIMD loops inside wasm's heap.
+  if (backendName === 'wasm' && heapSimd(tf.findBackend(backendName))) {
+    if (!tf.getKernel(DENSE, backendName)) tf.registerKernel(denseKernel(backendName));
+    if (!tf.getKernel(DENSE_GRAD, backendName)) tf.registerKernel(denseGradKernel(backendName));
+  }
   registerSegmentSumGradient();
 }
 

@@ -1,0 +1,128 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { initBackend } from '../../../../core/train/backend';
+import { DENSE, DENSE_GRAD } from '../../../../core/train/kernels/dense';
+import { disableHeapSimd } from '../../../../core/train/kernels/heap-simd';
+import { FUSED_ADAM } from '../../../../core/train/kernels/adam';
+import { hasFusedKernel } from '../../../../core/train/kernels/register';
+import { applyMultiInputDense, DENSE_GRAD_KERNEL, DENSE_KERNEL, multiInputDenseLayer } from '../../../../core/models/neural/layers';
+import { Rng } from '../../../../core/util';
+
+/** Deterministic values in [-1, 1) (negative ones exercise the ReLU mask). */
+function values(n: number, seed: number): Float32Array {
+  return Float32Array.from({ length: n }, (_, k) => Math.sin(k * 1.7 + seed * 3.1));
+}
+
+interface Case {
+  rows: number;
+  inDims: number[];
+  outDim: number;
+  relu: boolean;
+}
+
+/**
+ * Value and gradients (inputs, kernels, bias) of sum(G * dense(xs)) for a fixed G, by
+ * RecLab's dense layer and by the reference formula in plain tfjs ops.
+ */
+function run(c: Case, byReference: boolean): Float32Array[] {
+  return tf.tidy(() => {
+    const layer = multiInputDenseLayer(`test/dense_${Math.random()}`, c.inDims, c.outDim, new Rng(3), c.relu ? 'relu' : 'linear');
+    // A non-zero bias so the bias start value is checked too.
+    layer.bias.assign(tf.tensor1d(values(c.outDim, 9)));
+    const xs = c.inDims.map((d, k) => tf.tensor2d(values(c.rows * d, k), [c.rows, d]));
+    const g = tf.tensor2d(values(c.rows * c.outDim, 7), [c.rows, c.outDim]);
+    const forward = (inputs: tf.Tensor[], kernels: tf.Tensor[], bias: tf.Tensor): tf.Tensor2D => {
+      if (!byReference) return applyMultiInputDense({ ...layer, kernels: kernels as tf.Variable[], bias: bias as tf.Variable }, inputs as tf.Tensor2D[]);
+      const z = tf.add(tf.addN(inputs.map((x, k) => tf.matMul(x as tf.Tensor2D, kernels[k] as tf.Tensor2D))), bias);
+      return (c.relu ? tf.relu(z) : z) as tf.Tensor2D;
+    };
+    const n = c.inDims.length;
+    const all = [...xs, ...layer.kernels, layer.bias];
+    const f = (...args: tf.Tensor[]) => tf.sum(tf.mul(forward(args.slice(0, n), args.slice(n, 2 * n), args[2 * n]), g)) as tf.Scalar;
+    const value = forward(xs, layer.kernels, layer.bias);
+    const grads = tf.grads(f)(all);
+    const out = [value, ...grads].map((t) => t.dataSync() as Float32Array);
+    for (const v of [...layer.kernels, layer.bias]) v.dispose();
+    return out;
+  });
+}
+
+const CASES: Case[] = [
+  // NeuMF's layers: the two-input first layer, the tower, the two-input output layer (width 1: JS path).
+  { rows: 64, inDims: [32, 32], outDim: 64, relu: true },
+  { rows: 64, inDims: [64], outDim: 32, relu: true },
+  { rows: 64, inDims: [32, 16], outDim: 1, relu: false },
+  // Widths that are not multiples of 4 or 32, an odd number of rows, one row.
+  { rows: 37, inDims: [5, 12], outDim: 36, relu: true },
+  { rows: 37, inDims: [3], outDim: 6, relu: true },
+  { rows: 1, inDims: [8], outDim: 4, relu: false },
+];
+
+function expectClose(actual: Float32Array, expected: Float32Array, label: string): void {
+  expect(actual.length, label).toBe(expected.length);
+  let worst = 0;
+  for (let k = 0; k < actual.length; k++) worst = Math.max(worst, Math.abs(actual[k] - expected[k]) / Math.max(1, Math.abs(expected[k])));
+  expect(worst, label).toBeLessThan(1e-5);
+}
+
+describe('dense-layer kernels (wasm)', () => {
+  afterEach(() => disableHeapSimd(false));
+
+  it('share their names with the model layer code', () => {
+    expect(DENSE_KERNEL).toBe(DENSE);
+    expect(DENSE_GRAD_KERNEL).toBe(DENSE_GRAD);
+  });
+
+  for (const simd of [true, false]) {
+    it(`match plain tfjs ops in value and every gradient (${simd ? 'SIMD' : 'JS'} loops)`, async () => {
+      expect(await initBackend('wasm')).toBe('wasm');
+      expect(hasFusedKernel(DENSE)).toBe(true);
+      disableHeapSimd(!simd);
+      const before = tf.memory().numTensors;
+      for (const c of CASES) {
+        const mine = run(c, false);
+        const reference = run(c, true);
+        const names = ['value', ...c.inDims.map((_, k) => `dx${k}`), ...c.inDims.map((_, k) => `dw${k}`), 'dbias'];
+        names.forEach((label, k) => expectClose(mine[k], reference[k], `${JSON.stringify(c)} ${label}`));
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
+  it('leaves the cpu backend on the op-by-op path', async () => {
+    await initBackend('cpu');
+    expect(hasFusedKernel(DENSE)).toBe(false);
+    const [value] = run(CASES[4], false);
+    expectClose(value, run(CASES[4], true)[0], 'cpu value');
+  });
+});
+
+describe('fused Adam kernel (wasm)', () => {
+  afterEach(() => disableHeapSimd(false));
+
+  /** One Adam step over 10 elements (8 in the SIMD loop, a tail of 2 in JS). */
+  function step(): Float32Array[] {
+    return tf.tidy(() => {
+      const t = (seed: number, scale = 1) => tf.tensor1d(values(10, seed).map((x) => x * scale));
+      const inputs = { param: t(1), grad: t(2), m: t(3, 0.1), v: t(4, 0.01).abs() };
+      const attrs = { lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, step: 3 };
+      return (tf.engine().runKernel(FUSED_ADAM, inputs, attrs as never) as tf.Tensor[]).map((x) => x.dataSync() as Float32Array);
+    });
+  }
+
+  it('gives the same update in SIMD as in the JS loop, and as the formula', async () => {
+    await initBackend('wasm');
+    const simd = step();
+    disableHeapSimd(true);
+    const js = step();
+    ['param', 'm', 'v'].forEach((label, k) => expectClose(simd[k], js[k], label));
+    // Element 0 by hand.
+    const [p, g, m, v] = [1, 2, 3, 4].map((s) => values(10, s)[0]);
+    const m1 = 0.9 * 0.1 * m + 0.1 * g;
+    const v1 = 0.999 * Math.abs(0.01 * v) + 0.001 * g * g;
+    const p1 = p - ((0.01 / (1 - 0.9 ** 3)) * m1) / (Math.sqrt(v1 / (1 - 0.999 ** 3)) + 1e-8);
+    expect(simd[0][0]).toBeCloseTo(p1, 5);
+    expect(simd[1][0]).toBeCloseTo(m1, 6);
+    expect(simd[2][0]).toBeCloseTo(v1, 6);
+  });
+});
