@@ -114,6 +114,10 @@ function products(backend: WasmBackendLike): Product {
   const simd = heapSimd(backend);
   return (a, sAi, sAk, bOff, sB, c, m, k, n, bias, mode, relu) => {
     if (simd && n % 4 === 0) return simd.gemm(a, sAi, sAk, bOff, sB, c, m, k, n, bias, mode, relu);
+    // Width 1 (an output logit): a dot product per row when rows are contiguous ...
+    if (simd && n === 1 && sAk === 4 && sB === 4 && k % 4 === 0) return simd.dot(a, sAi, bOff, c, m, k, bias, mode, relu);
+    // ... or, for x^T dz, the same sums as one row: C^T = B^T A, with A's rows as the wide side.
+    if (simd && n === 1 && sAi === 4 && m % 4 === 0 && mode === 0 && !relu) return simd.gemm(bOff, 0, sB, a, sAk, c, 1, k, m, 0, 0, false);
     gemmJs(backend.wasm.HEAPF32, a >> 2, sAi >> 2, sAk >> 2, bOff >> 2, sB >> 2, c >> 2, m, k, n, bias >> 2, mode, relu);
   };
 }

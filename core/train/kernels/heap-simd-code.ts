@@ -4,8 +4,8 @@
  * sizes are in bytes.
  */
 import {
-  ADD, ELSE, END, EQ, F32, GE_U, GT_U, I32, IF, MUL, V128,
-  f32Load, f32x4Add, f32x4Div, f32x4Gt, f32x4Max, f32x4Mul, f32x4Splat, f32x4Sqrt, f32x4Sub,
+  ADD, ELSE, END, EQ, F32, F32_ADD, F32_MAX, GE_U, GT_U, I32, IF, MUL, V128,
+  f32Load, f32Store, f32c0, f32x4Add, f32x4ExtractLane, i32Load, f32x4Div, f32x4Gt, f32x4Max, f32x4Mul, f32x4Splat, f32x4Sqrt, f32x4Sub,
   get, i32c, inc, incBy, moduleBytes, set, v128And, v128Load, v128Store, v128Zero, whileNot,
   type WasmFunction,
 } from './wasm-asm'; // prettier-ignore
@@ -60,6 +60,52 @@ export function gemmFunction(): WasmFunction {
     ...inc(I, 1),
   ]); // prettier-ignore
   return { name: 'gemm', params: new Array(12).fill(I32), locals: [[7, I32], [1 + WIDE, V128]], body };
+}
+
+/**
+ * dot(a, sAi, b, c, m, kBytes, bias, mode, relu): the width-1 case of gemm with contiguous
+ * rows of A and a contiguous B column, `C[i] = init + A[a + i*sAi + 0..kBytes) · B[b + 0..kBytes)`
+ * (a dense layer with one output). kBytes a multiple of 16; init as in gemm.
+ */
+export function dotFunction(): WasmFunction {
+  const [A, SAI, B, C, M, KB, BIAS, MODE, RELU] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [I, P, ROWA] = [9, 10, 11];
+  const S = 12; // f32
+  const ACC = 13; // v128
+  const body = whileNot([...get(I), ...get(M), GE_U], [
+    ...get(A), ...get(I), ...get(SAI), MUL, ADD, ...set(ROWA),
+    ...v128Zero, ...set(ACC),
+    ...i32c(0), ...set(P),
+    ...whileNot([...get(P), ...get(KB), GE_U], [
+      ...get(ACC), ...get(ROWA), ...get(P), ADD, ...v128Load(), ...get(B), ...get(P), ADD, ...v128Load(), ...f32x4Mul, ...f32x4Add, ...set(ACC),
+      ...inc(P, 16),
+    ]),
+    ...get(ACC), ...f32x4ExtractLane(0), ...get(ACC), ...f32x4ExtractLane(1), F32_ADD,
+    ...get(ACC), ...f32x4ExtractLane(2), ...get(ACC), ...f32x4ExtractLane(3), F32_ADD, F32_ADD, ...set(S),
+    ...get(MODE), ...i32c(1), EQ, ...IF, ...get(S), ...get(BIAS), ...f32Load(), F32_ADD, ...set(S), END,
+    ...get(MODE), ...i32c(2), EQ, ...IF, ...get(S), ...get(C), ...get(I), ...i32c(4), MUL, ADD, ...f32Load(), F32_ADD, ...set(S), END,
+    ...get(RELU), ...IF, ...get(S), ...f32c0, F32_MAX, ...set(S), END,
+    ...get(C), ...get(I), ...i32c(4), MUL, ADD, ...get(S), ...f32Store(),
+    ...inc(I, 1),
+  ]); // prettier-ignore
+  return { name: 'dot', params: new Array(9).fill(I32), locals: [[3, I32], [1, F32], [1, V128]], body };
+}
+
+/** gatherRows(table, ids, out, n, rowBytes): out row r = table row ids[r] (ids checked by the caller; rowBytes a multiple of 16). */
+export function gatherRowsFunction(): WasmFunction {
+  const [TABLE, IDS, OUT, N, RB] = [0, 1, 2, 3, 4];
+  const [R, SRC, DST, P] = [5, 6, 7, 8];
+  const body = whileNot([...get(R), ...get(N), GE_U], [
+    ...get(TABLE), ...get(IDS), ...get(R), ...i32c(4), MUL, ADD, ...i32Load(0), ...get(RB), MUL, ADD, ...set(SRC),
+    ...get(OUT), ...get(R), ...get(RB), MUL, ADD, ...set(DST),
+    ...i32c(0), ...set(P),
+    ...whileNot([...get(P), ...get(RB), GE_U], [
+      ...get(DST), ...get(P), ADD, ...get(SRC), ...get(P), ADD, ...v128Load(), ...v128Store(),
+      ...inc(P, 16),
+    ]),
+    ...inc(R, 1),
+  ]); // prettier-ignore
+  return { name: 'gatherRows', params: new Array(5).fill(I32), locals: [[4, I32]], body };
 }
 
 /** reluMask(dy, y, out, nBytes): out = dy where y > 0, else 0. */

@@ -63,12 +63,17 @@ export const br = (d: number): number[] => [0x0c, d];
 export const brIf = (d: number): number[] => [0x0d, d];
 export const i32Load = (offset: number): number[] => [0x28, 2, ...uleb(offset)];
 export const f32Load = (offset = 0): number[] => [0x2a, 2, ...uleb(offset)];
+export const f32Store = (offset = 0): number[] => [0x38, 2, ...uleb(offset)];
+export const F32_ADD = 0x92;
+export const F32_MAX = 0x97;
+export const f32c0 = [0x43, 0, 0, 0, 0];
 
 const simd = (op: number): number[] => [0xfd, ...uleb(op)];
 export const v128Load = (offset = 0): number[] => [...simd(0x00), 4, ...uleb(offset)];
 export const v128Store = (offset = 0): number[] => [...simd(0x0b), 4, ...uleb(offset)];
 export const v128Zero = [...simd(0x0c), ...new Array(16).fill(0)];
 export const f32x4Splat = simd(0x13);
+export const f32x4ExtractLane = (lane: number): number[] => [...simd(0x1f), lane];
 export const f32x4Gt = simd(0x44);
 export const v128And = simd(0x4e);
 export const f32x4Sqrt = simd(0xe3);
