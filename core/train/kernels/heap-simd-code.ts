@@ -16,7 +16,7 @@ const WIDE = 8;
 /**
  * gemm(a, sAi, sAk, b, sB, c, m, k, nBytes, bias, mode, relu): see HeapSimd.gemm. Each
  * row of C is done in blocks of 32 columns (8 vector sums held in locals over the whole
- * k loop: one scalar load + splat per 8 vector multiply-adds), the rest 4 at a time.
+ * k loop: one scalar load + splat per 8 vector multiply-adds), then 16, then 4 at a time.
  */
 export function gemmFunction(): WasmFunction {
   const [A, SAI, SAK, B, SB, C, M, K, NB, BIAS, MODE, RELU] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
@@ -56,6 +56,7 @@ export function gemmFunction(): WasmFunction {
     ...get(C), ...get(I), ...get(NB), MUL, ADD, ...set(ROWC),
     ...i32c(0), ...set(J),
     ...block(WIDE),
+    ...block(4),
     ...block(1),
     ...inc(I, 1),
   ]); // prettier-ignore
