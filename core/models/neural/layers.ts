@@ -47,9 +47,24 @@ export function variableFrom(init: tf.Tensor, name: string): tf.Variable {
  * function, so a faster lookup or sparse-gradient path applies to all of them.
  */
 export function embeddingLookup(table: tf.Tensor2D | tf.Variable, ids: tf.Tensor1D): tf.Tensor2D {
-  const rows = tf.gather(table as tf.Tensor2D, ids) as tf.Tensor2D;
+  const rows = gatherRows(table as tf.Tensor2D, ids);
   lookupCollector?.push(rows);
   return rows;
+}
+
+/**
+ * `tf.gather(table, ids)` whose gradient is the UnsortedSegmentSum alone. tfjs's gather
+ * gradient wraps it in two reshapes and two transposes and saves the whole table; with
+ * four lookups a step that was 20 extra kernel calls. `ids` is held by the closure, so it
+ * must outlive the backward pass (it does wherever the loss is built from it).
+ */
+function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
+  const nRows = table.shape[0];
+  const f = tf.customGrad(((t: tf.Tensor2D) => ({
+    value: tf.gather(t, ids),
+    gradFunc: (dy: tf.Tensor2D) => tf.unsortedSegmentSum(dy, ids, nRows),
+  })) as any);
+  return f(table) as tf.Tensor2D;
 }
 
 let lookupCollector: tf.Tensor2D[] | undefined;
