@@ -10,9 +10,10 @@
  * Run: npx tsx bench/neumf.ts [--epochs N] [--data DIR] [--backend wasm|cpu|tensorflow] [--torch [SCRIPT]]
  *
  * `--torch` also runs the PyTorch reference (default ../shared/bench/torch_neumf.py beside
- * the repo, with /usr/bin/python3) right after, and adds its CPU seconds per epoch and the
- * ratio of the two to the JSON line. CPU time, because on a shared machine wall time
- * mostly measures the neighbours; on an idle one the two agree.
+ * the repo, with /usr/bin/python3) right after, with the same number of epochs, and adds
+ * its seconds per epoch and the ratio of the two (wall time, as both scripts time it)
+ * to the JSON line. On a shared machine run it when the load is low: the ratio holds
+ * only when both ran under the same load.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -138,29 +139,23 @@ function argValue(name: string): string | undefined {
 
 /** Epoch figures of the PyTorch reference script. */
 export interface TorchReference {
-  /** CPU seconds per epoch (the script's timer swapped for process CPU time), median. */
-  torch_epoch_cpu_s_median: number;
-  torch_rank_cpu_ms: number;
+  torch_epoch_s_median: number;
+  torch_rank_ms: number;
   torch: string;
 }
 
-/**
- * Runs the PyTorch reference with its timer (`time.perf_counter`) swapped for
- * `time.process_time`, so its per-epoch figures are CPU seconds like ours. Undefined,
- * with a logged reason, when python3 or torch is missing or the script fails.
- */
+/** Runs the PyTorch reference script; undefined, with a logged reason, when python3, torch or the script is missing. */
 export function runTorchReference(script: string, dataDir: string, epochs: number, log: (line: string) => void): TorchReference | undefined {
   if (!fs.existsSync(script)) {
     log(`torch reference: ${script} not found`);
     return undefined;
   }
-  const code = 'import sys, time; time.perf_counter = time.process_time; sys.argv = sys.argv[1:]; exec(compile(open(sys.argv[0]).read(), sys.argv[0], "exec"))';
-  const r = spawnSync('/usr/bin/python3', ['-c', code, script, dataDir, '--epochs', String(epochs)], { encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/python3', [script, dataDir, '--epochs', String(epochs)], { encoding: 'utf8' });
   const lines = `${r.stdout ?? ''}`.trim().split('\n');
-  for (const l of lines.slice(0, -1)) log(`${l} (cpu time)`);
+  for (const l of lines.slice(0, -1)) log(l);
   try {
     const last = JSON.parse(lines[lines.length - 1]) as { epoch_s_median: number; rank_ms: number; torch: string };
-    return { torch_epoch_cpu_s_median: last.epoch_s_median, torch_rank_cpu_ms: last.rank_ms, torch: last.torch };
+    return { torch_epoch_s_median: last.epoch_s_median, torch_rank_ms: last.rank_ms, torch: last.torch };
   } catch {
     log(`torch reference failed (exit ${r.status}): ${(r.stderr ?? r.error?.message ?? '').toString().trim().split('\n').slice(-1)[0]}`);
     return undefined;
@@ -180,8 +175,9 @@ export async function main(): Promise<void> {
   const given = argValue('--torch');
   const script = given && !given.startsWith('--') ? given : path.resolve(dataDir, '..', '..', 'bench', 'torch_neumf.py');
   const torch = runTorchReference(script, dataDir, epochs, log);
-  if (torch) log(`ratio to PyTorch (cpu s per epoch): ${(r.epoch_cpu_s_median / torch.torch_epoch_cpu_s_median).toFixed(2)}x`);
-  console.log(JSON.stringify({ ...r, ...torch, ...(torch ? { ratio_to_torch_cpu: r.epoch_cpu_s_median / torch.torch_epoch_cpu_s_median } : {}) }));
+  const ratio = torch ? r.epoch_s_median / torch.torch_epoch_s_median : undefined;
+  if (ratio !== undefined) log(`ratio to PyTorch (s per epoch, median): ${ratio.toFixed(2)}x`);
+  console.log(JSON.stringify({ ...r, ...torch, ...(ratio !== undefined ? { ratio_to_torch: ratio } : {}) }));
 }
 
 if (require.main === module) {

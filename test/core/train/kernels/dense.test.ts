@@ -100,13 +100,20 @@ describe('dense-layer kernels (wasm)', () => {
 describe('fused Adam kernel (wasm)', () => {
   afterEach(() => disableHeapSimd(false));
 
-  /** One Adam step over 10 elements (8 in the SIMD loop, a tail of 2 in JS). */
+  /** One Adam step over two variables of 10 elements (8 in the SIMD loop, a tail of 2 in JS). */
   function step(): Float32Array[] {
     return tf.tidy(() => {
       const t = (seed: number, scale = 1) => tf.tensor1d(values(10, seed).map((x) => x * scale));
-      const inputs = { param: t(1), grad: t(2), m: t(3, 0.1), v: t(4, 0.01).abs() };
-      const attrs = { lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, step: 3 };
-      return (tf.engine().runKernel(FUSED_ADAM, inputs, attrs as never) as tf.Tensor[]).map((x) => x.dataSync() as Float32Array);
+      // Two variables in one call: the second is the first's values reversed.
+      const rev = (x: tf.Tensor) => tf.reverse(x);
+      const inputs = { param0: t(1), grad0: t(2), m0: t(3, 0.1), v0: t(4, 0.01).abs() };
+      const second = { param1: rev(inputs.param0), grad1: rev(inputs.grad0), m1: rev(inputs.m0), v1: rev(inputs.v0) };
+      const attrs = { lr: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, step: 3, count: 2 };
+      const out = tf.engine().runKernel(FUSED_ADAM, { ...inputs, ...second }, attrs as never) as tf.Tensor[];
+      // Outputs: params, then m, then v; the second variable's are the first's reversed
+      // (to float32 rounding: the last 2 elements of each run in JS, in double precision).
+      for (let k = 0; k < 3; k++) expectClose(out[2 * k + 1].dataSync() as Float32Array, (out[2 * k].dataSync() as Float32Array).slice().reverse(), `slot ${k}`);
+      return [out[0], out[2], out[4]].map((x) => x.dataSync() as Float32Array);
     });
   }
 
