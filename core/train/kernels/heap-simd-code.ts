@@ -109,6 +109,32 @@ export function gatherRowsFunction(): WasmFunction {
   return { name: 'gatherRows', params: new Array(5).fill(I32), locals: [[4, I32]], body };
 }
 
+/**
+ * scatterAddRows(src, ids, out, n, rowBytes, outBytes): zero `out`, then add row r of
+ * `src` to row ids[r] of `out` for r < n (ids checked by the caller; rowBytes and
+ * outBytes multiples of 16). An UnsortedSegmentSum over rows.
+ */
+export function scatterAddRowsFunction(): WasmFunction {
+  const [SRC, IDS, OUT, N, RB, OB] = [0, 1, 2, 3, 4, 5];
+  const [R, FROM, TO, P] = [6, 7, 8, 9];
+  const body = [
+    ...whileNot([...get(P), ...get(OB), GE_U], [...get(OUT), ...get(P), ADD, ...v128Zero, ...v128Store(), ...inc(P, 16)]),
+    ...whileNot([...get(R), ...get(N), GE_U], [
+      ...get(OUT), ...get(IDS), ...get(R), ...i32c(4), MUL, ADD, ...i32Load(0), ...get(RB), MUL, ADD, ...set(TO),
+      ...get(SRC), ...get(R), ...get(RB), MUL, ADD, ...set(FROM),
+      ...i32c(0), ...set(P),
+      ...whileNot([...get(P), ...get(RB), GE_U], [
+        ...get(TO), ...get(P), ADD,
+        ...get(TO), ...get(P), ADD, ...v128Load(), ...get(FROM), ...get(P), ADD, ...v128Load(), ...f32x4Add,
+        ...v128Store(),
+        ...inc(P, 16),
+      ]),
+      ...inc(R, 1),
+    ]),
+  ]; // prettier-ignore
+  return { name: 'scatterAddRows', params: new Array(6).fill(I32), locals: [[4, I32]], body };
+}
+
 /** reluMask(dy, y, out, nBytes): out = dy where y > 0, else 0. */
 export function reluMaskFunction(): WasmFunction {
   const [DY, Y, OUT, NB, P] = [0, 1, 2, 3, 4];

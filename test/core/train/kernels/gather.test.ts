@@ -45,3 +45,24 @@ describe('embedding gather on wasm', () => {
     expect(() => tf.tidy(() => tf.gather(tf.zeros([5, 8]), tf.tensor1d([1, 5], 'int32')))).toThrow(/index value 5 is not in \[0, 4\]/);
   });
 });
+
+describe('UnsortedSegmentSum on wasm, rows of a multiple of 4 (SIMD)', () => {
+  afterEach(() => disableHeapSimd(false));
+
+  it('sums rows by id into zeroed rows, as a loop by hand does', async () => {
+    await initBackend('wasm');
+    const width = 8;
+    const x = Array.from({ length: IDS.length * width }, (_, k) => Math.sin(k));
+    const want = new Array(6 * width).fill(0);
+    IDS.forEach((id, r) => {
+      for (let c = 0; c < width; c++) want[id * width + c] += x[r * width + c];
+    });
+    const run = () => tf.tidy(() => Array.from(tf.unsortedSegmentSum(tf.tensor2d(x, [IDS.length, width]), tf.tensor1d(IDS, 'int32'), 6).dataSync()));
+    for (const simd of [true, false]) {
+      disableHeapSimd(!simd);
+      run().forEach((v, k) => expect(v).toBeCloseTo(want[k], 6));
+    }
+    // Row 5 is no id's: zeros, also in a heap reused from earlier tensors.
+    expect(run().slice(5 * width)).toEqual(new Array(width).fill(0));
+  });
+});
