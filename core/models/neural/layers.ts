@@ -267,10 +267,20 @@ export function towerOverAllItems(userRows: tf.Tensor2D, itemTable: tf.Variable,
   const nUsers = userRows.shape[0];
   const userPart = tf.add(tf.matMul(userRows, first.kernels[0] as tf.Tensor2D), first.bias);
   const itemPart = tf.matMul(itemTable as tf.Tensor2D, first.kernels[1] as tf.Tensor2D);
+  const relu = first.activation === 'relu';
+  if (first.outDim % 4 === 0 && tf.getKernel(PAIRWISE_SUM_KERNEL, tf.getBackend())) {
+    return applyMlp(rest, tf.engine().runKernel(PAIRWISE_SUM_KERNEL, { a: userPart, b: itemPart }, { relu } as never) as tf.Tensor2D);
+  }
   let h: tf.Tensor = tf.add(tf.reshape(userPart, [nUsers, 1, first.outDim]), tf.reshape(itemPart, [1, nItems, first.outDim]));
-  if (first.activation === 'relu') h = tf.relu(h);
+  if (relu) h = tf.relu(h);
   return applyMlp(rest, tf.reshape(h, [nUsers * nItems, first.outDim]) as tf.Tensor2D);
 }
+
+/**
+ * Kernel name of RecLab's all-pairs row sum `act(a[u] + b[i])` (wasm; equal to core/train's
+ * PAIRWISE_SUM, which a test checks). Full ranking's first tower layer in one pass.
+ */
+export const PAIRWISE_SUM_KERNEL = 'ReclabPairwiseSum';
 
 /** Variables of multi-input dense layers, kernels then bias per layer. */
 export function multiInputDenseVariables(layers: MultiInputDenseLayer[]): tf.Variable[] {

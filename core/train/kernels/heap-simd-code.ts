@@ -135,6 +135,40 @@ export function scatterAddRowsFunction(): WasmFunction {
   return { name: 'scatterAddRows', params: new Array(6).fill(I32), locals: [[4, I32]], body };
 }
 
+/**
+ * pairSum(a, b, out, nA, nB, rowBytes, relu): row (u, i) of `out` (u-major) = a[u] + b[i],
+ * then max(., 0) if relu; rowBytes a multiple of 16. The first layer of an MLP tower over
+ * every (user, item) pair from its per-user and per-item halves.
+ */
+export function pairSumFunction(): WasmFunction {
+  const [A, B, OUT, NA, NB, RB, RELU] = [0, 1, 2, 3, 4, 5, 6];
+  const [U, I, P, AROW, BROW] = [7, 8, 9, 10, 11];
+  const FLOOR = 12; // v128: 0 with ReLU, -Infinity without (max is then the identity)
+  const minusInf = [0x43, 0x00, 0x00, 0x80, 0xff];
+  const body = [
+    ...get(RELU), ...IF, ...v128Zero, ...set(FLOOR), ELSE, ...minusInf, ...f32x4Splat, ...set(FLOOR), END,
+    ...whileNot([...get(U), ...get(NA), GE_U], [
+      ...get(A), ...get(U), ...get(RB), MUL, ADD, ...set(AROW),
+      ...i32c(0), ...set(I),
+      ...whileNot([...get(I), ...get(NB), GE_U], [
+        ...get(B), ...get(I), ...get(RB), MUL, ADD, ...set(BROW),
+        ...i32c(0), ...set(P),
+        ...whileNot([...get(P), ...get(RB), GE_U], [
+          ...get(OUT), ...get(P), ADD,
+          ...get(AROW), ...get(P), ADD, ...v128Load(), ...get(BROW), ...get(P), ADD, ...v128Load(), ...f32x4Add,
+          ...get(FLOOR), ...f32x4Max,
+          ...v128Store(),
+          ...inc(P, 16),
+        ]),
+        ...incBy(OUT, RB),
+        ...inc(I, 1),
+      ]),
+      ...inc(U, 1),
+    ]),
+  ]; // prettier-ignore
+  return { name: 'pairSum', params: new Array(7).fill(I32), locals: [[5, I32], [1, V128]], body };
+}
+
 /** reluMask(dy, y, out, nBytes): out = dy where y > 0, else 0. */
 export function reluMaskFunction(): WasmFunction {
   const [DY, Y, OUT, NB, P] = [0, 1, 2, 3, 4];

@@ -6,7 +6,16 @@
  * slow layouts (a 1024x32 by 32x64 BatchMatMul takes ~1 ms; this loop ~0.2 ms).
  */
 import { wasmApi, type WasmMemory } from './wasm-asm';
-import { adamFunction, dotFunction, gatherRowsFunction, gemmFunction, moduleBytesOf, reluMaskFunction, scatterAddRowsFunction } from './heap-simd-code';
+import {
+  adamFunction,
+  dotFunction,
+  gatherRowsFunction,
+  gemmFunction,
+  moduleBytesOf,
+  pairSumFunction,
+  reluMaskFunction,
+  scatterAddRowsFunction,
+} from './heap-simd-code';
 
 /** Byte offsets into the heap; sizes in elements unless named `...Bytes`. */
 export interface HeapSimd {
@@ -26,6 +35,8 @@ export interface HeapSimd {
   gatherRows(table: number, ids: number, out: number, n: number, rowSize: number): void;
   /** `out` (`outRows x rowSize`) = 0, then row r of `src` added to row `ids[r]` for r < n; ids in range, `rowSize` a multiple of 4. */
   scatterAddRows(src: number, ids: number, out: number, n: number, rowSize: number, outRows: number): void;
+  /** Row `u * nB + i` of `out` = `a[u] + b[i]` (max 0 if relu), rows of `rowSize` floats (a multiple of 4). */
+  pairSum(a: number, b: number, out: number, nA: number, nB: number, rowSize: number, relu: boolean): void;
   /** `out[p] = y[p] > 0 ? dy[p] : 0` over `n` floats (`n` a multiple of 4). */
   reluMask(dy: number, y: number, out: number, n: number): void;
   /** One Adam step over `n` floats (`n` a multiple of 4); see kernels/adam.ts for the formula. */
@@ -73,19 +84,20 @@ let bytes: Uint8Array | undefined;
 function instantiate(memory: WasmMemory): HeapSimd | null {
   const wasm = wasmApi();
   if (!wasm) return null;
-  bytes ??= moduleBytesOf([gemmFunction(), dotFunction(), gatherRowsFunction(), scatterAddRowsFunction(), reluMaskFunction(), adamFunction()]);
+  bytes ??= moduleBytesOf([gemmFunction(), dotFunction(), gatherRowsFunction(), scatterAddRowsFunction(), pairSumFunction(), reluMaskFunction(), adamFunction()]);
   let fns: Record<string, (...args: number[]) => void>;
   try {
     fns = new wasm.Instance(new wasm.Module(bytes), { env: { mem: memory } }).exports as typeof fns;
   } catch {
     return null;
   }
-  const { gemm, dot, gatherRows, scatterAddRows, reluMask, adam } = fns;
+  const { gemm, dot, gatherRows, scatterAddRows, pairSum, reluMask, adam } = fns;
   return {
     gemm: (a, sAi, sAk, b, sB, c, m, k, n, bias, mode, relu) => gemm(a, sAi, sAk, b, sB, c, m, k, 4 * n, bias, mode, relu ? 1 : 0),
     dot: (a, sAi, b, c, m, k, bias, mode, relu) => dot(a, sAi, b, c, m, 4 * k, bias, mode, relu ? 1 : 0),
     gatherRows: (table, ids, out, n, rowSize) => gatherRows(table, ids, out, n, 4 * rowSize),
     scatterAddRows: (src, ids, out, n, rowSize, outRows) => scatterAddRows(src, ids, out, n, 4 * rowSize, 4 * rowSize * outRows),
+    pairSum: (a, b, out, nA, nB, rowSize, relu) => pairSum(a, b, out, nA, nB, 4 * rowSize, relu ? 1 : 0),
     reluMask: (dy, y, out, n) => reluMask(dy, y, out, 4 * n),
     adam: (p, g, m, v, p1, m1, v1, n, c) => adam(p, g, m, v, p1, m1, v1, 4 * n, c.stepSize, c.invSqrtC2, c.beta1, 1 - c.beta1, c.beta2, 1 - c.beta2, c.epsilon),
   };

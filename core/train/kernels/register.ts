@@ -4,6 +4,7 @@ import { bceGradKernel, bceKernel, BCE_WITH_LOGITS, BCE_WITH_LOGITS_GRAD } from 
 import { denseGradKernel, denseKernel, DENSE, DENSE_GRAD } from './dense';
 import { gatherDropNegativesKernel, GATHER_DROP_NEGATIVES, registerSegmentSumGradient } from './gather-drop-negatives';
 import { heapSimd } from './heap-simd';
+import { pairwiseSumKernel, PAIRWISE_SUM } from './pairwise-sum';
 import { sparseDenseMatMulKernel, SPARSE_DENSE_MATMUL } from './sparse-matmul';
 
 /**
@@ -16,10 +17,11 @@ export function registerFusedKernels(backendName: string): void {
   if (!tf.getKernel(BCE_WITH_LOGITS, backendName)) tf.registerKernel(bceKernel(backendName));
   if (!tf.getKernel(BCE_WITH_LOGITS_GRAD, backendName)) tf.registerKernel(bceGradKernel(backendName));
   if (!tf.getKernel(SPARSE_DENSE_MATMUL, backendName)) tf.registerKernel(sparseDenseMatMulKernel(backendName));
-  // The dense-layer kernels pay off only with the SIMD loops inside wasm's heap.
+  // The dense-layer and pairwise kernels pay off only with the SIMD loops inside wasm's heap.
   if (backendName === 'wasm' && heapSimd(tf.findBackend(backendName))) {
     if (!tf.getKernel(DENSE, backendName)) tf.registerKernel(denseKernel(backendName));
     if (!tf.getKernel(DENSE_GRAD, backendName)) tf.registerKernel(denseGradKernel(backendName));
+    if (!tf.getKernel(PAIRWISE_SUM, backendName)) tf.registerKernel(pairwiseSumKernel(backendName));
   }
   registerSegmentSumGradient();
 }

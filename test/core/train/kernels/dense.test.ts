@@ -5,7 +5,8 @@ import { DENSE, DENSE_GRAD } from '../../../../core/train/kernels/dense';
 import { disableHeapSimd } from '../../../../core/train/kernels/heap-simd';
 import { FUSED_ADAM } from '../../../../core/train/kernels/adam';
 import { hasFusedKernel } from '../../../../core/train/kernels/register';
-import { applyMultiInputDense, DENSE_GRAD_KERNEL, DENSE_KERNEL, multiInputDenseLayer } from '../../../../core/models/neural/layers';
+import { applyMultiInputDense, DENSE_GRAD_KERNEL, DENSE_KERNEL, multiInputDenseLayer, PAIRWISE_SUM_KERNEL } from '../../../../core/models/neural/layers';
+import { PAIRWISE_SUM } from '../../../../core/train/kernels/pairwise-sum';
 import { Rng } from '../../../../core/util';
 
 /** Deterministic values in [-1, 1) (negative ones exercise the ReLU mask). */
@@ -132,4 +133,32 @@ describe('fused Adam kernel (wasm)', () => {
     expect(simd[1][0]).toBeCloseTo(m1, 6);
     expect(simd[2][0]).toBeCloseTo(v1, 6);
   });
+});
+
+describe('pairwise row sum kernel (wasm)', () => {
+  afterEach(() => disableHeapSimd(false));
+
+  it('shares its name with the model layer code', () => {
+    expect(PAIRWISE_SUM_KERNEL).toBe(PAIRWISE_SUM);
+  });
+
+  for (const simd of [true, false]) {
+    it(`gives act(a[u] + b[i]) for every pair, user-major (${simd ? 'SIMD' : 'JS'})`, async () => {
+      await initBackend('wasm');
+      disableHeapSimd(!simd);
+      const before = tf.memory().numTensors;
+      for (const relu of [true, false]) {
+        const [mine, reference] = tf.tidy(() => {
+          const a = tf.tensor2d(values(3 * 8, 1), [3, 8]);
+          const b = tf.tensor2d(values(5 * 8, 2), [5, 8]);
+          const sum = tf.reshape(tf.add(tf.reshape(a, [3, 1, 8]), tf.reshape(b, [1, 5, 8])), [15, 8]);
+          const byKernel = tf.engine().runKernel(PAIRWISE_SUM, { a, b }, { relu } as never) as tf.Tensor;
+          return [byKernel.dataSync() as Float32Array, (relu ? tf.relu(sum) : sum).dataSync() as Float32Array];
+        });
+        expectClose(mine, reference, `relu ${relu}`);
+        if (relu) expect(mine.some((v) => v === 0)).toBe(true);
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
 });
