@@ -157,7 +157,7 @@ export function applyMultiInputDense(layer: MultiInputDenseLayer, xs: tf.Tensor2
  * ~3x slower on wasm).
  */
 function denseOp(xs: tf.Tensor2D[], ws: tf.Variable[], bias: tf.Variable, activation: 'linear' | 'relu'): tf.Tensor2D {
-  if (tf.getKernel(DENSE_KERNEL, tf.getBackend())) return denseByKernel(xs, ws, bias, activation);
+  if (kernelFits(ws) && tf.getKernel(DENSE_KERNEL, tf.getBackend())) return denseByKernel(xs, ws, bias, activation);
   const n = xs.length;
   const f = tf.customGrad(((...args: unknown[]) => {
     const save = args[2 * n + 1] as tf.GradSaveFunc;
@@ -209,6 +209,16 @@ function denseOp(xs: tf.Tensor2D[], ws: tf.Variable[], bias: tf.Variable, activa
  */
 export const DENSE_KERNEL = 'ReclabDense';
 export const DENSE_GRAD_KERNEL = 'ReclabDenseGrad';
+
+/**
+ * True when every product of the dense kernels runs in SIMD: input widths a multiple of
+ * 4 and an output width a multiple of 4 or 1. Other widths (raw feature blocks) keep the
+ * op-by-op path, whose wasm matmul beats the kernels' scalar fallback on them.
+ */
+function kernelFits(ws: tf.Variable[]): boolean {
+  const outDim = ws[0].shape[1] as number;
+  return (outDim % 4 === 0 || outDim === 1) && ws.every((w) => (w.shape[0] as number) % 4 === 0);
+}
 
 /**
  * {@link denseOp} as two kernels: the whole forward pass in one call, the whole backward

@@ -48,12 +48,30 @@ function run(c: Case, byReference: boolean): Float32Array[] {
   });
 }
 
+/** The same value and gradients from the two kernels run directly (any widths, also those the layer code sends elsewhere). */
+function byKernels(c: Case): Float32Array[] {
+  return tf.tidy(() => {
+    const layer = multiInputDenseLayer(`test/kernels_${Math.random()}`, c.inDims, c.outDim, new Rng(3), c.relu ? 'relu' : 'linear');
+    layer.bias.assign(tf.tensor1d(values(c.outDim, 9)));
+    const xs = c.inDims.map((d, k) => tf.tensor2d(values(c.rows * d, k), [c.rows, d]));
+    const g = tf.tensor2d(values(c.rows * c.outDim, 7), [c.rows, c.outDim]);
+    const named = (prefix: string, ts: tf.Tensor[]) => Object.fromEntries(ts.map((t, k) => [`${prefix}${k}`, t]));
+    const attrs = { inputs: c.inDims.length, relu: c.relu };
+    const y = tf.engine().runKernel(DENSE, { ...named('x', xs), ...named('w', layer.kernels), bias: layer.bias }, attrs as never) as tf.Tensor;
+    const grads = tf.engine().runKernel(DENSE_GRAD, { dy: g, y, ...named('x', xs), ...named('w', layer.kernels) }, attrs as never) as tf.Tensor[];
+    const out = [y, ...grads].map((t) => t.dataSync() as Float32Array);
+    for (const v of [...layer.kernels, layer.bias]) v.dispose();
+    return out;
+  });
+}
+
 const CASES: Case[] = [
   // NeuMF's layers: the two-input first layer, the tower, the two-input output layer (width 1: JS path).
   { rows: 64, inDims: [32, 32], outDim: 64, relu: true },
   { rows: 64, inDims: [64], outDim: 32, relu: true },
   { rows: 64, inDims: [32, 16], outDim: 1, relu: false },
-  // Widths that are not multiples of 4 or 32, an odd number of rows, one row.
+  // Widths that are not multiples of 4 or 32 (the layer code keeps these on tfjs ops; the
+  // kernels' scalar fallback is checked directly), an odd number of rows, one row.
   { rows: 37, inDims: [5, 12], outDim: 36, relu: true },
   { rows: 37, inDims: [3], outDim: 6, relu: true },
   { rows: 1, inDims: [8], outDim: 4, relu: false },
@@ -81,10 +99,11 @@ describe('dense-layer kernels (wasm)', () => {
       disableHeapSimd(!simd);
       const before = tf.memory().numTensors;
       for (const c of CASES) {
-        const mine = run(c, false);
         const reference = run(c, true);
         const names = ['value', ...c.inDims.map((_, k) => `dx${k}`), ...c.inDims.map((_, k) => `dw${k}`), 'dbias'];
-        names.forEach((label, k) => expectClose(mine[k], reference[k], `${JSON.stringify(c)} ${label}`));
+        for (const [how, mine] of [['layer', run(c, false)], ['kernels', byKernels(c)]] as const) {
+          names.forEach((label, k) => expectClose(mine[k], reference[k], `${how} ${JSON.stringify(c)} ${label}`));
+        }
       }
       expect(tf.memory().numTensors).toBe(before);
     });
