@@ -7,8 +7,15 @@
  * MLP embeddings 32, MLP [64, 32, 16] ReLU, one logit; Adam lr 1e-3, batch 1024, BCE
  * with logits. Then ranks all users x items and takes the top 10.
  *
- * Run: npx tsx bench/neumf.ts [--epochs N] [--data DIR] [--backend wasm|cpu|tensorflow]
+ * Run: npx tsx bench/neumf.ts [--epochs N] [--data DIR] [--backend wasm|cpu|tensorflow] [--torch [SCRIPT]]
+ *
+ * `--torch` also runs the PyTorch reference (default ../shared/bench/torch_neumf.py beside
+ * the repo, with /usr/bin/python3) right after, with the same number of epochs, and adds
+ * its seconds per epoch and the ratio of the two (wall time, as both scripts time it)
+ * to the JSON line. On a shared machine run it when the load is low: the ratio holds
+ * only when both ran under the same load.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -130,16 +137,47 @@ function argValue(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+/** Epoch figures of the PyTorch reference script. */
+export interface TorchReference {
+  torch_epoch_s_median: number;
+  torch_rank_ms: number;
+  torch: string;
+}
+
+/** Runs the PyTorch reference script; undefined, with a logged reason, when python3, torch or the script is missing. */
+export function runTorchReference(script: string, dataDir: string, epochs: number, log: (line: string) => void): TorchReference | undefined {
+  if (!fs.existsSync(script)) {
+    log(`torch reference: ${script} not found`);
+    return undefined;
+  }
+  const r = spawnSync('/usr/bin/python3', [script, dataDir, '--epochs', String(epochs)], { encoding: 'utf8' });
+  const lines = `${r.stdout ?? ''}`.trim().split('\n');
+  for (const l of lines.slice(0, -1)) log(l);
+  try {
+    const last = JSON.parse(lines[lines.length - 1]) as { epoch_s_median: number; rank_ms: number; torch: string };
+    return { torch_epoch_s_median: last.epoch_s_median, torch_rank_ms: last.rank_ms, torch: last.torch };
+  } catch {
+    log(`torch reference failed (exit ${r.status}): ${(r.stderr ?? r.error?.message ?? '').toString().trim().split('\n').slice(-1)[0]}`);
+    return undefined;
+  }
+}
+
 /** Command-line entry (`npm run bench -- neumf`, or `npx tsx bench/neumf.ts`): per-epoch lines, then one JSON line. */
 export async function main(): Promise<void> {
-  const epochs = argValue('--epochs');
-  const r = await benchNeumf({
-    epochs: epochs ? Number(epochs) : 3,
-    dataDir: argValue('--data'),
-    backend: argValue('--backend') as BackendName | undefined,
-    log: (l) => console.log(l),
-  });
-  console.log(JSON.stringify(r));
+  const epochs = argValue('--epochs') ? Number(argValue('--epochs')) : 3;
+  const dataDir = argValue('--data') ?? requireMl100k();
+  const log = (l: string) => console.log(l);
+  const r = await benchNeumf({ epochs, dataDir, backend: argValue('--backend') as BackendName | undefined, log });
+  if (!process.argv.includes('--torch')) {
+    console.log(JSON.stringify(r));
+    return;
+  }
+  const given = argValue('--torch');
+  const script = given && !given.startsWith('--') ? given : path.resolve(dataDir, '..', '..', 'bench', 'torch_neumf.py');
+  const torch = runTorchReference(script, dataDir, epochs, log);
+  const ratio = torch ? r.epoch_s_median / torch.torch_epoch_s_median : undefined;
+  if (ratio !== undefined) log(`ratio to PyTorch (s per epoch, median): ${ratio.toFixed(2)}x`);
+  console.log(JSON.stringify({ ...r, ...torch, ...(ratio !== undefined ? { ratio_to_torch: ratio } : {}) }));
 }
 
 if (require.main === module) {

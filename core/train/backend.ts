@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../util';
 import { fastGatherKernel } from './kernels/gather';
 import { segmentSumKernel } from './kernels/unsorted-segment-sum';
-import { sharingIdentityKernel, sharingTransposeKernel } from './kernels/identity';
+import { sharingCastKernel, sharingIdentityKernel, sharingTransposeKernel } from './kernels/identity';
 import { transposeFreeMatMulKernel } from './kernels/matmul';
 import { registerFusedKernels } from './kernels/register';
 
@@ -61,8 +61,9 @@ function loadBackendPackage(name: BackendName): boolean {
 /**
  * Registers the kernels the JS backends lack or run slowly: UnsortedSegmentSum (the
  * gradient of every embedding lookup: missing on wasm, seconds per call on cpu), a
- * row-copy gather, a matmul that avoids wasm's slow transposed path, an Identity that
- * shares data instead of copying it (wasm), and RecLab's fused training kernels. The native backend has fast
+ * row-copy gather, a matmul that avoids wasm's slow transposed path, an Identity (and a
+ * Cast to the same dtype) that shares data instead of copying it (wasm), and RecLab's
+ * fused training kernels. The native backend has fast
  * versions of all of these and is left alone.
  */
 function patchKernels(name: string): void {
@@ -80,6 +81,11 @@ function patchKernels(name: string): void {
     if (identity) {
       tf.unregisterKernel('Identity', name);
       tf.registerKernel(sharingIdentityKernel(name));
+    }
+    const cast = tf.getKernel('Cast', name);
+    if (cast) {
+      tf.unregisterKernel('Cast', name);
+      tf.registerKernel(sharingCastKernel(name, cast.kernelFunc));
     }
     const matMul = tf.getKernel('BatchMatMul', name);
     const transpose = tf.getKernel('Transpose', name);

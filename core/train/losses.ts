@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../util';
+import { BCE_WITH_LOGITS, BCE_WITH_LOGITS_GRAD } from './kernels/bce';
+import { hasFusedKernel } from './kernels/register';
 
 /** Training losses RecLab knows by name. */
 export type LossName = 'bce' | 'bpr' | 'softmax' | 'multinomial' | 'squared';
@@ -10,9 +12,10 @@ export const LOSS_NAMES: LossName[] = ['bce', 'bpr', 'softmax', 'multinomial', '
  * Mean binary cross-entropy with logits, in the numerically stable form
  * `max(x, 0) - x·y + log(1 + exp(-|x|))` (as PyTorch's BCEWithLogitsLoss). The
  * gradient is given directly as `(sigmoid(x) - y) / n`: two ops instead of the
- * chain rule through six.
+ * chain rule through six. On wasm and cpu, value and gradient are one kernel each.
  */
 export function bceWithLogits(logits: tf.Tensor1D, labels: tf.Tensor1D): tf.Scalar {
+  if (hasFusedKernel(BCE_WITH_LOGITS)) return bceByKernel(logits, labels);
   const f = tf.customGrad(((x: tf.Tensor, y: tf.Tensor, save: tf.GradSaveFunc) => {
     save([x, y]);
     const value = tf.mean(tf.add(tf.sub(tf.relu(x), tf.mul(x, y)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))))) as tf.Scalar;
@@ -23,6 +26,17 @@ export function bceWithLogits(logits: tf.Tensor1D, labels: tf.Tensor1D): tf.Scal
         const scale = tf.div(dy, sx.size);
         return [tf.mul(tf.sub(tf.sigmoid(sx), sy), scale), tf.zerosLike(sy)];
       },
+    };
+  }) as any);
+  return f(logits, labels) as tf.Scalar;
+}
+
+function bceByKernel(logits: tf.Tensor1D, labels: tf.Tensor1D): tf.Scalar {
+  const f = tf.customGrad(((x: tf.Tensor, y: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([x, y]);
+    return {
+      value: tf.engine().runKernel(BCE_WITH_LOGITS, { logits: x, labels: y }, {}) as tf.Scalar,
+      gradFunc: (dy: tf.Tensor, [sx, sy]: tf.Tensor[]) => [tf.engine().runKernel(BCE_WITH_LOGITS_GRAD, { dy, logits: sx, labels: sy }, {}) as tf.Tensor, tf.zerosLike(sy)],
     };
   }) as any);
   return f(logits, labels) as tf.Scalar;

@@ -77,20 +77,30 @@ class Adam implements Optimizer {
 
   apply(variables: tf.Variable[], grads: Record<string, tf.Tensor>): void {
     const step = ++this.steps;
-    const fused = hasFusedKernel(FUSED_ADAM);
-    for (const v of variables) {
+    const updated = variables.filter((v) => grads[v.name] !== undefined);
+    if (hasFusedKernel(FUSED_ADAM)) {
+      // Every variable in one kernel call: outputs are all params, then all m, then all v.
+      const inputs: Record<string, tf.Tensor> = {};
+      updated.forEach((v, k) => {
+        inputs[`param${k}`] = v;
+        inputs[`grad${k}`] = grads[v.name];
+        inputs[`m${k}`] = this.slots.get(v, 'm');
+        inputs[`v${k}`] = this.slots.get(v, 'v');
+      });
+      const attrs = { lr: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, step, count: updated.length };
+      const out = tf.engine().runKernel(FUSED_ADAM, inputs, attrs as never) as tf.Tensor[];
+      const n = updated.length;
+      updated.forEach((v, k) => {
+        assignAndDispose(v, out[k]);
+        assignAndDispose(this.slots.get(v, 'm'), out[n + k]);
+        assignAndDispose(this.slots.get(v, 'v'), out[2 * n + k]);
+      });
+      return;
+    }
+    for (const v of updated) {
       const g = grads[v.name];
-      if (!g) continue;
       const m = this.slots.get(v, 'm');
       const s = this.slots.get(v, 'v');
-      if (fused) {
-        const attrs = { lr: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, step };
-        const [p1, m1, v1] = tf.engine().runKernel(FUSED_ADAM, { param: v, grad: g, m, v: s }, attrs as never) as tf.Tensor[];
-        assignAndDispose(v, p1);
-        assignAndDispose(m, m1);
-        assignAndDispose(s, v1);
-        continue;
-      }
       tf.tidy(() => {
         const m1 = tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1));
         const v1 = tf.add(tf.mul(s, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));

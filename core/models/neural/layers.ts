@@ -47,9 +47,24 @@ export function variableFrom(init: tf.Tensor, name: string): tf.Variable {
  * function, so a faster lookup or sparse-gradient path applies to all of them.
  */
 export function embeddingLookup(table: tf.Tensor2D | tf.Variable, ids: tf.Tensor1D): tf.Tensor2D {
-  const rows = tf.gather(table as tf.Tensor2D, ids) as tf.Tensor2D;
+  const rows = gatherRows(table as tf.Tensor2D, ids);
   lookupCollector?.push(rows);
   return rows;
+}
+
+/**
+ * `tf.gather(table, ids)` whose gradient is the UnsortedSegmentSum alone. tfjs's gather
+ * gradient wraps it in two reshapes and two transposes and saves the whole table; with
+ * four lookups a step that was 20 extra kernel calls. `ids` is held by the closure, so it
+ * must outlive the backward pass (it does wherever the loss is built from it).
+ */
+function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
+  const nRows = table.shape[0];
+  const f = tf.customGrad(((t: tf.Tensor2D) => ({
+    value: tf.gather(t, ids),
+    gradFunc: (dy: tf.Tensor2D) => tf.unsortedSegmentSum(dy, ids, nRows),
+  })) as any);
+  return f(table) as tf.Tensor2D;
 }
 
 let lookupCollector: tf.Tensor2D[] | undefined;
@@ -142,6 +157,7 @@ export function applyMultiInputDense(layer: MultiInputDenseLayer, xs: tf.Tensor2
  * ~3x slower on wasm).
  */
 function denseOp(xs: tf.Tensor2D[], ws: tf.Variable[], bias: tf.Variable, activation: 'linear' | 'relu'): tf.Tensor2D {
+  if (kernelFits(ws) && tf.getKernel(DENSE_KERNEL, tf.getBackend())) return denseByKernel(xs, ws, bias, activation);
   const n = xs.length;
   const f = tf.customGrad(((...args: unknown[]) => {
     const save = args[2 * n + 1] as tf.GradSaveFunc;
@@ -187,6 +203,50 @@ function denseOp(xs: tf.Tensor2D[], ws: tf.Variable[], bias: tf.Variable, activa
   return f(...xs, ...ws, bias) as tf.Tensor2D;
 }
 
+/**
+ * Kernel names of RecLab's fused dense layer and its gradient (registered for wasm by
+ * core/train's backend set-up; equal to its DENSE and DENSE_GRAD, which a test checks).
+ */
+export const DENSE_KERNEL = 'ReclabDense';
+export const DENSE_GRAD_KERNEL = 'ReclabDenseGrad';
+
+/**
+ * True when every product of the dense kernels runs in SIMD: input widths a multiple of
+ * 4 and an output width a multiple of 4 or 1. Other widths (raw feature blocks) keep the
+ * op-by-op path, whose wasm matmul beats the kernels' scalar fallback on them.
+ */
+function kernelFits(ws: tf.Variable[]): boolean {
+  const outDim = ws[0].shape[1] as number;
+  return (outDim % 4 === 0 || outDim === 1) && ws.every((w) => (w.shape[0] as number) % 4 === 0);
+}
+
+/**
+ * {@link denseOp} as two kernels: the whole forward pass in one call, the whole backward
+ * pass (ReLU mask, every dx and dw, the bias gradient) in another.
+ */
+function denseByKernel(xs: tf.Tensor2D[], ws: tf.Variable[], bias: tf.Variable, activation: 'linear' | 'relu'): tf.Tensor2D {
+  const n = xs.length;
+  const attrs = { inputs: n, relu: activation === 'relu' };
+  const named = (prefix: string, ts: tf.Tensor[]) => Object.fromEntries(ts.map((t, k) => [`${prefix}${k}`, t]));
+  const f = tf.customGrad(((...args: unknown[]) => {
+    const save = args[2 * n + 1] as tf.GradSaveFunc;
+    const x = args.slice(0, n) as tf.Tensor2D[];
+    const w = args.slice(n, 2 * n) as tf.Tensor2D[];
+    const y = tf.engine().runKernel(DENSE_KERNEL, { ...named('x', x), ...named('w', w), bias: args[2 * n] as tf.Tensor }, attrs as never) as tf.Tensor2D;
+    save([...x, ...w, y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) =>
+        tf.engine().runKernel(
+          DENSE_GRAD_KERNEL,
+          { dy, y: saved[2 * n], ...named('x', saved.slice(0, n)), ...named('w', saved.slice(n, 2 * n)) },
+          attrs as never,
+        ) as tf.Tensor[],
+    };
+  }) as any);
+  return f(...xs, ...ws, bias) as tf.Tensor2D;
+}
+
 /** A stack of dense layers `inDim -> sizes[0] -> ... -> sizes[n-1]`, all with `activation`. */
 export function mlpStack(name: string, inDim: number, sizes: number[], rng: Rng, activation: Activation = 'relu'): DenseLayer[] {
   const layers: DenseLayer[] = [];
@@ -217,10 +277,20 @@ export function towerOverAllItems(userRows: tf.Tensor2D, itemTable: tf.Variable,
   const nUsers = userRows.shape[0];
   const userPart = tf.add(tf.matMul(userRows, first.kernels[0] as tf.Tensor2D), first.bias);
   const itemPart = tf.matMul(itemTable as tf.Tensor2D, first.kernels[1] as tf.Tensor2D);
+  const relu = first.activation === 'relu';
+  if (first.outDim % 4 === 0 && tf.getKernel(PAIRWISE_SUM_KERNEL, tf.getBackend())) {
+    return applyMlp(rest, tf.engine().runKernel(PAIRWISE_SUM_KERNEL, { a: userPart, b: itemPart }, { relu } as never) as tf.Tensor2D);
+  }
   let h: tf.Tensor = tf.add(tf.reshape(userPart, [nUsers, 1, first.outDim]), tf.reshape(itemPart, [1, nItems, first.outDim]));
-  if (first.activation === 'relu') h = tf.relu(h);
+  if (relu) h = tf.relu(h);
   return applyMlp(rest, tf.reshape(h, [nUsers * nItems, first.outDim]) as tf.Tensor2D);
 }
+
+/**
+ * Kernel name of RecLab's all-pairs row sum `act(a[u] + b[i])` (wasm; equal to core/train's
+ * PAIRWISE_SUM, which a test checks). Full ranking's first tower layer in one pass.
+ */
+export const PAIRWISE_SUM_KERNEL = 'ReclabPairwiseSum';
 
 /** Variables of multi-input dense layers, kernels then bias per layer. */
 export function multiInputDenseVariables(layers: MultiInputDenseLayer[]): tf.Variable[] {

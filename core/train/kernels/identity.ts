@@ -42,3 +42,21 @@ export function sharingTransposeKernel(backendName: string, transpose: tf.Kernel
     },
   };
 }
+
+/**
+ * Cast to the dtype a tensor already has shares its data; other casts go to the backend.
+ * tfjs's Multiply gradient casts both of its results that way (float32 to float32),
+ * which wasm copies: two `batch x dim` copies per GMF product per step.
+ */
+export function sharingCastKernel(backendName: string, cast: tf.KernelFunc): tf.KernelConfig {
+  return {
+    kernelName: 'Cast',
+    backendName,
+    kernelFunc: (args) => {
+      const x = args.inputs.x as tf.TensorInfo;
+      if ((args.attrs as { dtype: string }).dtype !== x.dtype) return cast(args);
+      (args.backend as unknown as RefCountingBackend).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  };
+}

@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusedAdamKernel, FUSED_ADAM } from './adam';
+import { bceGradKernel, bceKernel, BCE_WITH_LOGITS, BCE_WITH_LOGITS_GRAD } from './bce';
+import { denseGradKernel, denseKernel, DENSE, DENSE_GRAD } from './dense';
 import { gatherDropNegativesKernel, GATHER_DROP_NEGATIVES, registerSegmentSumGradient } from './gather-drop-negatives';
+import { heapSimd } from './heap-simd';
+import { pairwiseSumKernel, PAIRWISE_SUM } from './pairwise-sum';
 import { sparseDenseMatMulKernel, SPARSE_DENSE_MATMUL } from './sparse-matmul';
 
 /**
@@ -10,7 +14,15 @@ import { sparseDenseMatMulKernel, SPARSE_DENSE_MATMUL } from './sparse-matmul';
 export function registerFusedKernels(backendName: string): void {
   if (!tf.getKernel(FUSED_ADAM, backendName)) tf.registerKernel(fusedAdamKernel(backendName));
   if (!tf.getKernel(GATHER_DROP_NEGATIVES, backendName)) tf.registerKernel(gatherDropNegativesKernel(backendName));
+  if (!tf.getKernel(BCE_WITH_LOGITS, backendName)) tf.registerKernel(bceKernel(backendName));
+  if (!tf.getKernel(BCE_WITH_LOGITS_GRAD, backendName)) tf.registerKernel(bceGradKernel(backendName));
   if (!tf.getKernel(SPARSE_DENSE_MATMUL, backendName)) tf.registerKernel(sparseDenseMatMulKernel(backendName));
+  // The dense-layer and pairwise kernels pay off only with the SIMD loops inside wasm's heap.
+  if (backendName === 'wasm' && heapSimd(tf.findBackend(backendName))) {
+    if (!tf.getKernel(DENSE, backendName)) tf.registerKernel(denseKernel(backendName));
+    if (!tf.getKernel(DENSE_GRAD, backendName)) tf.registerKernel(denseGradKernel(backendName));
+    if (!tf.getKernel(PAIRWISE_SUM, backendName)) tf.registerKernel(pairwiseSumKernel(backendName));
+  }
   registerSegmentSumGradient();
 }
 

@@ -6,68 +6,16 @@
  * the engine lacks wasm SIMD.
  */
 
-const I32 = 0x7f;
-const V128 = 0x7b;
-
-/** Unsigned LEB128. */
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-/** Signed LEB128 (small constants only). */
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function name(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-}
+import {
+  ADD, BLOCK, END as END_, GE_U, I32, LOOP, MUL, SHL, V128,
+  br, brIf, f32Load, f32x4Add, f32x4Mul, f32x4Splat, get, i32c, i32Load, inc, moduleBytes, set, v128Load, v128Store, v128Zero, wasmApi,
+  type WasmMemory,
+} from './wasm-asm'; // prettier-ignore
 
 // Parameters (byte offsets and sizes) and locals of `spmm`.
 const [INDPTR, COLS, VALS, X, OUT, NROWS, ROWBYTES] = [0, 1, 2, 3, 4, 5, 6];
 const [R, P, END, O, SRC, C, W] = [7, 8, 9, 10, 11, 12, 13];
 
-const get = (l: number) => [0x20, l];
-const set = (l: number) => [0x21, l];
-const i32c = (n: number) => [0x41, ...sleb(n)];
-const ADD = 0x6a;
-const MUL = 0x6c;
-const SHL = 0x74;
-const GE_U = 0x4f;
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const END_ = 0x0b;
-const br = (d: number) => [0x0c, d];
-const brIf = (d: number) => [0x0d, d];
-const i32Load = (offset: number) => [0x28, 2, ...uleb(offset)];
-const f32Load = [0x2a, 2, 0];
-const v128Load = [0xfd, ...uleb(0x00), 4, 0];
-const v128Store = [0xfd, ...uleb(0x0b), 4, 0];
-const v128Zero = [0xfd, ...uleb(0x0c), ...new Array(16).fill(0)];
-const f32x4Splat = [0xfd, ...uleb(0x13)];
-const f32x4Add = [0xfd, ...uleb(0xe4)];
-const f32x4Mul = [0xfd, ...uleb(0xe6)];
-const inc = (l: number, by: number) => [...get(l), ...i32c(by), ADD, ...set(l)];
 /** `base + (index << 2)` */
 const word = (base: number, index: number) => [...get(base), ...get(index), ...i32c(2), SHL, ADD];
 
@@ -85,18 +33,18 @@ const body = [
   ...BLOCK, ...LOOP,
   ...get(R), ...get(NROWS), GE_U, ...brIf(1),
   ...get(OUT), ...get(R), ...get(ROWBYTES), MUL, ADD, ...set(O),
-  ...overRow([...get(O), ...get(C), ADD, ...v128Zero, ...v128Store]),
+  ...overRow([...get(O), ...get(C), ADD, ...v128Zero, ...v128Store()]),
   ...word(INDPTR, R), ...i32Load(0), ...set(P),
   ...word(INDPTR, R), ...i32Load(4), ...set(END),
   ...BLOCK, ...LOOP,
   ...get(P), ...get(END), GE_U, ...brIf(1),
-  ...word(VALS, P), ...f32Load, ...f32x4Splat, ...set(W),
+  ...word(VALS, P), ...f32Load(), ...f32x4Splat, ...set(W),
   ...get(X), ...word(COLS, P), ...i32Load(0), ...get(ROWBYTES), MUL, ADD, ...set(SRC),
   ...overRow([
     ...get(O), ...get(C), ADD,
-    ...get(O), ...get(C), ADD, ...v128Load,
-    ...get(SRC), ...get(C), ADD, ...v128Load, ...get(W), ...f32x4Mul, ...f32x4Add,
-    ...v128Store,
+    ...get(O), ...get(C), ADD, ...v128Load(),
+    ...get(SRC), ...get(C), ADD, ...v128Load(), ...get(W), ...f32x4Mul, ...f32x4Add,
+    ...v128Store(),
   ]),
   ...inc(P, 1), ...br(0),
   END_, END_,
@@ -105,17 +53,8 @@ const body = [
   END_,
 ]; // prettier-ignore
 
-function moduleBytes(): Uint8Array {
-  const locals = [2, 6, I32, 1, V128];
-  const fn = [...locals, ...body];
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [1, 0x60, 7, ...new Array(7).fill(I32), 0]),
-    ...section(3, [1, 0]),
-    ...section(5, [1, 0x00, 1]),
-    ...section(7, [2, ...name('mem'), 0x02, 0, ...name('spmm'), 0x00, 0]),
-    ...section(10, [1, ...uleb(fn.length), ...fn]),
-  ]); // prettier-ignore
+function spmmModuleBytes(): Uint8Array {
+  return moduleBytes([{ name: 'spmm', params: new Array(7).fill(I32), locals: [[6, I32], [1, V128]], body: body.slice(0, -1) }], 'own');
 }
 
 /** `out = A x` with A in CSR; `x` is [nCols, d], `out` [nRows, d], d a multiple of 4. */
@@ -129,22 +68,12 @@ export function simdSparseMatMul(): SimdSparseMatMul | undefined {
   return cached ?? undefined;
 }
 
-/** The few WebAssembly JS API members used here (the project's lib has no typings for them). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> };
-}
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-
 function instantiate(): SimdSparseMatMul | null {
-  const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+  const wasm = wasmApi();
   if (!wasm) return null;
   let instance: { exports: Record<string, unknown> };
   try {
-    instance = new wasm.Instance(new wasm.Module(moduleBytes()));
+    instance = new wasm.Instance(new wasm.Module(spmmModuleBytes()));
   } catch {
     return null;
   }

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import { kernelMemory } from './heap';
+import { heapSimd } from './heap-simd';
 
 /**
  * UnsortedSegmentSum (the gradient of gather, so of every embedding lookup): sums the
@@ -18,6 +19,15 @@ export function segmentSumKernel(backendName: string, scatterNd?: tf.KernelFunc)
       const mem = kernelMemory(backendName, backend);
       const nIds = ids.shape.reduce((a, s) => a * s, 1);
       const inner = x.shape.slice(ids.shape.length);
+      const rowSize = inner.reduce((a, s) => a * s, 1);
+      // Rows of a multiple of 4 floats, ids in range: zero fill and row sums in WebAssembly
+      // SIMD inside wasm's heap (~2x faster than ScatterNd, which the next branch uses).
+      const simd = backendName === 'wasm' && x.dtype === 'float32' && rowSize % 4 === 0 ? heapSimd(backend) : undefined;
+      if (simd && allInRange(mem.read(ids) as Int32Array, nIds, numSegments)) {
+        const out = mem.output([numSegments, ...inner], 'float32');
+        simd.scatterAddRows(mem.read(x).byteOffset, mem.read(ids).byteOffset, mem.read(out.info).byteOffset, nIds, rowSize, numSegments);
+        return out.info;
+      }
       // wasm's ScatterNd sums duplicate indices in C++ (~3x faster than the loop below)
       // but does not check bounds, so it only gets ids known to be in range.
       if (scatterNd && x.dtype === 'float32' && allInRange(mem.read(ids) as Int32Array, nIds, numSegments)) {
@@ -25,7 +35,6 @@ export function segmentSumKernel(backendName: string, scatterNd?: tf.KernelFunc)
         const updates = { dataId: x.dataId, shape: [nIds, ...inner], dtype: x.dtype } as tf.TensorInfo;
         return scatterNd({ inputs: { indices, updates }, backend, attrs: { shape: [numSegments, ...inner] } });
       }
-      const rowSize = inner.reduce((a, s) => a * s, 1);
       const out = mem.output([numSegments, ...inner], x.dtype as 'float32' | 'int32');
       sumRows(mem.read(x), mem.read(ids) as Int32Array, out.values, nIds, rowSize, numSegments);
       return out.info;

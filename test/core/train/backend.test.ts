@@ -99,6 +99,22 @@ describe('data-sharing kernels on wasm', () => {
   });
 });
 
+describe('Cast on wasm', () => {
+  it('shares data for a cast to the same dtype (the copy outlives its source) and converts otherwise', async () => {
+    await initBackend('wasm');
+    const before = tf.memory().numTensors;
+    const x = tf.tensor1d([1.5, -2.25, 3]);
+    const same = tf.cast(x, 'float32');
+    const ints = tf.cast(x, 'int32');
+    x.dispose();
+    expect(Array.from(same.dataSync())).toEqual([1.5, -2.25, 3]);
+    expect(ints.dtype).toBe('int32');
+    expect(Array.from(ints.dataSync())).toEqual([1, -2, 3]);
+    tf.dispose([same, ints]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe('UnsortedSegmentSum on wasm', () => {
   it('sums rows by segment and drops ids outside [0, numSegments), as TensorFlow does', async () => {
     await initBackend('wasm');

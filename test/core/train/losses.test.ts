@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../core/train/backend';
 import { bceWithLogits, bprLoss, sampledSoftmaxLoss } from '../../../core/train/losses';
+import { BCE_WITH_LOGITS } from '../../../core/train/kernels/bce';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -27,6 +28,34 @@ describe('losses', () => {
     const g = tf.tidy(() => tf.grad((x: tf.Tensor) => bceWithLogits(x as tf.Tensor1D, tf.tensor1d(labels)))(tf.tensor1d(logits)).dataSync());
     logits.forEach((x, k) => expect(g[k]).toBeCloseTo((sigmoid(x) - labels[k]) / 3, 6));
   });
+
+  for (const backend of ['wasm', 'cpu'] as const) {
+    it(`BCE kernels give the value and gradient of the op-by-op form on ${backend}`, async () => {
+      await initBackend(backend);
+      const logits = Array.from({ length: 1001 }, (_, k) => 12 * Math.sin(k * 0.37));
+      const labels = logits.map((_, k) => (k % 5 === 0 ? 1 : 0));
+      const run = () =>
+        tf.tidy(() => {
+          const y = tf.tensor1d(labels);
+          const f = (x: tf.Tensor) => bceWithLogits(x as tf.Tensor1D, y);
+          const x = tf.tensor1d(logits);
+          return { value: f(x).dataSync()[0], grad: Array.from(tf.grad(f)(x).dataSync()) };
+        });
+      const before = tf.memory().numTensors;
+      const fused = run();
+      const kernel = tf.getKernel(BCE_WITH_LOGITS, backend)!;
+      tf.unregisterKernel(BCE_WITH_LOGITS, backend);
+      try {
+        const ops = run();
+        expect(fused.value).toBeCloseTo(ops.value, 5);
+        fused.grad.forEach((g, k) => expect(Math.abs(g - ops.grad[k])).toBeLessThan(1e-8));
+      } finally {
+        tf.registerKernel(kernel);
+      }
+      expect(tf.memory().numTensors).toBe(before);
+      await initBackend('wasm');
+    });
+  }
 
   it('BPR is mean softplus(neg - pos)', () => {
     const got = tf.tidy(() => bprLoss(tf.tensor2d([[1], [0]]), tf.tensor2d([[0, 2], [0, -1]])).dataSync()[0]);
