@@ -55,15 +55,19 @@ export function embeddingLookup(table: tf.Tensor2D | tf.Variable, ids: tf.Tensor
 /**
  * `tf.gather(table, ids)` whose gradient is the UnsortedSegmentSum alone. tfjs's gather
  * gradient wraps it in two reshapes and two transposes and saves the whole table; with
- * four lookups a step that was 20 extra kernel calls. `ids` is held by the closure, so it
- * must outlive the backward pass (it does wherever the loss is built from it).
+ * four lookups a step that was 20 extra kernel calls. `ids` goes through `save`, which
+ * keeps it for the backward pass even when it is an intermediate of the forward pass
+ * (e.g. a `tf.range` over all rows); a closure would see it freed by then.
  */
 function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   const nRows = table.shape[0];
-  const f = tf.customGrad(((t: tf.Tensor2D) => ({
-    value: tf.gather(t, ids),
-    gradFunc: (dy: tf.Tensor2D) => tf.unsortedSegmentSum(dy, ids, nRows),
-  })) as any);
+  const f = tf.customGrad(((t: tf.Tensor2D, save: tf.GradSaveFunc) => {
+    save([ids]);
+    return {
+      value: tf.gather(t, ids),
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => tf.unsortedSegmentSum(dy, saved[0] as tf.Tensor1D, nRows),
+    };
+  }) as any);
   return f(table) as tf.Tensor2D;
 }
 

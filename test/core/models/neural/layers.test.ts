@@ -26,6 +26,19 @@ describe('embeddingLookup', () => {
     });
   }
 
+  it('keeps ids made inside the differentiated function for the backward pass (a tf.range over all rows)', async () => {
+    await initBackend('wasm');
+    const before = tf.memory().numTensors;
+    const grad = tf.tidy(() => {
+      const table = tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]);
+      // d/dT sum(T[range] * T[range]) = 2 T.
+      const f = (t: tf.Tensor) => tf.sum(tf.square(embeddingLookup(t as tf.Tensor2D, tf.range(0, 3, 1, 'int32') as tf.Tensor1D)));
+      return Array.from(tf.grad(f)(table).dataSync());
+    });
+    expect(grad).toEqual([2, 4, 6, 8, 10, 12]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('reports its rows to collectLookups (the L2 penalty)', async () => {
     await initBackend('wasm');
     tf.tidy(() => {
