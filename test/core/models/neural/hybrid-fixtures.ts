@@ -120,6 +120,13 @@ export function countParameters(arch: NeuralArchitecture): number {
   return arch.variables.reduce((s, v) => s + v.size, 0);
 }
 
+/** The first variable of `arch` whose name starts with `prefix` (tfjs appends a unique suffix). */
+export function findVariable(arch: NeuralArchitecture, prefix: string): tf.Variable {
+  const v = arch.variables.find((x) => x.name.startsWith(prefix));
+  if (!v) throw new Error(`no variable ${prefix}`);
+  return v;
+}
+
 /** Builds with the definition's defaults under `config` (loosely typed, as a spec's JSON is). */
 export function buildWith<C>(def: ArchitectureDefinition<C>, config: Record<string, unknown>, inputs: ArchitectureInputs): NeuralArchitecture {
   return def.build({ ...def.defaults, ...config } as C, inputs);
