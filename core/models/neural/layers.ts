@@ -270,13 +270,42 @@ export function applyMlp(layers: DenseLayer[], x: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
+ * NCF's MLP tower over concat(user row, item row): a ReLU multi-input first layer (the
+ * concat as two kernel blocks, since concat is slow on wasm) and a ReLU stack after it.
+ */
+export interface PairTower {
+  first: MultiInputDenseLayer;
+  rest: DenseLayer[];
+}
+
+/**
+ * A pair tower of hidden `sizes` (at least one) over user and item rows of width `dim`.
+ * Layers are named `${name}/dense_k`; the first layer and the first of `rest` both take
+ * index 0, names the exported bundles already carry.
+ */
+export function pairTower(name: string, dim: number, sizes: number[], rng: Rng): PairTower {
+  const first = multiInputDenseLayer(`${name}/dense_0`, [dim, dim], sizes[0], rng, 'relu');
+  return { first, rest: mlpStack(name, sizes[0], sizes.slice(1), rng, 'relu') };
+}
+
+/** The tower's output for paired `batch x dim` user and item rows. */
+export function applyPairTower(tower: PairTower, userRows: tf.Tensor2D, itemRows: tf.Tensor2D): tf.Tensor2D {
+  return applyMlp(tower.rest, applyMultiInputDense(tower.first, [userRows, itemRows]));
+}
+
+/** Variables of a pair tower: the first layer's kernels and bias, then each further layer's. */
+export function pairTowerVariables(tower: PairTower): tf.Variable[] {
+  return [...multiInputDenseVariables([tower.first]), ...denseVariables(tower.rest)];
+}
+
+/**
  * The output of an MLP tower over concat(user row, item row) for every item and each
  * user row in `userRows`, as `(users * nItems) x out` (user-major). The first layer's
  * user half is computed once per user and its item half once per item instead of once
  * per pair, and nothing is gathered per pair: full ranking does ~3x less work than
  * scoring pairs. Call inside tf.tidy.
  */
-export function towerOverAllItems(userRows: tf.Tensor2D, itemTable: tf.Variable, first: MultiInputDenseLayer, rest: DenseLayer[]): tf.Tensor2D {
+export function towerOverAllItems(userRows: tf.Tensor2D, itemTable: tf.Variable, { first, rest }: PairTower): tf.Tensor2D {
   const nItems = itemTable.shape[0] as number;
   const nUsers = userRows.shape[0];
   const userPart = tf.add(tf.matMul(userRows, first.kernels[0] as tf.Tensor2D), first.bias);

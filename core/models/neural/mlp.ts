@@ -2,20 +2,18 @@ import * as tf from '@tensorflow/tfjs';
 import { InputError, Rng } from '../../util';
 import {
   applyDense,
-  applyMlp,
-  applyMultiInputDense,
+  applyPairTower,
   denseLayer,
   denseVariables,
   disposeVariables,
   embeddingLookup,
   embeddingVariable,
-  mlpStack,
-  multiInputDenseLayer,
-  multiInputDenseVariables,
+  pairTower,
+  pairTowerVariables,
   towerOverAllItems,
   variableSummary,
   type DenseLayer,
-  type MultiInputDenseLayer,
+  type PairTower,
 } from './layers';
 import { registerArchitecture } from './registry';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
@@ -34,8 +32,7 @@ export class MlpArchitecture implements NeuralArchitecture {
   readonly variables: tf.Variable[];
   private readonly userEmb: tf.Variable;
   private readonly itemEmb: tf.Variable;
-  private readonly first: MultiInputDenseLayer;
-  private readonly rest: DenseLayer[];
+  private readonly tower: PairTower;
   private readonly out: DenseLayer;
 
   constructor(
@@ -46,22 +43,20 @@ export class MlpArchitecture implements NeuralArchitecture {
     this.userEmb = embeddingVariable('mlp/user_embedding', inputs.nUsers, config.dim, rng, config.initStd);
     this.itemEmb = embeddingVariable('mlp/item_embedding', inputs.nItems, config.dim, rng, config.initStd);
     if (config.layers.length === 0) throw new InputError('mlp.layers needs at least one hidden layer size, e.g. [64, 32, 16].', 'SPEC');
-    // First layer over concat(user, item) as two kernel blocks: no concat op (slow on wasm).
-    this.first = multiInputDenseLayer('mlp/tower/dense_0', [config.dim, config.dim], config.layers[0], rng, 'relu');
-    this.rest = mlpStack('mlp/tower', config.layers[0], config.layers.slice(1), rng, 'relu');
+    this.tower = pairTower('mlp/tower', config.dim, config.layers, rng);
     this.out = denseLayer('mlp/out', config.layers[config.layers.length - 1], 1, rng);
-    this.variables = [this.userEmb, this.itemEmb, ...multiInputDenseVariables([this.first]), ...denseVariables([...this.rest, this.out])];
+    this.variables = [this.userEmb, this.itemEmb, ...pairTowerVariables(this.tower), ...denseVariables([this.out])];
   }
 
   score(batch: ArchitectureBatch): tf.Tensor1D {
-    const h0 = applyMultiInputDense(this.first, [embeddingLookup(this.userEmb, batch.users), embeddingLookup(this.itemEmb, batch.items)]);
-    return tf.reshape(applyDense(this.out, applyMlp(this.rest, h0)), [-1]) as tf.Tensor1D;
+    const h = applyPairTower(this.tower, embeddingLookup(this.userEmb, batch.users), embeddingLookup(this.itemEmb, batch.items));
+    return tf.reshape(applyDense(this.out, h), [-1]) as tf.Tensor1D;
   }
 
   /** Logits of every item for `users` (`users x nItems`), for full ranking (see towerOverAllItems). */
   scoreAllItems(users: tf.Tensor1D): tf.Tensor2D {
     const nItems = this.itemEmb.shape[0] as number;
-    const h = towerOverAllItems(embeddingLookup(this.userEmb, users), this.itemEmb, this.first, this.rest);
+    const h = towerOverAllItems(embeddingLookup(this.userEmb, users), this.itemEmb, this.tower);
     return tf.reshape(applyDense(this.out, h), [users.shape[0], nItems]) as tf.Tensor2D;
   }
 

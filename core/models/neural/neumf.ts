@@ -1,19 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError, Rng } from '../../util';
 import {
-  applyMlp,
   applyMultiInputDense,
-  denseVariables,
+  applyPairTower,
   disposeVariables,
   embeddingLookup,
   embeddingVariable,
-  mlpStack,
   multiInputDenseLayer,
   multiInputDenseVariables,
+  pairTower,
+  pairTowerVariables,
   towerOverAllItems,
   variableSummary,
-  type DenseLayer,
   type MultiInputDenseLayer,
+  type PairTower,
 } from './layers';
 import { registerArchitecture } from './registry';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
@@ -41,8 +41,7 @@ export class NeumfArchitecture implements NeuralArchitecture {
   private readonly gmfItem: tf.Variable;
   private readonly mlpUser: tf.Variable;
   private readonly mlpItem: tf.Variable;
-  private readonly first: MultiInputDenseLayer;
-  private readonly rest: DenseLayer[];
+  private readonly tower: PairTower;
   private readonly out: MultiInputDenseLayer;
 
   constructor(
@@ -56,8 +55,7 @@ export class NeumfArchitecture implements NeuralArchitecture {
     this.gmfItem = embeddingVariable('neumf/gmf_item_embedding', nItems, config.gmfDim, rng, config.initStd);
     this.mlpUser = embeddingVariable('neumf/mlp_user_embedding', nUsers, config.mlpDim, rng, config.initStd);
     this.mlpItem = embeddingVariable('neumf/mlp_item_embedding', nItems, config.mlpDim, rng, config.initStd);
-    this.first = multiInputDenseLayer('neumf/mlp/dense_0', [config.mlpDim, config.mlpDim], config.layers[0], rng, 'relu');
-    this.rest = mlpStack('neumf/mlp', config.layers[0], config.layers.slice(1), rng, 'relu');
+    this.tower = pairTower('neumf/mlp', config.mlpDim, config.layers, rng);
     const last = config.layers[config.layers.length - 1];
     this.out = multiInputDenseLayer('neumf/out', [config.gmfDim, last], 1, rng);
     this.variables = [
@@ -65,16 +63,14 @@ export class NeumfArchitecture implements NeuralArchitecture {
       this.gmfItem,
       this.mlpUser,
       this.mlpItem,
-      ...multiInputDenseVariables([this.first]),
-      ...denseVariables(this.rest),
+      ...pairTowerVariables(this.tower),
       ...multiInputDenseVariables([this.out]),
     ];
   }
 
   score(batch: ArchitectureBatch): tf.Tensor1D {
     const gmf = tf.mul(embeddingLookup(this.gmfUser, batch.users), embeddingLookup(this.gmfItem, batch.items)) as tf.Tensor2D;
-    const h0 = applyMultiInputDense(this.first, [embeddingLookup(this.mlpUser, batch.users), embeddingLookup(this.mlpItem, batch.items)]);
-    const h = applyMlp(this.rest, h0);
+    const h = applyPairTower(this.tower, embeddingLookup(this.mlpUser, batch.users), embeddingLookup(this.mlpItem, batch.items));
     return tf.reshape(applyMultiInputDense(this.out, [gmf, h]), [-1]) as tf.Tensor1D;
   }
 
@@ -89,7 +85,7 @@ export class NeumfArchitecture implements NeuralArchitecture {
     const [wGmf, wMlp] = this.out.kernels as tf.Tensor2D[];
     const gmfUsers = tf.mul(embeddingLookup(this.gmfUser, users), tf.reshape(wGmf, [1, -1])) as tf.Tensor2D;
     const gmf = tf.matMul(gmfUsers, this.gmfItem as tf.Tensor2D, false, true);
-    const tower = towerOverAllItems(embeddingLookup(this.mlpUser, users), this.mlpItem, this.first, this.rest);
+    const tower = towerOverAllItems(embeddingLookup(this.mlpUser, users), this.mlpItem, this.tower);
     const mlp = tf.reshape(tf.matMul(tower, wMlp), [nUsers, nItems]);
     return tf.add(tf.add(gmf, mlp), this.out.bias) as tf.Tensor2D;
   }

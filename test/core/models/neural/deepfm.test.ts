@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deepFmArchitecture } from '../../../../core/models/neural/deepfm';
-import type { NeuralArchitecture } from '../../../../core/models/neural/types';
 import {
   allPairs,
   buildWith,
   countParameters,
   expectColdItemsFollowFeatures,
   expectNoLeak,
+  findVariable,
   gradientMagnitudes,
   scoreMatrix,
   tinyInputs,
@@ -18,12 +18,6 @@ beforeAll(async () => {
 });
 
 const config = { embeddingDim: 4, hidden: [5] };
-
-function variable(arch: NeuralArchitecture, prefix: string): tf.Variable {
-  const v = arch.variables.find((x) => x.name.startsWith(prefix));
-  if (!v) throw new Error(`no variable ${prefix}`);
-  return v;
-}
 
 describe('deepfm architecture', () => {
   it('has the hand-counted parameters', () => {
@@ -43,16 +37,16 @@ describe('deepfm architecture', () => {
     const arch = buildWith(deepFmArchitecture, config, inputs);
     // Silence the deep part, and give the first-order weights values, so the logit is the FM alone.
     tf.tidy(() => {
-      variable(arch, 'deepfm/deep/out/kernel').assign(tf.zeros([5, 1]));
-      variable(arch, 'deepfm/deep/out/bias').assign(tf.zeros([1]));
+      findVariable(arch, 'deepfm/deep/out/kernel').assign(tf.zeros([5, 1]));
+      findVariable(arch, 'deepfm/deep/out/bias').assign(tf.zeros([1]));
       for (const name of ['user_id', 'item_id', 'user_features', 'item_features', 'context']) {
-        const lin = variable(arch, `deepfm/${name}_linear`);
+        const lin = findVariable(arch, `deepfm/${name}_linear`);
         lin.assign(tf.linspace(-0.3, 0.4, lin.shape[0]).reshape(lin.shape));
       }
     });
     const context = [0.5, -0.5];
     const s = scoreMatrix(arch, 2, context);
-    const values = (name: string) => Array.from(variable(arch, `deepfm/${name}`).dataSync());
+    const values = (name: string) => Array.from(findVariable(arch, `deepfm/${name}`).dataSync());
     const lat = Object.fromEntries(['user_id', 'item_id', 'user_features', 'item_features', 'context'].map((n) => [n, values(`${n}_latent`)]));
     const lin = Object.fromEntries(['user_id', 'item_id', 'user_features', 'item_features', 'context'].map((n) => [n, values(`${n}_linear`)]));
     const xu = inputs.userFeatures!.values;

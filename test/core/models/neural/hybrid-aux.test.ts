@@ -1,79 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCsr } from '../../../../core/data/matrix';
 import { hybridArchitecture, type HybridConfig } from '../../../../core/models/neural/hybrid';
-import type { ArchitectureInputs } from '../../../../core/models/neural/types';
 import { initBackend } from '../../../../core/train/backend';
 import { parseTrainSpec, trainArchitecture } from '../../../../core/train/trainer';
-import { Rng } from '../../../../core/util';
+import { COLD_WORLD, coldWorld, disposeBatch, genreAccuracy, meanGate, usersByItems } from './hybrid-fixtures';
 
 /*
- * The cold-item world of hybrid-gate-training.test.ts: items of two genres (plus two
- * noise columns), users with a favourite genre, and genre-blind "clique" items that only
- * ids can learn; the last 20 items are never seen in training. Here the users have no
- * features, so the content branch's user side is a projection of the user id embedding,
- * as on MovieLens with item features only: the content branch must learn each user's
- * taste from the training gradient, which on warm examples mostly goes to ids.
+ * The cold-item world of hybrid-fixtures.ts (as in hybrid-gate-training.test.ts). Here the
+ * users have no features, so the content branch's user side is a projection of the user id
+ * embedding, as on MovieLens with item features only: the content branch must learn each
+ * user's taste from the training gradient, which on warm examples mostly goes to ids.
  */
-const N_USERS = 60;
-const N_ITEMS = 80;
-const N_WARM = 60;
-const WARM = Array.from({ length: N_WARM }, (_, i) => i);
-const COLD = Array.from({ length: N_ITEMS - N_WARM }, (_, i) => N_WARM + i);
-
-function coldWorld(seed: number): { inputs: ArchitectureInputs; genreOfItem: number[]; genreOfUser: number[] } {
-  const rng = new Rng(seed);
-  const genreOfItem = Array.from({ length: N_ITEMS }, (_, i) => i % 2);
-  const genreOfUser = Array.from({ length: N_USERS }, (_, u) => u % 2);
-  const itemValues: number[] = [];
-  for (let i = 0; i < N_ITEMS; i++) itemValues.push(genreOfItem[i] === 0 ? 1 : 0, genreOfItem[i] === 1 ? 1 : 0, rng.normal() * 0.5, rng.normal() * 0.5);
-  const cliques = Array.from({ length: 6 }, () => Array.from({ length: 4 }, () => rng.int(N_WARM)));
-  const rows: number[] = [];
-  const cols: number[] = [];
-  for (let u = 0; u < N_USERS; u++) {
-    const own = WARM.filter((i) => genreOfItem[i] === genreOfUser[u]);
-    rng.shuffle(own);
-    for (const i of [...own.slice(0, 6), ...cliques[Math.floor(u / 10)]]) {
-      rows.push(u);
-      cols.push(i);
-    }
-  }
-  return {
-    inputs: {
-      nUsers: N_USERS,
-      nItems: N_ITEMS,
-      itemFeatures: { dim: 4, values: Float32Array.from(itemValues) },
-      contextDim: 0,
-      graph: buildCsr(N_USERS, N_ITEMS, Int32Array.from(rows), Int32Array.from(cols)),
-      seed: seed + 1,
-    },
-    genreOfItem,
-    genreOfUser,
-  };
-}
-
-/** Every user against each of `items`, item-major: pair k is item k / N_USERS, user k % N_USERS. */
-function usersByItems(items: number[]) {
-  return {
-    users: tf.tensor1d(items.flatMap(() => Array.from({ length: N_USERS }, (_, u) => u)), 'int32'),
-    items: tf.tensor1d(items.flatMap((i) => new Array(N_USERS).fill(i)), 'int32'),
-  };
-}
-
-/** Share of (user, own-genre cold item, other-genre cold item) triples ranked right by `scores` (item-major over COLD). */
-function genreAccuracy(scores: ArrayLike<number>, genreOfItem: number[], genreOfUser: number[]): number {
-  let right = 0;
-  let pairs = 0;
-  for (let u = 0; u < N_USERS; u++)
-    COLD.forEach((i, a) =>
-      COLD.forEach((j, b) => {
-        if (genreOfItem[i] !== genreOfUser[u] || genreOfItem[j] === genreOfUser[u]) return;
-        pairs++;
-        if (scores[a * N_USERS + u] > scores[b * N_USERS + u]) right++;
-      }),
-    );
-  return right / pairs;
-}
+const { nUsers: N_USERS, warm: WARM, cold: COLD } = COLD_WORLD;
 
 interface Trained {
   fused: number;
@@ -83,7 +21,7 @@ interface Trained {
 }
 
 async function trainAndMeasure(config: Partial<HybridConfig>, auxWeight: number): Promise<Trained> {
-  const { inputs, genreOfItem, genreOfUser } = coldWorld(11);
+  const { inputs, genreOfItem, genreOfUser } = coldWorld(11, { userFeatures: false });
   const arch = hybridArchitecture.build({ ...hybridArchitecture.defaults, dim: 8, contentHidden: [16], ...config }, inputs);
   try {
     const spec = parseTrainSpec({ epochs: 30, batchSize: 128, loss: 'bce', negatives: 4, optimizer: { type: 'adam', lr: 0.01 }, evalEvery: 0, auxWeight });
@@ -93,18 +31,12 @@ async function trainAndMeasure(config: Partial<HybridConfig>, auxWeight: number)
       const { logits, auxiliary } = arch.scoreWithAuxiliary!(batch, false);
       return [logits.dataSync(), auxiliary[1].dataSync()];
     });
-    const gateOf = (items: number[]) => {
-      const b = usersByItems(items);
-      const mean = tf.tidy(() => tf.mean(arch.gate!(b)).dataSync()[0]);
-      tf.dispose([b.users, b.items]);
-      return mean;
-    };
-    tf.dispose([batch.users, batch.items]);
+    disposeBatch(batch);
     return {
       fused: genreAccuracy(fused, genreOfItem, genreOfUser),
       content: genreAccuracy(content, genreOfItem, genreOfUser),
-      gateWarm: gateOf(WARM),
-      gateCold: gateOf(COLD),
+      gateWarm: meanGate(arch, WARM),
+      gateCold: meanGate(arch, COLD),
     };
   } finally {
     arch.dispose();
@@ -117,9 +49,9 @@ describe('gated hybrid with per-branch auxiliary losses', () => {
   });
 
   it('returns the fused logits of score() and one logit per branch', () => {
-    const { inputs } = coldWorld(3);
+    const { inputs } = coldWorld(3, { userFeatures: false });
     const arch = hybridArchitecture.build({ ...hybridArchitecture.defaults, dim: 4, contentHidden: [5] }, inputs);
-    const batch = usersByItems([0, 1, N_WARM]);
+    const batch = usersByItems([0, 1, COLD[0]]);
     const [score, fused, n, shapes] = tf.tidy(() => {
       const { logits, auxiliary } = arch.scoreWithAuxiliary!(batch, false);
       return [Array.from(arch.score(batch, false).dataSync()), Array.from(logits.dataSync()), auxiliary.length, auxiliary.map((t) => t.shape[0])];

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 import { buildCsr } from '../../../../core/data/matrix';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from '../../../../core/models/neural/types';
+import { Rng } from '../../../../core/util';
 
 /*
  * Tiny synthetic inputs shared by the hybrid-family tests: 3 users, 5 items, items 3 and
@@ -119,6 +120,13 @@ export function countParameters(arch: NeuralArchitecture): number {
   return arch.variables.reduce((s, v) => s + v.size, 0);
 }
 
+/** The first variable of `arch` whose name starts with `prefix` (tfjs appends a unique suffix). */
+export function findVariable(arch: NeuralArchitecture, prefix: string): tf.Variable {
+  const v = arch.variables.find((x) => x.name.startsWith(prefix));
+  if (!v) throw new Error(`no variable ${prefix}`);
+  return v;
+}
+
 /** Builds with the definition's defaults under `config` (loosely typed, as a spec's JSON is). */
 export function buildWith<C>(def: ArchitectureDefinition<C>, config: Record<string, unknown>, inputs: ArchitectureInputs): NeuralArchitecture {
   return def.build({ ...def.defaults, ...config } as C, inputs);
@@ -162,4 +170,97 @@ export function expectNoLeak(def: ArchitectureDefinition<any>, config: Record<st
   arch.factors?.();
   arch.dispose();
   expect(tf.memory().numTensors).toBe(before);
+}
+
+/*
+ * A larger cold-item world for the hybrid training tests: items have one of two genres
+ * (plus two noise columns), users have a favourite genre, and each user also shares four
+ * genre-blind "clique" items with nine others, which only ids can learn. The last 20
+ * items are cold: never seen in training.
+ */
+
+const COLD_WORLD_USERS = 60;
+const COLD_WORLD_ITEMS = 80;
+const COLD_WORLD_WARM = 60;
+
+/** Sizes and the warm (trained) and cold (never seen) item ids of `coldWorld`. */
+export const COLD_WORLD = {
+  nUsers: COLD_WORLD_USERS,
+  nItems: COLD_WORLD_ITEMS,
+  warm: Array.from({ length: COLD_WORLD_WARM }, (_, i) => i),
+  cold: Array.from({ length: COLD_WORLD_ITEMS - COLD_WORLD_WARM }, (_, i) => COLD_WORLD_WARM + i),
+};
+
+/**
+ * The cold-item world for `seed`; with `userFeatures` each user's feature row is a one-hot
+ * of their genre, without it users have no features (as on MovieLens with item features only).
+ */
+export function coldWorld(seed: number, options: { userFeatures: boolean }): { inputs: ArchitectureInputs; genreOfItem: number[]; genreOfUser: number[] } {
+  const { nUsers, nItems, warm } = COLD_WORLD;
+  const rng = new Rng(seed);
+  const genreOfItem = Array.from({ length: nItems }, (_, i) => i % 2);
+  const genreOfUser = Array.from({ length: nUsers }, (_, u) => u % 2);
+  const itemValues: number[] = [];
+  for (let i = 0; i < nItems; i++) itemValues.push(genreOfItem[i] === 0 ? 1 : 0, genreOfItem[i] === 1 ? 1 : 0, rng.normal() * 0.5, rng.normal() * 0.5);
+  const userValues = genreOfUser.flatMap((g) => [g === 0 ? 1 : 0, g === 1 ? 1 : 0]);
+  const cliques = Array.from({ length: 6 }, () => Array.from({ length: 4 }, () => rng.int(warm.length)));
+  const rows: number[] = [];
+  const cols: number[] = [];
+  for (let u = 0; u < nUsers; u++) {
+    const own = warm.filter((i) => genreOfItem[i] === genreOfUser[u]);
+    rng.shuffle(own);
+    for (const i of [...own.slice(0, 6), ...cliques[Math.floor(u / 10)]]) {
+      rows.push(u);
+      cols.push(i);
+    }
+  }
+  return {
+    inputs: {
+      nUsers,
+      nItems,
+      ...(options.userFeatures ? { userFeatures: { dim: 2, values: Float32Array.from(userValues) } } : {}),
+      itemFeatures: { dim: 4, values: Float32Array.from(itemValues) },
+      contextDim: 0,
+      graph: buildCsr(nUsers, nItems, Int32Array.from(rows), Int32Array.from(cols)),
+      seed: seed + 1,
+    },
+    genreOfItem,
+    genreOfUser,
+  };
+}
+
+/** Every cold-world user against each of `items`, item-major: pair k is item k / nUsers, user k % nUsers. */
+export function usersByItems(items: number[]): ArchitectureBatch {
+  const { nUsers } = COLD_WORLD;
+  return {
+    users: tf.tensor1d(items.flatMap(() => Array.from({ length: nUsers }, (_, u) => u)), 'int32'),
+    items: tf.tensor1d(items.flatMap((i) => new Array(nUsers).fill(i)), 'int32'),
+  };
+}
+
+/** Mean gate value over every cold-world user against each of `items`. */
+export function meanGate(arch: NeuralArchitecture, items: number[]): number {
+  const batch = usersByItems(items);
+  const mean = tf.tidy(() => tf.mean(arch.gate!(batch)).dataSync()[0]);
+  disposeBatch(batch);
+  return mean;
+}
+
+/**
+ * Share of (user, own-genre cold item, other-genre cold item) triples ranked right by
+ * `scores` (item-major over the cold items, as `usersByItems(COLD_WORLD.cold)`).
+ */
+export function genreAccuracy(scores: ArrayLike<number>, genreOfItem: number[], genreOfUser: number[]): number {
+  const { nUsers, cold } = COLD_WORLD;
+  let right = 0;
+  let pairs = 0;
+  for (let u = 0; u < nUsers; u++)
+    cold.forEach((i, a) =>
+      cold.forEach((j, b) => {
+        if (genreOfItem[i] !== genreOfUser[u] || genreOfItem[j] === genreOfUser[u]) return;
+        pairs++;
+        if (scores[a * nUsers + u] > scores[b * nUsers + u]) right++;
+      }),
+    );
+  return right / pairs;
 }

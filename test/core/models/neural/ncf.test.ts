@@ -122,4 +122,27 @@ describe('dense layers', () => {
     tf.dispose([a, b, weights, fast.value, slow.value, fast.grads, slow.grads]);
     vars.forEach((v) => v.dispose());
   });
+
+  it('a pair tower is a ReLU stack over concat(user, item), its variables named and ordered as the NCF bundles carry them', async () => {
+    const { pairTower, applyPairTower, pairTowerVariables, disposeVariables } = await import('../../../../core/models/neural');
+    const { Rng } = await import('../../../../core/util');
+    await initBackend('cpu');
+    const before = tf.memory().numTensors;
+    const tower = pairTower('t', 2, [4, 3], new Rng(1));
+    const vars = pairTowerVariables(tower);
+    expect(vars.map((v) => v.name.replace(/_\d+$/, ''))).toEqual(['t/dense_0/kernel_0', 't/dense_0/kernel_1', 't/dense_0/bias', 't/dense_0/kernel', 't/dense_0/bias']);
+    expect(vars.map((v) => v.shape)).toEqual([[2, 4], [2, 4], [4], [4, 3], [3]]);
+    const [got, expected] = tf.tidy(() => {
+      const u = tf.tensor2d([0.5, -1, 2, 0.3], [2, 2]);
+      const i = tf.tensor2d([1, 0.2, -0.7, 1.5], [2, 2]);
+      const firstKernel = tf.concat([tower.first.kernels[0], tower.first.kernels[1]], 0);
+      const h = tf.relu(tf.add(tf.matMul(tf.concat([u, i], 1), firstKernel), tower.first.bias));
+      const ref = tf.relu(tf.add(tf.matMul(h, tower.rest[0].kernel), tower.rest[0].bias));
+      return [Array.from(applyPairTower(tower, u, i).dataSync()), Array.from(ref.dataSync())];
+    });
+    expect(got.some((x) => x !== 0)).toBe(true);
+    got.forEach((x, k) => expect(x).toBeCloseTo(expected[k], 6));
+    disposeVariables(vars);
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { wideDeepArchitecture } from '../../../../core/models/neural/wide-deep';
-import type { NeuralArchitecture } from '../../../../core/models/neural/types';
 import {
   allPairs,
   buildWith,
   countParameters,
   expectColdItemsFollowFeatures,
   expectNoLeak,
+  findVariable,
   gradientMagnitudes,
   scoreMatrix,
   tinyInputs,
@@ -18,12 +18,6 @@ beforeAll(async () => {
 });
 
 const config = { embeddingDim: 4, hidden: [5] };
-
-function variable(arch: NeuralArchitecture, prefix: string): tf.Variable {
-  const v = arch.variables.find((x) => x.name.startsWith(prefix));
-  if (!v) throw new Error(`no variable ${prefix}`);
-  return v;
-}
 
 describe('wide-deep architecture', () => {
   it('has the hand-counted parameters', () => {
@@ -45,16 +39,16 @@ describe('wide-deep architecture', () => {
     const arch = buildWith(wideDeepArchitecture, config, inputs);
     // Silence the deep part (its output bias stays as the global bias) and set wide weights.
     tf.tidy(() => {
-      variable(arch, 'wide-deep/deep/out/kernel').assign(tf.zeros([5, 1]));
-      variable(arch, 'wide-deep/deep/out/bias').assign(tf.tensor1d([0.25]));
+      findVariable(arch, 'wide-deep/deep/out/kernel').assign(tf.zeros([5, 1]));
+      findVariable(arch, 'wide-deep/deep/out/bias').assign(tf.tensor1d([0.25]));
       for (const name of ['wide_user', 'wide_item', 'wide_features', 'cross_user_item_features', 'cross_user_id_item_features']) {
-        const v = variable(arch, `wide-deep/${name}`);
+        const v = findVariable(arch, `wide-deep/${name}`);
         v.assign(tf.linspace(-0.5, 0.7, v.size).reshape(v.shape));
       }
     });
     const context = [0.5, -0.5];
     const s = scoreMatrix(arch, 2, context);
-    const w = (name: string) => Array.from(variable(arch, `wide-deep/${name}`).dataSync());
+    const w = (name: string) => Array.from(findVariable(arch, `wide-deep/${name}`).dataSync());
     const [wu, wi, wf, cf, cu] = ['wide_user', 'wide_item', 'wide_features', 'cross_user_item_features', 'cross_user_id_item_features'].map(w);
     const xu = inputs.userFeatures!.values;
     const xi = inputs.itemFeatures!.values;
