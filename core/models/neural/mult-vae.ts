@@ -4,7 +4,7 @@ import { InputError, Rng } from '../../util';
 import { applyDense, denseLayer, embeddingLookup, denseVariables, disposeVariables, glorotUniformValues, variableFrom, variableSummary, zerosVariable, type DenseLayer } from './layers';
 import { registerArchitecture } from './registry';
 import { buildInScope, checkSizes, rowDot } from './content';
-import { csrFromTriples, disposeSparse, sparseDenseMatMul, sparseTensors, transposeCsr } from './sparse-matmul';
+import { csrFromTriples, sparseDenseMatMul, sparseTensors, transposeCsr } from './sparse-matmul';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture, UserLogits } from './types';
 
 /** Config of `mult-vae` (Liang et al. 2018, "Variational Autoencoders for Collaborative Filtering"). */
@@ -52,7 +52,8 @@ function historyRows(graph: CsrMatrix, users: Int32Array, dropout: number, rng: 
     }
   });
   const csr = csrFromTriples(users.length, graph.nCols, row.subarray(0, at), col.subarray(0, at), value.subarray(0, at));
-  return { a: sparseTensors(csr), aT: sparseTensors(transposeCsr(csr)) };
+  // Not kept: the batch's matrices belong to the caller's tidy scope (the training step).
+  return { a: sparseTensors(csr, false), aT: sparseTensors(transposeCsr(csr), false) };
 }
 
 /**
@@ -96,44 +97,28 @@ function buildMultVae(config: MultVaeConfig, inputs: ArchitectureInputs): Neural
   let trainingSteps = 0;
 
   /** Decoder's last hidden layer per user (the user vector) and the KL term of the batch. */
-  // The backward pass of a training step still needs the batch's sparse input (its
-  // transpose gives the input kernel's gradient), so those are freed one call later.
-  let pending: ReturnType<typeof historyRows>[] = [];
-  const freePending = () => {
-    for (const rows of pending) {
-      disposeSparse(rows.a);
-      disposeSparse(rows.aT);
-    }
-    pending = [];
-  };
   const userVectors = (users: Int32Array, training: boolean): { vectors: tf.Tensor2D; kl?: tf.Scalar } => {
-    freePending();
     const rows = historyRows(graph, users, config.dropout, training ? noise : undefined);
-    pending.push(rows);
-    try {
-      const first = tf.add(sparseDenseMatMul(rows.a, rows.aT, inputKernel as tf.Tensor2D), inputBias) as tf.Tensor2D;
-      // Without hidden layers the input layer itself emits the VAE's (linear) mean and log-variance.
-      let h = encoderSizes.length === 1 && config.variational ? first : (tf.tanh(first) as tf.Tensor2D);
-      for (const layer of encoder) h = applyDense(layer, h);
-      let code = h;
-      let kl: tf.Scalar | undefined;
-      if (config.variational) {
-        const mu = tf.slice(h, [0, 0], [-1, config.latent]) as tf.Tensor2D;
-        const logVar = tf.slice(h, [0, config.latent], [-1, config.latent]) as tf.Tensor2D;
-        code = mu;
-        if (training) {
-          const eps = new Float32Array(users.length * config.latent);
-          for (let k = 0; k < eps.length; k++) eps[k] = noise.normal();
-          code = tf.add(mu, tf.mul(tf.tensor2d(eps, [users.length, config.latent]), tf.exp(tf.mul(logVar, 0.5)))) as tf.Tensor2D;
-          kl = tf.mean(tf.mul(tf.sum(tf.sub(tf.add(tf.exp(logVar), tf.square(mu)), tf.add(logVar, 1)), 1), 0.5)) as tf.Scalar;
-        }
+    const first = tf.add(sparseDenseMatMul(rows.a, rows.aT, inputKernel as tf.Tensor2D), inputBias) as tf.Tensor2D;
+    // Without hidden layers the input layer itself emits the VAE's (linear) mean and log-variance.
+    let h = encoderSizes.length === 1 && config.variational ? first : (tf.tanh(first) as tf.Tensor2D);
+    for (const layer of encoder) h = applyDense(layer, h);
+    let code = h;
+    let kl: tf.Scalar | undefined;
+    if (config.variational) {
+      const mu = tf.slice(h, [0, 0], [-1, config.latent]) as tf.Tensor2D;
+      const logVar = tf.slice(h, [0, config.latent], [-1, config.latent]) as tf.Tensor2D;
+      code = mu;
+      if (training) {
+        const eps = new Float32Array(users.length * config.latent);
+        for (let k = 0; k < eps.length; k++) eps[k] = noise.normal();
+        code = tf.add(mu, tf.mul(tf.tensor2d(eps, [users.length, config.latent]), tf.exp(tf.mul(logVar, 0.5)))) as tf.Tensor2D;
+        kl = tf.mean(tf.mul(tf.sum(tf.sub(tf.add(tf.exp(logVar), tf.square(mu)), tf.add(logVar, 1)), 1), 0.5)) as tf.Scalar;
       }
-      let d = code;
-      for (const layer of decoder) d = applyDense(layer, d);
-      return { vectors: d, kl };
-    } finally {
-      if (!training) freePending();
     }
+    let d = code;
+    for (const layer of decoder) d = applyDense(layer, d);
+    return { vectors: d, kl };
   };
 
   const klWeight = () => (config.annealSteps === 0 ? config.beta : Math.min(config.beta, (config.beta * trainingSteps) / config.annealSteps));
@@ -168,10 +153,7 @@ function buildMultVae(config: MultVaeConfig, inputs: ArchitectureInputs): Neural
       }
     },
     summary: () => variableSummary('mult-vae', variables),
-    dispose: () => {
-      freePending();
-      disposeVariables(variables);
-    },
+    dispose: () => disposeVariables(variables),
   };
 }
 
