@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { transposeCsr } from '../../data';
 import { InputError } from '../../util';
 import { applyDense, applyMlp, type DenseLayer } from './layers';
-import { sparseDenseMatMul, sparseTensors, transposeCsr, type SparseCsr } from './sparse-matmul';
+import { sparseDenseMatMul, sparseTensors, type SparseCsr } from './sparse-matmul';
 import type { FeatureBlock } from './types';
 
 /*

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import type { CsrMatrix } from '../../data';
+import { transposeCsr, type CsrMatrix } from '../../data';
 import { InputError, Rng } from '../../util';
 import { applyDense, denseLayer, embeddingLookup, denseVariables, disposeVariables, glorotUniformValues, variableFrom, variableSummary, zerosVariable, type DenseLayer } from './layers';
 import { registerArchitecture } from './registry';
 import { buildInScope, checkSizes, rowDot } from './content';
-import { csrFromTriples, sparseDenseMatMul, sparseTensors, transposeCsr } from './sparse-matmul';
+import { csrFromTriples, sparseDenseMatMul, sparseTensors } from './sparse-matmul';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture, UserLogits } from './types';
 
 /** Config of `mult-vae` (Liang et al. 2018, "Variational Autoencoders for Collaborative Filtering"). */

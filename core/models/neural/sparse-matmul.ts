@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { CsrMatrix } from '../../data';
 
 /**
  * Kernel name of RecLab's CSR x dense matmul (registered for wasm and cpu by
@@ -16,14 +17,8 @@ export interface SparseMatrixTensors {
   rowIds: tf.Tensor1D; // int32, nnz row ids
 }
 
-/** Host-side CSR of a sparse float matrix. */
-export interface SparseCsr {
-  nRows: number;
-  nCols: number;
-  indptr: Int32Array;
-  indices: Int32Array;
-  values: Float32Array;
-}
+/** Host-side CSR of a sparse float matrix (core/data's CSR layout, values significant). */
+export type SparseCsr = CsrMatrix;
 
 /** The COO triples `(row[e], col[e], value[e])` as CSR (duplicates kept; order within a row follows `e`). */
 export function csrFromTriples(nRows: number, nCols: number, row: Int32Array, col: Int32Array, value: Float32Array): SparseCsr {
@@ -39,13 +34,6 @@ export function csrFromTriples(nRows: number, nCols: number, row: Int32Array, co
     values[p] = value[e];
   }
   return { nRows, nCols, indptr, indices, values };
-}
-
-/** The transpose of `a`, as CSR. */
-export function transposeCsr(a: SparseCsr): SparseCsr {
-  const rows = new Int32Array(a.indices.length);
-  for (let r = 0; r < a.nRows; r++) rows.fill(r, a.indptr[r], a.indptr[r + 1]);
-  return csrFromTriples(a.nCols, a.nRows, a.indices, rows, a.values);
 }
 
 /**

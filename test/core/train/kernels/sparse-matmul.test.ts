@@ -9,9 +9,9 @@ import {
   disposeSparse,
   sparseDenseMatMul,
   sparseTensors,
-  transposeCsr,
   SPARSE_DENSE_MATMUL_KERNEL,
 } from '../../../../core/models/neural/sparse-matmul';
+import { transposeCsr } from '../../../../core/data';
 
 /** A 6 x 4 matrix with an empty row (3), an empty column (2) and a duplicate entry (0, 1). */
 const ROW = Int32Array.from([0, 0, 0, 1, 2, 4, 4, 5, 5, 1]);
