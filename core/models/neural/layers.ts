@@ -74,6 +74,15 @@ function gatherRows(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
 let lookupCollector: tf.Tensor2D[] | undefined;
 
 /**
+ * Puts a whole trainable table under the trainer's L2 penalty, as if every row had been
+ * looked up, for models that use all rows each step (a softmax over all items) without
+ * copying the table through a gather.
+ */
+export function reportWholeTable(table: tf.Variable): void {
+  lookupCollector?.push(table as tf.Tensor as tf.Tensor2D);
+}
+
+/**
  * Runs `f` and also returns every embedding row block looked up during it, so the
  * trainer can put an L2 penalty on the rows a batch used (as NCF and BPR do) without
  * knowing the architecture. Call inside the tidy/gradient scope that owns the tensors.

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../util';
-import { disposeVariables, embeddingLookup, embeddingVariable, variableSummary, zerosVariable } from './layers';
+import { disposeVariables, embeddingLookup, embeddingVariable, reportWholeTable, variableSummary, zerosVariable } from './layers';
 import { registerArchitecture } from './registry';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture, UserLogits } from './types';
 
@@ -38,12 +38,12 @@ export class MfArchitecture implements NeuralArchitecture {
 
   /**
    * All items' logits for `users` (full softmax training). The item table goes through
-   * `embeddingLookup` whole, so the trainer's L2 penalty covers every item row each step.
+   * under the trainer's L2 penalty whole, so it covers every item row each step.
    */
   userLogits(users: tf.Tensor1D): UserLogits {
     const u = embeddingLookup(this.userEmb, users);
-    const items = embeddingLookup(this.itemEmb, tf.range(0, this.itemEmb.shape[0], 1, 'int32') as tf.Tensor1D);
-    return { logits: tf.add(tf.matMul(u, items, false, true), this.itemBias) as tf.Tensor2D };
+    reportWholeTable(this.itemEmb);
+    return { logits: tf.add(tf.matMul(u, this.itemEmb, false, true), this.itemBias) as tf.Tensor2D };
   }
 
   factors() {

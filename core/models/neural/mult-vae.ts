@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { transposeCsr, type CsrMatrix } from '../../data';
 import { InputError, Rng } from '../../util';
-import { applyDense, denseLayer, embeddingLookup, denseVariables, disposeVariables, glorotUniformValues, variableFrom, variableSummary, zerosVariable, type DenseLayer } from './layers';
+import { applyDense, denseLayer, reportWholeTable, denseVariables, disposeVariables, glorotUniformValues, variableFrom, variableSummary, zerosVariable, type DenseLayer } from './layers';
 import { registerArchitecture } from './registry';
 import { buildInScope, checkSizes, rowDot } from './content';
 import { csrFromTriples, sparseDenseMatMul, sparseTensors } from './sparse-matmul';
@@ -134,10 +134,10 @@ function buildMultVae(config: MultVaeConfig, inputs: ArchitectureInputs): Neural
     },
     userLogits: (users: tf.Tensor1D, training: boolean): UserLogits => {
       const { vectors, kl } = userVectors(idsOf(users), training);
-      // Reported as looked-up rows, the item tables take the trainer's `l2` (weight decay, as the paper's `lam`).
-      const outputRows = training ? embeddingLookup(outputKernel, tf.range(0, nItems, 1, 'int32') as tf.Tensor1D) : (outputKernel as tf.Tensor2D);
-      if (training) embeddingLookup(inputKernel, tf.range(0, nItems, 1, 'int32') as tf.Tensor1D);
-      const logits = tf.add(tf.matMul(vectors, outputRows, false, true), outputBias) as tf.Tensor2D;
+      // Reported whole, the item tables take the trainer's `l2` (weight decay, as the paper's `lam`).
+      reportWholeTable(outputKernel);
+      reportWholeTable(inputKernel);
+      const logits = tf.add(tf.matMul(vectors, outputKernel, false, true), outputBias) as tf.Tensor2D;
       if (!training || !kl) return { logits };
       const weight = klWeight();
       trainingSteps++;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../../../../core/train';
-import { collectLookups, embeddingLookup } from '../../../../core/models/neural/layers';
+import { collectLookups, embeddingLookup, reportWholeTable } from '../../../../core/models/neural/layers';
 
 describe('embeddingLookup', () => {
   for (const backend of ['wasm', 'cpu'] as const) {
@@ -45,5 +45,15 @@ describe('embeddingLookup', () => {
       const { lookups } = collectLookups(() => embeddingLookup(tf.ones([3, 2]) as tf.Tensor2D, tf.tensor1d([2, 0], 'int32')));
       expect(lookups.map((t) => t.shape)).toEqual([[2, 2]]);
     });
+  });
+
+  it('reportWholeTable puts the whole table (the variable itself, no copy) under the L2 penalty', async () => {
+    await initBackend('wasm');
+    const table = tf.variable(tf.ones([4, 3]));
+    const { lookups } = collectLookups(() => reportWholeTable(table));
+    expect(lookups).toEqual([table]);
+    // Outside collectLookups (ranking) it reports nothing and does nothing.
+    expect(() => reportWholeTable(table)).not.toThrow();
+    table.dispose();
   });
 });
