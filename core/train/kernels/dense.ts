@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { heapOffset, type WasmHeapBackend } from './heap';
 import { heapSimd, type HeapSimd } from './heap-simd';
 
 /**
@@ -14,13 +15,6 @@ export interface DenseAttrs {
   relu: boolean;
 }
 
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: string): tf.TensorInfo;
-  disposeData(dataId: unknown, force?: boolean): boolean;
-  dataIdMap: { get(dataId: unknown): { memoryOffset: number } };
-  wasm: { HEAPF32: Float32Array };
-}
-
 /**
  * `act(x_0 · w_0 + ... + x_{n-1} · w_{n-1} + bias)` in one kernel (inputs `x0.., w0..,
  * bias`), act ReLU or none. wasm runs it as its own BatchMatMul + Add + Relu kernels
@@ -34,14 +28,14 @@ export function denseKernel(backendName: string): tf.KernelConfig {
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { inputs: n, relu } = attrs as unknown as DenseAttrs;
-      const b = backend as unknown as WasmBackendLike;
+      const b = backend as unknown as WasmHeapBackend;
       const x = Array.from({ length: n }, (_, k) => inputs[`x${k}`] as tf.TensorInfo);
       const w = Array.from({ length: n }, (_, k) => inputs[`w${k}`] as tf.TensorInfo);
       const rows = x[0].shape[0];
       const outDim = w[0].shape[1];
       const out = b.makeOutput([rows, outDim], 'float32');
       const mm = products(b);
-      const at = (t: tf.TensorInfo) => b.dataIdMap.get(t.dataId).memoryOffset;
+      const at = (t: tf.TensorInfo) => heapOffset(b, t);
       for (let k = 0; k < n; k++) {
         const inDim = w[k].shape[0];
         mm(at(x[k]), 4 * inDim, 4, at(w[k]), 4 * outDim, at(out), rows, inDim, outDim, at(inputs.bias as tf.TensorInfo), k === 0 ? 1 : 2, relu && k === n - 1);
@@ -64,7 +58,7 @@ export function denseGradKernel(backendName: string): tf.KernelConfig {
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { inputs: n, relu } = attrs as unknown as DenseAttrs;
-      const b = backend as unknown as WasmBackendLike;
+      const b = backend as unknown as WasmHeapBackend;
       const dy = inputs.dy as tf.TensorInfo;
       const x = Array.from({ length: n }, (_, k) => inputs[`x${k}`] as tf.TensorInfo);
       const w = Array.from({ length: n }, (_, k) => inputs[`w${k}`] as tf.TensorInfo);
@@ -84,7 +78,7 @@ export function denseGradKernel(backendName: string): tf.KernelConfig {
       const one = temp([1]);
       const wT = outDim === 1 ? w : w.map((t) => temp([outDim, t.shape[0]]));
       // Offsets are stable across heap growth; views are not, so take them after allocating.
-      const at = (t: tf.TensorInfo) => b.dataIdMap.get(t.dataId).memoryOffset;
+      const at = (t: tf.TensorInfo) => heapOffset(b, t);
       const heap = b.wasm.HEAPF32;
       heap[at(one) >> 2] = 1;
       if (outDim !== 1) w.forEach((t, k) => transposeInto(heap, at(t) >> 2, at(wT[k]) >> 2, inDims[k], outDim));
@@ -110,7 +104,7 @@ export function denseGradKernel(backendName: string): tf.KernelConfig {
 /** A product with HeapSimd.gemm's contract (byte offsets and strides): SIMD when the width allows, else JS. */
 type Product = HeapSimd['gemm'];
 
-function products(backend: WasmBackendLike): Product {
+function products(backend: WasmHeapBackend): Product {
   const simd = heapSimd(backend);
   return (a, sAi, sAk, bOff, sB, c, m, k, n, bias, mode, relu) => {
     if (simd && n % 4 === 0) return simd.gemm(a, sAi, sAk, bOff, sB, c, m, k, n, bias, mode, relu);

@@ -45,3 +45,19 @@ export function kernelMemory(backendName: string, backend: unknown): KernelMemor
     },
   };
 }
+
+/**
+ * The parts of tfjs 4.22's wasm backend that kernels passing byte offsets to the heap SIMD
+ * module use. Offsets stay valid when the heap grows; views (`KernelMemory.read`) do not.
+ */
+export interface WasmHeapBackend {
+  makeOutput(shape: number[], dtype: string): tf.TensorInfo;
+  disposeData(dataId: unknown, force?: boolean): boolean;
+  dataIdMap: { get(dataId: unknown): { memoryOffset: number } };
+  wasm: { HEAPF32: Float32Array };
+}
+
+/** Byte offset of tensor `t`'s data in the wasm heap of `backend`. */
+export function heapOffset(backend: WasmHeapBackend, t: tf.TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId).memoryOffset;
+}

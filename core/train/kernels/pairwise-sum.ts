@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { heapOffset, type WasmHeapBackend } from './heap';
 import { heapSimd } from './heap-simd';
 
 /**
@@ -6,12 +7,6 @@ import { heapSimd } from './heap-simd';
  * name (models do not import core/train); a test keeps the two equal.
  */
 export const PAIRWISE_SUM = 'ReclabPairwiseSum';
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: string): tf.TensorInfo;
-  dataIdMap: { get(dataId: unknown): { memoryOffset: number } };
-  wasm: { HEAPF32: Float32Array };
-}
 
 /**
  * `out[u * nB + i] = act(a[u] + b[i])` for `a` [nA, d], `b` [nB, d] (d a multiple of 4),
@@ -29,9 +24,9 @@ export function pairwiseSumKernel(backendName: string): tf.KernelConfig {
       const b = inputs.b as tf.TensorInfo;
       const d = a.shape[1];
       if (b.shape[1] !== d || d % 4 !== 0) throw new Error(`${PAIRWISE_SUM}: rows must have one width, a multiple of 4; got ${d} and ${b.shape[1]}`);
-      const wb = backend as unknown as WasmBackendLike;
+      const wb = backend as unknown as WasmHeapBackend;
       const out = wb.makeOutput([a.shape[0] * b.shape[0], d], 'float32');
-      const at = (t: tf.TensorInfo) => wb.dataIdMap.get(t.dataId).memoryOffset;
+      const at = (t: tf.TensorInfo) => heapOffset(wb, t);
       const relu = (attrs as { relu: boolean }).relu;
       const simd = heapSimd(backend);
       if (simd) simd.pairSum(at(a), at(b), at(out), a.shape[0], b.shape[0], d, relu);
