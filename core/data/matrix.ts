@@ -78,6 +78,20 @@ export function transposeCsr(m: CsrMatrix): CsrMatrix {
   return { nRows: m.nCols, nCols: m.nRows, indptr, indices, values };
 }
 
+/** Position in `m.indices` of entry (`r`, `c`), or -1: a binary search in the row (rows are sorted by column). */
+export function entryIndex(m: CsrMatrix, r: number, c: number): number {
+  let lo = m.indptr[r];
+  let hi = m.indptr[r + 1] - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = m.indices[mid];
+    if (v === c) return mid;
+    if (v < c) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
 /** Row `r`'s column indices (a view, not a copy). */
 export function rowOf(m: CsrMatrix, r: number): Int32Array {
   return m.indices.subarray(m.indptr[r], m.indptr[r + 1]);

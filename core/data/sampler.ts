@@ -1,5 +1,5 @@
 import { InputError, type Rng } from '../util';
-import { columnCounts, type CsrMatrix } from './matrix';
+import { columnCounts, entryIndex, type CsrMatrix } from './matrix';
 
 /** How negatives are drawn: uniformly over items, or in proportion to item popularity. */
 export type NegativeSampling = 'uniform' | 'popularity';
@@ -38,17 +38,7 @@ export class NegativeSampler {
 
   /** True when `user` has `item` among its training positives. */
   isPositive(user: number, item: number): boolean {
-    const idx = this.train.indices;
-    let lo = this.train.indptr[user];
-    let hi = this.train.indptr[user + 1] - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const v = idx[mid];
-      if (v === item) return true;
-      if (v < item) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
+    return entryIndex(this.train, user, item) >= 0;
   }
 
   /** One negative item for `user`, or -1 when none could be found (the user has seen nearly everything). */

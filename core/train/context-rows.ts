@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { CsrMatrix, Interactions } from '../data';
+import { entryIndex, type CsrMatrix, type Interactions } from '../data';
 import { BugIndicatingError, InputError } from '../util';
 
 /*
@@ -32,20 +32,6 @@ function isLater(timestamp: Float64Array, a: number, b: number): boolean {
   return a > b;
 }
 
-/** Position of `item` in user `u`'s sorted CSR row, or -1. */
-function entryOf(train: CsrMatrix, u: number, item: number): number {
-  let lo = train.indptr[u];
-  let hi = train.indptr[u + 1] - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = train.indices[mid];
-    if (v === item) return mid;
-    if (v < item) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
-
 /**
  * For every CSR entry of `train`, the position `r` in `trainIndex` of the interaction it
  * stands for (-1 for an entry no training interaction maps to). A (user, item) pair seen
@@ -58,7 +44,7 @@ export function positiveInteractions(train: CsrMatrix, interactions: Pick<Intera
   const out = new Int32Array(train.indices.length).fill(-1);
   for (let r = 0; r < trainIndex.length; r++) {
     const k = trainIndex[r];
-    const p = entryOf(train, user[k], item[k]);
+    const p = entryIndex(train, user[k], item[k]);
     if (p < 0) throw new BugIndicatingError(`Training interaction ${k} (user ${user[k]}, item ${item[k]}) is not in the training matrix`);
     const prev = out[p];
     if (prev < 0 || isLater(timestamp, k, trainIndex[prev])) out[p] = r;
