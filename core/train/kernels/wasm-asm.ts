@@ -109,14 +109,14 @@ export function moduleBytes(functions: WasmFunction[], memory: 'import' | 'own')
     const code = [...uleb(f.locals.length), ...f.locals.flatMap(([n, t]) => [...uleb(n), t]), ...f.body, END];
     return [...uleb(code.length), ...code];
   });
-  const exports = functions.flatMap((f, k) => [...name(f.name), 0x00, ...uleb(k)]);
+  const exportEntries = functions.flatMap((f, k) => [...name(f.name), 0x00, ...uleb(k)]);
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [...uleb(functions.length), ...types]),
     ...(memory === 'import' ? section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x00, 1]) : []),
     ...section(3, [...uleb(functions.length), ...functions.map((_, k) => uleb(k)).flat()]),
     ...(memory === 'own' ? section(5, [1, 0x00, 1]) : []),
-    ...section(7, [...uleb(functions.length + (memory === 'own' ? 1 : 0)), ...(memory === 'own' ? [...name('mem'), 0x02, 0] : []), ...exports]),
+    ...section(7, [...uleb(functions.length + (memory === 'own' ? 1 : 0)), ...(memory === 'own' ? [...name('mem'), 0x02, 0] : []), ...exportEntries]),
     ...section(10, [...uleb(functions.length), ...codes]),
   ]); // prettier-ignore
 }
