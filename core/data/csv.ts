@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../util';
-import type { CsvImportSpec } from '../notebook';
+import type { CsvImportSpec } from '../spec';
 import type { AttributeColumn, AttributeKind, AttributeValue, Dataset } from './types';
 
 /** Delimiters tried by detection, in order of preference on a tie. */

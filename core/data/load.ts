@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../util';
-import type { DataSpec } from '../notebook';
+import type { DataSpec } from '../spec';
 import type { Dataset } from './types';
 import { generateSampleDataset } from './sample';
 import { loadMovieLens100k } from './movielens';

@@ -1,5 +1,5 @@
 import { InputError, Rng } from '../util';
-import type { SplitSpec } from '../notebook';
+import type { SplitSpec } from '../spec';
 import { buildCsr, type CsrMatrix } from './matrix';
 import type { Dataset } from './types';
 

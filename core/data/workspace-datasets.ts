@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../util';
-import type { DataSpec } from '../notebook';
+import type { DataSpec } from '../spec';
 
 /**
  * Datasets imported into a workspace: a name -> data spec map kept in

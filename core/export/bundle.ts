@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { columnCounts, splitDataset, splitMatrices, type AttributeKind, type AttributeValue, type CsrMatrix, type Dataset } from '../data';
 import type { FittedPipeline } from '../features';
 import type { FeatureBlock, NeuralArchitecture, Recommender } from '../models';
-import type { ExperimentSpec } from '../notebook';
+import type { ExperimentSpec } from '../spec';
 import { appVersion, InputError, sha256, stableStringify } from '../util';
 import { describeArchitecture, namedWeights, type ArchitectureState } from './architecture-state';
 import { writeEmbeddingsTsv, writeMetadataTsv } from './embeddings';

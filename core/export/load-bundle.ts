@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { AttributeValue, CsrMatrix } from '../data';
 import { loadFittedPipeline, type FittedPipeline, type FittedPipelineJson } from '../features';
 import type { NeuralArchitecture } from '../models';
-import type { ExperimentSpec } from '../notebook';
+import type { ExperimentSpec } from '../spec';
 import { createScoreFunction, initBackend, topKInto, type BackendName, type ScoreFunction } from '../train';
 import { InputError } from '../util';
 import { rebuildArchitecture, type ArchitectureState, type Extension, type RebuildData } from './architecture-state';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../util';
-import { experimentSpecSchema, type ExperimentSpec } from './spec';
+import { experimentSpecSchema, type ExperimentSpec } from '../spec';
 
 /** Kinds of notebook cells. Config kinds hold JSON text that becomes one part of the spec. */
 export const CELL_KINDS = ['markdown', 'data', 'split', 'features', 'model', 'train', 'evaluate'] as const;

@@ -1,2 +1,1 @@
-export * from './spec';
 export * from './document';

@@ -6,4 +6,3 @@ export * from './context-rows';
 export * from './early-stopping';
 export * from './trainer';
 export * from './neural-recommender';
-export * from './experiment';

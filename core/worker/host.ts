@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ExperimentSpec } from '../notebook';
+import type { ExperimentSpec } from '../spec';
 import type { RunStore } from '../runs';
 import { appVersion, deserializeError, RecLabError } from '../util';
 import { isWorkerMessage, type HostMessage, type WorkerMessage } from './protocol';

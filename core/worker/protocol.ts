@@ -1,4 +1,4 @@
-import type { ExperimentSpec } from '../notebook';
+import type { ExperimentSpec } from '../spec';
 import type { SerializedError } from '../util';
 
 /**

@@ -4,7 +4,7 @@
  * in batches), streams progress and log lines to the host, and exits.
  */
 import { openRunStore } from '../runs';
-import { runExperiment } from '../train';
+import { runExperiment } from '../experiment';
 import { serializeError } from '../util';
 import { isHostMessage, type WorkerMessage } from './protocol';
 

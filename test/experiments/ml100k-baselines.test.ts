@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { specFromText } from '../../core/notebook';
 import { openRunStore, type SqliteRunStore } from '../../core/runs';
-import { runExperiment } from '../../core/train';
+import { runExperiment } from '../../core/experiment';
 
 /*
  * The engine issue's acceptance ranges, through the same path as `reclab run`: the shipped

@@ -4,10 +4,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { featurePipelineSpecSchema } from '../../core/features';
 import { hasArchitecture, modelTypes } from '../../core/models';
-import { specFromText, type ExperimentSpec } from '../../core/notebook';
+import { specFromText } from '../../core/notebook';
+import type { ExperimentSpec } from '../../core/spec';
 import { loadBundle } from '../../core/export';
 import { openRunStore, type SqliteRunStore } from '../../core/runs';
-import { parseTrainSpec, runExperiment } from '../../core/train';
+import { parseTrainSpec } from '../../core/train';
+import { runExperiment } from '../../core/experiment';
 
 /*
  * The hybrid and cold-start example notebooks: each parses into a valid spec whose parts

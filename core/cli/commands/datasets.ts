@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { datasetStats, downloadMovieLens100k, loadDataset, readWorkspaceDatasets, saveWorkspaceDataset, type DatasetStats } from '../../data';
-import { csvImportSchema, type DataSpec } from '../../notebook';
+import { csvImportSchema, type DataSpec } from '../../spec';
 import { InputError } from '../../util';
 import { formatTable } from '../table';
 import { resolveWorkspace } from '../workspace';

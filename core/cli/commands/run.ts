@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { specFromText } from '../../notebook';
-import { runExperiment } from '../../train';
+import { runExperiment } from '../../experiment';
 import { InputError } from '../../util';
 import { formatTable } from '../table';
 import { openWorkspaceStore, resolveWorkspace } from '../workspace';

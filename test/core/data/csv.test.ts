@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectDelimiter, detectHeader, importCsvDataset, parseCsv, parseTimestamp } from '../../../core/data/csv';
-import type { CsvImportSpec } from '../../../core/notebook';
+import type { CsvImportSpec } from '../../../core/spec';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures', 'csv');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reclab-csv-'));

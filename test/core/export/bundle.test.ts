@@ -11,7 +11,7 @@ import { fitFeaturePipeline, type FittedPipeline } from '../../../core/features'
 import { createModel } from '../../../core/models';
 import '../../../core/models/neural/hybrid';
 import '../../../core/models/neural/two-tower';
-import { experimentSpecSchema, type ExperimentSpec } from '../../../core/notebook';
+import { experimentSpecSchema, type ExperimentSpec } from '../../../core/spec';
 import { NeuralRecommender } from '../../../core/train';
 import { Rng } from '../../../core/util';
 

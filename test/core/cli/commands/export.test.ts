@@ -6,7 +6,7 @@ import { exportRunCommand, recommendCommand } from '../../../../core/cli/command
 import { openWorkspaceStore, resolveWorkspace } from '../../../../core/cli/workspace';
 import { generateSampleDataset, splitDataset, splitMatrices } from '../../../../core/data';
 import { writeBundle } from '../../../../core/export';
-import { experimentSpecSchema } from '../../../../core/notebook';
+import { experimentSpecSchema } from '../../../../core/spec';
 import { NeuralRecommender } from '../../../../core/train';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'reclab-export-cli-'));

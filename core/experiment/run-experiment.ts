@@ -17,8 +17,8 @@ import { evaluateRanking, type EvalResult } from '../eval';
 import { writeBundle, writeJson, writeSplitCsv, writeTopKCsv } from '../export';
 import { fitFeaturePipeline, type FeaturePipelineSpec, type FittedPipeline } from '../features';
 import { createModel, hasArchitecture, type FitContext, type Recommender } from '../models';
-import { NeuralRecommender } from './neural-recommender';
-import type { ExperimentSpec, ModelSpec } from '../notebook';
+import { NeuralRecommender } from '../train';
+import type { ExperimentSpec, ModelSpec } from '../spec';
 import { MetricBuffer, type RunStore } from '../runs';
 import { appVersion, InputError, RecLabError } from '../util';
 
