@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { isRecLabError } from '../util';
+import { isRecLabError, RecLabError } from '../util';
 import { downloadDataset, importDataset, listDatasets } from './commands/datasets';
 import { exportRunCommand, recommendCommand } from './commands/export';
 import { compareRunsCommand, listRunsCommand, showRunCommand } from './commands/runs';
@@ -8,8 +8,16 @@ import { runCommand } from './commands/run';
 const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
 
+/**
+ * Commands implemented outside the engine: `serve` is browser mode, which lives in the app
+ * (app/server) that core may not import; bin/reclab.js passes it in.
+ */
+export interface AppCommands {
+  serve?: (opts: { workspace?: string; port?: string }) => Promise<void>;
+}
+
 /** Builds the `reclab` command line. */
-export function buildProgram(): Command {
+export function buildProgram(app: AppCommands = {}): Command {
   const program = new Command('reclab')
     .description('RecLab: train, evaluate and compare hybrid recommenders; every run is kept in the workspace run store')
     .option('-w, --workspace <dir>', 'workspace folder (state in <dir>/.reclab); default: $RECLAB_WORKSPACE or the current folder');
@@ -66,6 +74,14 @@ export function buildProgram(): Command {
     .option('-k <n>', 'number of items', '10')
     .option('--json')
     .action((dir: string, user: string, o) => recommendCommand(dir, user, o, out));
+  program
+    .command('serve')
+    .description('browser mode: serve the workbench on 127.0.0.1 and print its URL with a session token (Ctrl-C stops it)')
+    .option('-p, --port <n>', 'port; 0 picks a free one', '0')
+    .action(async (o: { port?: string }) => {
+      if (!app.serve) throw new RecLabError('Browser mode is not built into this RecLab: run `npm run build`.', 'NOT_BUILT');
+      await app.serve({ workspace: ws(), port: o.port });
+    });
   const datasets = program.command('datasets').description('list, import or download datasets');
   datasets
     .command('list', { isDefault: true })
@@ -87,9 +103,9 @@ export function buildProgram(): Command {
 }
 
 /** Runs the CLI; user errors print one clear line and exit 1, bugs print a stack. */
-export async function main(argv = process.argv): Promise<void> {
+export async function main(argv = process.argv, app: AppCommands = {}): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(app).parseAsync(argv);
   } catch (e) {
     if (isRecLabError(e)) {
       err(`error: ${e.message}`);

@@ -18,11 +18,11 @@ export const ML100K_ENV = 'RECLAB_ML100K';
  * of its parents up to three levels (so a notebook in `experiments/` finds the data
  * next to the workspace).
  */
-export function movieLens100kCandidates(baseDir: string, env: NodeJS.ProcessEnv = process.env): string[] {
+export function movieLens100kCandidates(baseDir: string, env: NodeJS.ProcessEnv = process.env, parentLevels = 3): string[] {
   const found: string[] = [];
   if (env[ML100K_ENV]) found.push(path.resolve(baseDir, env[ML100K_ENV]!));
   let dir = path.resolve(baseDir);
-  for (let level = 0; level < 4; level++) {
+  for (let level = 0; level <= parentLevels; level++) {
     for (const sub of ['datasets', path.join('.reclab', 'downloads'), path.join('.reclab', 'datasets'), path.join('shared', 'datasets')])
       for (const leaf of ['ml-100k', 'ml-100k.zip']) {
         const c = path.join(dir, sub, leaf);
@@ -35,8 +35,18 @@ export function movieLens100kCandidates(baseDir: string, env: NodeJS.ProcessEnv 
   return found;
 }
 
-function locateMovieLens100k(baseDir: string): string {
-  const candidates = movieLens100kCandidates(baseDir);
+/**
+ * Where a data spec without a path is looked for. Defaults suit users; tests pass their
+ * own so that a `shared/datasets` above the temporary folder does not change what they see.
+ */
+export interface DataSearchOptions {
+  env?: NodeJS.ProcessEnv;
+  /** How many parents of `baseDir` are searched (default 3). */
+  parentLevels?: number;
+}
+
+function locateMovieLens100k(baseDir: string, search: DataSearchOptions): string {
+  const candidates = movieLens100kCandidates(baseDir, search.env, search.parentLevels);
   const hit = candidates.find((c) => fs.existsSync(c));
   if (!hit)
     throw new InputError(
@@ -47,19 +57,45 @@ function locateMovieLens100k(baseDir: string): string {
   return hit;
 }
 
+/** Every `path` a CSV mapping names (interactions, items, users, and any other file it lists). */
+function csvPaths(v: unknown): string[] {
+  if (Array.isArray(v)) return v.flatMap(csvPaths);
+  if (!v || typeof v !== 'object') return [];
+  return Object.entries(v as Record<string, unknown>).flatMap(([k, x]) => (k === 'path' && typeof x === 'string' ? [x] : csvPaths(x)));
+}
+
+/**
+ * Checks, without reading them, that the files a data spec names are there (a CSV
+ * mapping's files, a MovieLens folder or zip), so a run that could not even start is
+ * refused before it is recorded. Errors say which file and what to do.
+ */
+export function checkDataSpecFiles(spec: DataSpec, baseDir: string, search: DataSearchOptions = {}): void {
+  if (spec.source === 'movielens-100k') {
+    if (spec.path) {
+      const p = path.resolve(baseDir, spec.path);
+      if (!fs.existsSync(p)) throw new InputError(`MovieLens 100K was not found at ${p} (data.path). Give the unpacked ml-100k folder or ml-100k.zip.`, 'ML100K_MISSING');
+    } else locateMovieLens100k(baseDir, search);
+  } else if (spec.source === 'csv' && spec.csv) {
+    for (const rel of csvPaths(spec.csv)) {
+      const file = path.resolve(baseDir, rel);
+      if (!fs.existsSync(file)) throw new InputError(`CSV file not found: ${file}. Check the path (relative paths are resolved from the notebook's folder).`, 'CSV_MISSING', { file });
+    }
+  }
+}
+
 /**
  * Loads the dataset a data spec describes (paths relative to `baseDir`, the notebook's
  * folder), then keeps ratings >= `implicit.threshold` and applies the `kcore` filter,
  * in that order. A `workspace` spec must be resolved to its imported spec first.
  */
-export function loadDataset(spec: DataSpec, baseDir: string): Dataset {
+export function loadDataset(spec: DataSpec, baseDir: string, search: DataSearchOptions = {}): Dataset {
   let ds: Dataset;
   switch (spec.source) {
     case 'sample':
       ds = generateSampleDataset(spec.sample ?? {});
       break;
     case 'movielens-100k':
-      ds = loadMovieLens100k(spec.path ? path.resolve(baseDir, spec.path) : locateMovieLens100k(baseDir));
+      ds = loadMovieLens100k(spec.path ? path.resolve(baseDir, spec.path) : locateMovieLens100k(baseDir, search));
       break;
     case 'csv':
       if (!spec.csv)

@@ -1,1 +1,3 @@
+export * from './progress';
+export * from './run-record';
 export * from './run-experiment';

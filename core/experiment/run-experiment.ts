@@ -16,35 +16,44 @@ import {
 import { evaluateRanking, type EvalResult } from '../eval';
 import { writeBundle, writeJson, writeSplitCsv, writeTopKCsv } from '../export';
 import { fitFeaturePipeline, type FeaturePipelineSpec, type FittedPipeline } from '../features';
-import { createModel, hasArchitecture, type FitContext, type Recommender } from '../models';
-import { NeuralRecommender } from '../train';
-import type { ExperimentSpec, ModelSpec } from '../spec';
+import { createModel, hasArchitecture, type FitContext, type ModelSummary, type Recommender } from '../models';
 import { MetricBuffer, type RunStore } from '../runs';
-import { appVersion, InputError, RecLabError } from '../util';
+import type { ExperimentSpec, ModelSpec } from '../spec';
+import { NeuralRecommender } from '../train';
+import { InputError, RecLabError } from '../util';
+import { dataOutput, featuresOutput, splitOutput } from './outputs';
+import type { FitProgress, OutputSection, PreviewStage, RunMetricPoint, RunOutputs, RunPhase } from './progress';
 
-/** Callbacks a host (CLI, worker) passes to watch a run. */
+/** Callbacks a host (the worker, a test) passes to watch a run. */
 export interface ExperimentHooks {
   log?: (line: string) => void;
-  /** Live progress for the UI: phase and, during training, epoch/step/loss. */
-  onProgress?: (p: { phase: string; epoch?: number; step?: number; value?: number; key?: string }) => void;
   signal?: { aborted: boolean };
+  /** The stage the run entered. */
+  onPhase?: (phase: RunPhase) => void;
+  /** Every metric point as it is logged (the store gets them in batches). */
+  onMetric?: (point: RunMetricPoint) => void;
+  /** Where the fit is: epoch and step of total, best validation value so far. */
+  onProgress?: (progress: FitProgress) => void;
+  /** A stage's cell output, as soon as the stage is done. */
+  onOutput?: <S extends OutputSection>(section: S, value: NonNullable<RunOutputs[S]>) => void;
   /** Told which TF.js backend a neural model initialised. */
   onBackend?: (backend: string) => void;
 }
 
-export interface ExperimentOptions {
-  store: RunStore;
+interface StageOptions {
   /** Folder relative paths in the spec are resolved against (the notebook's folder). */
   baseDir: string;
-  /** Where artifacts go: `<artifactsRoot>/<runId>/`. */
-  artifactsRoot: string;
-  /** Backend name to record (neural models set it after initialising tfjs). */
-  backend?: string;
-  hooks?: ExperimentHooks;
   /** The workspace's `datasets.json`, to resolve `data.source: "workspace"`. */
   datasetsFile?: string;
-  /** An existing RUNNING run row to fill (created by a host before it forked the worker). */
-  runId?: string;
+  hooks?: ExperimentHooks;
+}
+
+export interface ExperimentOptions extends StageOptions {
+  store: RunStore;
+  /** The RUNNING run row to fill (createRunRecord made it before any work). */
+  runId: string;
+  /** Where artifacts go: `<artifactsRoot>/<runId>/`. */
+  artifactsRoot: string;
 }
 
 export interface ExperimentResult {
@@ -104,51 +113,125 @@ function checkAborted(signal?: { aborted: boolean }): void {
   if (signal?.aborted) throw new RecLabError('The run was cancelled.', 'CANCELLED');
 }
 
-/**
- * Runs one experiment end to end: load -> split -> (tune on valid) -> fit on train ->
- * full-ranking evaluation on test -> run record + artifacts. The run row is created
- * before any work so that a failure is recorded as FAILED with its message, never lost.
- */
-export async function runExperiment(spec: ExperimentSpec, opts: ExperimentOptions): Promise<ExperimentResult> {
-  const { store, hooks = {} } = opts;
-  const log = hooks.log ?? (() => {});
-  const phase = (name: string) => hooks.onProgress?.({ phase: name });
+/** What the stages before training produce; each is reached in order. */
+interface Prepared {
+  ds: Dataset;
+  split?: Split;
+  m?: { train: CsrMatrix; valid: CsrMatrix; test: CsrMatrix };
+  fingerprint?: string;
+  pipeline?: FittedPipeline;
+  trainContext?: Float32Array;
+}
 
-  phase('load');
+const STAGE_ORDER: PreviewStage[] = ['data', 'split', 'features', 'model'];
+
+/** Load, split and fit features, up to and including `until`, reporting each stage's output. */
+async function prepare(spec: ExperimentSpec, opts: StageOptions, until: PreviewStage): Promise<Prepared> {
+  const hooks = opts.hooks ?? {};
+  const log = hooks.log ?? (() => {});
+  const reach = (s: PreviewStage) => STAGE_ORDER.indexOf(s) <= STAGE_ORDER.indexOf(until);
+
+  hooks.onPhase?.('load');
   const ds = loadDataset(resolveDataSpec(spec.data, opts.datasetsFile), opts.baseDir);
   const stats = datasetStats(ds);
   log(`dataset ${ds.name}: ${stats.users} users, ${stats.items} items, ${stats.interactions} interactions`);
-  phase('split');
+  hooks.onOutput?.('data', dataOutput(ds, stats));
+  if (!reach('split')) return { ds };
+  await yieldToEventLoop();
+  checkAborted(hooks.signal);
+
+  hooks.onPhase?.('split');
   const split = splitDataset(ds, spec.split, spec.seed);
   const m = splitMatrices(ds, split);
   // The tuning metric does not change what is measured, so it stays out of the fingerprint.
   const fingerprint = protocolFingerprint(ds, split, { ks: spec.evaluate.ks, candidates: spec.evaluate.candidates, sampled: spec.evaluate.sampled });
+  hooks.onOutput?.('split', splitOutput(split, m, fingerprint));
+  if (!reach('features')) return { ds, split, m, fingerprint };
+  await yieldToEventLoop();
+  checkAborted(hooks.signal);
 
-  const { tune: _tune, ...modelParams } = spec.model;
-  const params = flattenParams({ model: modelParams, split: spec.split, data: spec.data });
-  let runId: string;
-  if (opts.runId) {
-    // The host created the row before forking this worker: complete it.
-    runId = opts.runId;
-    store.updateRun(runId, { backend: opts.backend ?? 'none', fingerprint, datasetStats: stats as unknown as Record<string, unknown>, pid: process.pid });
-    store.logParams(runId, params);
-    if (spec.tags) store.setTags(runId, spec.tags);
-  } else {
-    runId = store.createRun({
-      experiment: spec.experiment,
-      name: spec.name,
-      spec,
-      seed: spec.seed,
-      appVersion: appVersion(),
-      backend: opts.backend ?? 'none',
-      fingerprint,
-      datasetStats: stats as unknown as Record<string, unknown>,
-      params,
-      tags: spec.tags ?? {},
-    }).id;
+  // Features are fitted once, on the training part only, and shared by every grid point.
+  let pipeline: FittedPipeline | undefined;
+  let trainContext: Float32Array | undefined;
+  if (spec.features) {
+    hooks.onPhase?.('features');
+    pipeline = fitFeaturePipeline(spec.features as FeaturePipelineSpec, ds, split.train, { seed: spec.seed });
+    log(`features: user ${pipeline.userDim}, item ${pipeline.itemDim}, context ${pipeline.contextDim} columns`);
+    hooks.onOutput?.('features', featuresOutput(pipeline));
+    // One context row per training interaction (rows follow split.train, as FitContext.trainIndex does).
+    trainContext = pipeline.contextDim > 0 ? pipeline.contextFeatures(split.train) : undefined;
   }
+  return { ds, split, m, fingerprint, pipeline, trainContext };
+}
+
+/** A model of `params`: a baseline from the registry, or a neural architecture with the pipeline's features. */
+function buildModel(spec: ExperimentSpec, params: ModelSpec, p: Prepared): Recommender {
+  if (!hasArchitecture(params.type)) return createModel(params);
+  const { pipeline, trainContext } = p;
+  return new NeuralRecommender(params, spec.train ?? {}, {
+    userFeatures: pipeline && pipeline.userDim > 0 ? pipeline.userFeatures() : undefined,
+    itemFeatures: pipeline && pipeline.itemDim > 0 ? pipeline.itemFeatures() : undefined,
+    contextDim: trainContext ? pipeline!.contextDim : 0,
+    trainContext,
+  });
+}
+
+function modelConfig(spec: ExperimentSpec): Record<string, unknown> {
+  const { tune: _tune, ...config } = spec.model;
+  return config;
+}
+
+/**
+ * Runs the stages before training, up to and including `until` (a notebook cell run:
+ * the data cell shows the dataset, the model cell the layers), and records nothing.
+ */
+export async function previewExperiment(spec: ExperimentSpec, until: PreviewStage, opts: StageOptions): Promise<RunOutputs> {
+  const outputs: RunOutputs = {};
+  const hooks = opts.hooks ?? {};
+  const onOutput: ExperimentHooks['onOutput'] = (section, value) => {
+    (outputs as Record<string, unknown>)[section] = value;
+    hooks.onOutput?.(section, value);
+  };
+  const p = await prepare(spec, { ...opts, hooks: { ...hooks, onOutput } }, until);
+  if (until === 'model') {
+    hooks.onPhase?.('model');
+    const model = buildModel(spec, spec.model, p);
+    try {
+      const summary: ModelSummary = model instanceof NeuralRecommender ? await model.describe(p.m!.train, spec.seed) : (model.summary?.() ?? { type: model.type, parameters: 0 });
+      onOutput('model', { ...summary, config: modelConfig(spec) });
+    } finally {
+      model.dispose?.();
+    }
+  }
+  return outputs;
+}
+
+/**
+ * Runs one experiment end to end on an existing RUNNING run row (createRunRecord):
+ * load -> split -> features -> (tune on valid) -> fit on train -> full-ranking evaluation
+ * on test -> final metrics + artifacts. Whatever happens, the row ends FINISHED, FAILED or
+ * KILLED with its message; cell outputs go to `<artifacts>/outputs.json` as each stage ends.
+ */
+export async function runExperiment(spec: ExperimentSpec, opts: ExperimentOptions): Promise<ExperimentResult> {
+  const { store, runId } = opts;
+  const hooks = opts.hooks ?? {};
+  const artifactDir = path.join(opts.artifactsRoot, runId);
+  const outputs: RunOutputs = {};
+  const outputsFile = path.join(artifactDir, 'outputs.json');
+  const onOutput: ExperimentHooks['onOutput'] = (section, value) => {
+    (outputs as Record<string, unknown>)[section] = value;
+    // Written at each stage, so a run that fails later still shows what it reached.
+    writeJson(outputsFile, outputs);
+    hooks.onOutput?.(section, value);
+  };
   try {
-    const result = await trainAndEvaluate(spec, ds, split, m, runId, opts, fingerprint);
+    fs.mkdirSync(artifactDir, { recursive: true });
+    store.updateRun(runId, { pid: process.pid });
+    const p = await prepare(spec, { ...opts, hooks: { ...hooks, onOutput } }, 'model');
+    store.updateRun(runId, { fingerprint: p.fingerprint, datasetStats: datasetStats(p.ds) as unknown as Record<string, unknown> });
+    store.addArtifact(runId, { path: outputsFile, kind: 'outputs', size: fs.statSync(outputsFile).size });
+    const result = await trainAndEvaluate(spec, p as Required<Pick<Prepared, 'split' | 'm' | 'fingerprint'>> & Prepared, opts, { artifactDir, onOutput });
+    store.addArtifact(runId, { path: outputsFile, kind: 'outputs', size: fs.statSync(outputsFile).size });
     store.finishRun(runId, 'FINISHED');
     return result;
   } catch (e) {
@@ -160,33 +243,33 @@ export async function runExperiment(spec: ExperimentSpec, opts: ExperimentOption
 
 async function trainAndEvaluate(
   spec: ExperimentSpec,
-  ds: Dataset,
-  split: Split,
-  m: { train: CsrMatrix; valid: CsrMatrix; test: CsrMatrix },
-  runId: string,
+  p: Prepared & Required<Pick<Prepared, 'split' | 'm' | 'fingerprint'>>,
   opts: ExperimentOptions,
-  fingerprint: string,
+  out: { artifactDir: string; onOutput: NonNullable<ExperimentHooks['onOutput']> },
 ): Promise<ExperimentResult> {
-  const { store, hooks = {} } = opts;
+  const { store, runId } = opts;
+  const hooks = opts.hooks ?? {};
   const log = hooks.log ?? (() => {});
+  const { ds, split, m, fingerprint, pipeline } = p;
   const ks = spec.evaluate.ks;
   const maxK = Math.max(...ks);
   const itemPopularity = columnCounts(m.train);
   const itemFeatures = itemFeatureMatrix(ds);
-  const candidates =
-    spec.evaluate.candidates === 'cold-items'
-      ? (split.coldItems ?? failNoColdItems())
-      : undefined;
+  const candidates = spec.evaluate.candidates === 'cold-items' ? (split.coldItems ?? failNoColdItems()) : undefined;
   const coldSet = split.coldItems;
   // Cold items of the validation part rank among themselves while tuning, as test ones do.
   const validCandidates = spec.evaluate.candidates === 'cold-items' ? split.validColdItems : undefined;
-  if (spec.evaluate.candidates === 'cold-items' && combosNeedValid(spec) && !validCandidates)
+  if (spec.evaluate.candidates === 'cold-items' && Object.keys(spec.model.tune ?? {}).length > 0 && !validCandidates)
     throw new InputError("Tuning with evaluate.candidates 'cold-items' needs held-out validation items: set split.valid > 0.", 'SPEC');
   const heldOutItems = concatIds(split.coldItems, split.validColdItems);
   const heldOutUsers = concatIds(split.coldUsers, split.validColdUsers);
   let step = 0;
   // Training logs a point per step: batch them, as single inserts are ~30x slower.
   const metrics = new MetricBuffer(store, runId);
+  const logMetric = (point: RunMetricPoint) => {
+    metrics.add(point);
+    hooks.onMetric?.(point);
+  };
   const ctx = (): FitContext => ({
     dataset: ds,
     train: m.train,
@@ -197,28 +280,10 @@ async function trainAndEvaluate(
     seed: spec.seed,
     log,
     signal: hooks.signal,
-    onMetric: (key, value, s, epoch) => {
-      metrics.add({ key, value, step: s, epoch });
-      hooks.onProgress?.({ phase: 'train', key, value, step: s, epoch });
-    },
+    onMetric: (key, value, s, epoch) => logMetric({ key, value, step: s, epoch, time: Date.now() }),
+    onProgress: hooks.onProgress,
   });
-
-  // Features are fitted once, on the training part only, and shared by every grid point.
-  const pipeline: FittedPipeline | undefined = spec.features
-    ? fitFeaturePipeline(spec.features as FeaturePipelineSpec, ds, split.train, { seed: spec.seed })
-    : undefined;
-  if (pipeline) log(`features: user ${pipeline.userDim}, item ${pipeline.itemDim}, context ${pipeline.contextDim} columns`);
-  // One context row per training interaction (rows follow split.train, as FitContext.trainIndex does).
-  const trainContext = pipeline && pipeline.contextDim > 0 ? pipeline.contextFeatures(split.train) : undefined;
-  const build = (params: ModelSpec): Recommender => {
-    if (!hasArchitecture(params.type)) return createModel(params);
-    return new NeuralRecommender(params, spec.train ?? {}, {
-      userFeatures: pipeline && pipeline.userDim > 0 ? pipeline.userFeatures() : undefined,
-      itemFeatures: pipeline && pipeline.itemDim > 0 ? pipeline.itemFeatures() : undefined,
-      contextDim: trainContext ? pipeline!.contextDim : 0,
-      trainContext,
-    });
-  };
+  let backendNoted = false;
   const noteBackend = (model: Recommender) => {
     if (model instanceof NeuralRecommender && model.backend && !backendNoted) {
       backendNoted = true;
@@ -226,7 +291,6 @@ async function trainAndEvaluate(
       hooks.onBackend?.(model.backend);
     }
   };
-  let backendNoted = false;
 
   // Tuning: every grid point is fitted on train and scored on valid (train masked).
   const { tune, ...base } = spec.model;
@@ -235,11 +299,13 @@ async function trainAndEvaluate(
   if (combos.length > 1 || Object.keys(combos[0]).length > 0) {
     if (m.valid.indices.length === 0) throw new InputError('model.tune needs a validation part; give the split a non-zero valid ratio.', 'SPEC');
     let best = -Infinity;
-    hooks.onProgress?.({ phase: 'tune' });
-    for (const combo of combos) {
+    hooks.onPhase?.('tune');
+    for (let c = 0; c < combos.length; c++) {
+      const combo = combos[c];
+      hooks.onProgress?.({ fraction: c / combos.length });
       await yieldToEventLoop();
       checkAborted(hooks.signal);
-      const model = build({ ...(base as ModelSpec), ...combo });
+      const model = buildModel(spec, { ...(base as ModelSpec), ...combo }, p);
       try {
         await model.fit(ctx());
         noteBackend(model);
@@ -247,7 +313,7 @@ async function trainAndEvaluate(
         const r = await evaluateRanking({ scorer: model, truth: m.valid, exclude: [m.train], ks, candidates: validCandidates, itemPopularity });
         const value = r.overall[spec.evaluate.metric];
         if (value === undefined) throw new InputError(`evaluate.metric '${spec.evaluate.metric}' is not a computed metric; choose one of ${Object.keys(r.overall).join(', ')}`, 'SPEC');
-        metrics.add({ key: `tune/valid_${spec.evaluate.metric}`, value, step: step++ });
+        logMetric({ key: `tune/valid_${spec.evaluate.metric}`, value, step: step++, time: Date.now() });
         log(`tune ${JSON.stringify(combo)}: valid ${spec.evaluate.metric} = ${value.toFixed(4)}`);
         if (value > best) {
           best = value;
@@ -263,18 +329,27 @@ async function trainAndEvaluate(
 
   await yieldToEventLoop();
   checkAborted(hooks.signal);
-  hooks.onProgress?.({ phase: 'fit' });
-  const model: Recommender = build({ ...(base as ModelSpec), ...chosen });
+  hooks.onPhase?.('train');
+  const model: Recommender = buildModel(spec, { ...(base as ModelSpec), ...chosen }, p);
   try {
     const t0 = performance.now();
     await model.fit(ctx());
     noteBackend(model);
     const fitSeconds = (performance.now() - t0) / 1000;
     log(`fit ${spec.model.type} in ${fitSeconds.toFixed(2)} s`);
+    const summary = model.summary?.() ?? { type: model.type, parameters: 0 };
+    out.onOutput('model', { ...summary, config: { ...modelConfig(spec), ...chosen } });
+    const trained = model instanceof NeuralRecommender ? model.result : undefined;
+    out.onOutput('train', {
+      seconds: fitSeconds,
+      ...(trained ? { epochs: trained.epochs, bestEpoch: trained.bestEpoch, bestMetric: trained.bestMetric, stoppedEarly: trained.stoppedEarly } : {}),
+      ...(Object.keys(chosen).length ? { tuned: chosen } : {}),
+    });
+    metrics.flush();
     await yieldToEventLoop();
     checkAborted(hooks.signal);
 
-    hooks.onProgress?.({ phase: 'evaluate' });
+    hooks.onPhase?.('evaluate');
     const result = await evaluateRanking({
       scorer: model,
       truth: m.test,
@@ -303,9 +378,10 @@ async function trainAndEvaluate(
     for (const [name, values] of Object.entries(result.segments)) segments[name] = { ...values, users: result.segmentUsers[name] ?? 0 };
     if (sampled) segments['sampled'] = sampled.overall;
     store.logFinalMetrics(runId, segments);
+    out.onOutput('evaluate', { protocol: result.protocol, ks, segments });
 
-    const artifactDir = path.join(opts.artifactsRoot, runId);
-    fs.mkdirSync(artifactDir, { recursive: true });
+    const { artifactDir } = out;
+    hooks.onPhase?.('export');
     writeSplitCsv(path.join(artifactDir, 'train.csv'), ds, split.train);
     writeSplitCsv(path.join(artifactDir, 'valid.csv'), ds, split.valid);
     writeSplitCsv(path.join(artifactDir, 'test.csv'), ds, split.test);
@@ -317,7 +393,6 @@ async function trainAndEvaluate(
     }
     if (model instanceof NeuralRecommender && spec.export !== false) {
       // A bundle scores users outside the app (loadBundle, `reclab export`); baselines have none.
-      hooks.onProgress?.({ phase: 'export' });
       const bundleDir = path.join(artifactDir, 'bundle');
       const manifest = await writeBundle(bundleDir, { spec, model, pipeline, dataset: ds, train: m.train, metrics: segments, runId });
       store.addArtifact(runId, { path: bundleDir, kind: 'bundle', size: manifest.files.reduce((sum, f) => sum + f.bytes, 0) });
@@ -339,10 +414,6 @@ async function trainAndEvaluate(
   }
 }
 
-function combosNeedValid(spec: ExperimentSpec): boolean {
-  return Object.keys(spec.model.tune ?? {}).length > 0;
-}
-
 function concatIds(a?: Int32Array, b?: Int32Array): Int32Array | undefined {
   if (!a) return b;
   if (!b) return a;
@@ -354,15 +425,4 @@ function concatIds(a?: Int32Array, b?: Int32Array): Int32Array | undefined {
 
 function failNoColdItems(): never {
   throw new InputError("evaluate.candidates is 'cold-items' but the split holds out no items; use split kind 'cold-item'.", 'SPEC');
-}
-
-/** Flattens nested params to dotted keys with JSON values, as MLflow params are stored. */
-export function flattenParams(obj: Record<string, unknown>, prefix = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(obj)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flattenParams(v as Record<string, unknown>, key));
-    else if (v !== undefined) out[key] = typeof v === 'string' ? v : JSON.stringify(v);
-  }
-  return out;
 }

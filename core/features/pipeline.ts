@@ -117,6 +117,11 @@ export class FittedPipeline {
     return this.json.nItems;
   }
 
+  /** The fitted transformers of a side, in column order (for summaries: type, config, width). */
+  transformers(side: FeatureSide): readonly FittedTransformer[] {
+    return this.parts[side];
+  }
+
   /** Output column names of a side, in order. */
   names(side: FeatureSide): string[] {
     return this.parts[side].flatMap((t) => t.names);

@@ -30,11 +30,6 @@ const DEFAULT_EXPERIMENT = 'Default';
 const ROWS_PER_INSERT = 100;
 const POINT_COLUMNS = 6;
 
-/** Where a workspace keeps its run store. */
-export function defaultRunStoreFile(workspace: string): string {
-  return path.join(workspace, '.reclab', 'runs.sqlite');
-}
-
 /**
  * Opens the run store in `file` (folder and file created if missing, schema migrated).
  * Throws RunStoreError `NOT_A_DATABASE` for a file that is not a run store (left

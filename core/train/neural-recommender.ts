@@ -106,7 +106,7 @@ export class NeuralRecommender implements Recommender {
       seed: ctx.seed,
       excludeItems: ctx.coldItems,
       context: positiveContext,
-      hooks: { evaluate, onMetric: ctx.onMetric, log: ctx.log, signal: ctx.signal },
+      hooks: { evaluate, onMetric: ctx.onMetric, log: ctx.log, signal: ctx.signal, onProgress: ctx.onProgress },
     });
     this.scorer = createScoreFunction(arch, ctx.train.nCols, this.rankingContext);
   }
@@ -135,6 +135,29 @@ export class NeuralRecommender implements Recommender {
   summary(): ModelSummary {
     if (this.arch) return this.arch.summary();
     return { type: this.type, parameters: 0 };
+  }
+
+  /**
+   * The layer summary the architecture will have on `train`'s users and items, without
+   * training it (a notebook's model cell shows it before a run).
+   */
+  async describe(train: CsrMatrix, seed: number): Promise<ModelSummary> {
+    await initBackend(this.train.backend as BackendName | undefined);
+    const def = getArchitecture(this.model.type);
+    const arch = buildArchitecture(this.model, {
+      nUsers: train.nRows,
+      nItems: train.nCols,
+      userFeatures: this.inputs.userFeatures,
+      itemFeatures: this.inputs.itemFeatures,
+      contextDim: def.readsContext ? (this.inputs.contextDim ?? 0) : 0,
+      graph: def.needs?.graph ? train : undefined,
+      seed,
+    });
+    try {
+      return arch.summary();
+    } finally {
+      arch.dispose();
+    }
   }
 
   dispose(): void {

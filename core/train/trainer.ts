@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { NegativeSampler, pairwiseEpoch, pointwiseEpoch, type CsrMatrix } from '../data';
-import { collectLookups, type ArchitectureBatch, type NeuralArchitecture } from '../models';
+import { collectLookups, type ArchitectureBatch, type FitProgress, type NeuralArchitecture } from '../models';
 import { InputError, RecLabError, Rng } from '../util';
 import { batchContextTensor, checkPositiveContext, type PositiveContext } from './context-rows';
 import { EarlyStopping } from './early-stopping';
@@ -74,6 +74,8 @@ export interface TrainHooks {
   onMetric?: (key: string, value: number, step: number, epoch?: number) => void;
   log?: (line: string) => void;
   signal?: { aborted: boolean };
+  /** Epoch and step of total, and the best validation value so far: for progress bars and ETA. */
+  onProgress?: (p: FitProgress) => void;
 }
 
 export interface TrainOptions {
@@ -288,6 +290,17 @@ export async function trainArchitecture(arch: NeuralArchitecture, train: CsrMatr
       optimizer.learningRate = scheduledLearningRate(spec, epoch);
       hooks.onMetric?.('train/lr', optimizer.learningRate, step, epoch + 1);
       const batches = epochBatches(arch, train, spec, sampler, shuffleRng, opts.context, opts.excludeItems);
+      const progress = (stepInEpoch: number) =>
+        hooks.onProgress?.({
+          epoch: epoch + 1,
+          epochs: spec.epochs,
+          stepInEpoch,
+          stepsPerEpoch: batches.count,
+          step,
+          best: stopper.bestEpoch === undefined ? undefined : { metric: spec.metric, value: stopper.bestValue!, epoch: stopper.bestEpoch },
+          patience: hooks.evaluate && spec.evalEvery > 0 ? spec.patience : undefined,
+        });
+      progress(0);
       let sum = 0;
       for (let b = 0; b < batches.count; b++) {
         const { tensors, compute } = batches.loss(b);
@@ -314,6 +327,7 @@ export async function trainArchitecture(arch: NeuralArchitecture, train: CsrMatr
         sum += value;
         if (step % spec.logEvery === 0) {
           hooks.onMetric?.('train/loss', value, step, epoch + 1);
+          progress(b + 1);
           // Let the host's message loop run (progress events, cancel flag).
           await new Promise<void>((resolve) => setImmediate(resolve));
           if (hooks.signal?.aborted) throw cancelled();
@@ -332,6 +346,7 @@ export async function trainArchitecture(arch: NeuralArchitecture, train: CsrMatr
       }
       entry.seconds = (performance.now() - t0) / 1000;
       history.push(entry);
+      progress(batches.count);
       log(
         `epoch ${epoch + 1}/${spec.epochs}: loss ${epochLoss.toFixed(4)}` +
           (entry.metric !== undefined ? `, valid ${spec.metric} ${entry.metric.toFixed(4)}` : '') +

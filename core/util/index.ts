@@ -3,3 +3,4 @@ export * from './errors';
 export * from './hash';
 export * from './version';
 export * from './linalg';
+export * from './event';

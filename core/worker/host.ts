@@ -2,38 +2,37 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ExperimentSpec } from '../spec';
-import type { RunStore } from '../runs';
-import { appVersion, deserializeError, RecLabError } from '../util';
-import { isWorkerMessage, type HostMessage, type WorkerMessage } from './protocol';
+import { deserializeError, Emitter, RecLabError, type Disposable } from '../util';
+import { isWorkerMessage, type HostMessage, type WorkerJob, type WorkerMessage } from './protocol';
 
-export interface WorkerRunOptions {
+/** Starts the worker entry as a process with an IPC channel; default `child_process.fork`. */
+export type WorkerLauncher = (entry: string, execArgv: string[]) => ChildProcess;
+
+export interface WorkerStartOptions {
   spec: ExperimentSpec;
   baseDir: string;
-  store: RunStore;
-  storeFile: string;
-  artifactsRoot: string;
   datasetsFile?: string;
-  /** Starts the worker process; defaults to `child_process.fork` (Electron passes utilityProcess). */
-  launch?: (entry: string, execArgv: string[]) => ChildProcess;
+  job: WorkerJob;
+  launch?: WorkerLauncher;
 }
 
-export interface WorkerRunResult {
-  runId: string;
+/** How a worker ended, as the host saw it. */
+export interface WorkerOutcome {
   status: 'FINISHED' | 'FAILED' | 'KILLED';
-  metrics?: Record<string, number>;
-  artifactDir?: string;
+  /** The worker's `done` message, when it got that far. */
+  done?: Extract<WorkerMessage, { type: 'done' }>;
   error?: Error;
 }
 
-/** A training run in its own process. */
-export interface WorkerRun {
-  readonly runId: string;
-  /** Every message from the worker, in order (progress, log, done, failed). */
-  onMessage(listener: (m: WorkerMessage) => void): () => void;
-  /** Kills the worker; the run ends KILLED with the metrics it had logged. */
+/** One worker process running one job. */
+export interface WorkerProcess {
+  readonly pid: number | undefined;
+  /** Every message from the worker, in order. */
+  onMessage(listener: (m: WorkerMessage) => void): Disposable;
+  /** Kills the worker at once (a run then ends KILLED with what it had logged). */
   cancel(): void;
-  /** Settles when the process has exited and the run row is final. Never rejects. */
-  readonly finished: Promise<WorkerRunResult>;
+  /** Settles when the process has exited. Never rejects. */
+  readonly exited: Promise<WorkerOutcome>;
 }
 
 /** The worker entry: compiled JS next to this file, or the TS source run through tsx (tests, dev). */
@@ -43,64 +42,71 @@ function workerEntry(): { entry: string; execArgv: string[] } {
   return { entry: path.join(__dirname, 'worker-main.ts'), execArgv: ['--import', 'tsx'] };
 }
 
+const defaultLauncher: WorkerLauncher = (entry, execArgv) => fork(entry, [], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+
 /**
- * Creates the run row (RUNNING) and forks a worker to execute it. Whatever happens to the
- * worker (success, failure, NaN loss, cancel, crash, kill -9), the run row ends in a
- * final state and the host keeps running.
+ * Forks a worker for `job`. Whatever happens to it (success, failure, NaN loss, cancel,
+ * crash, kill -9), `exited` settles with an outcome and the host keeps running.
  */
-export function startWorkerRun(opts: WorkerRunOptions): WorkerRun {
-  const { spec, store } = opts;
-  const run = store.createRun({ experiment: spec.experiment, name: spec.name, spec, seed: spec.seed, appVersion: appVersion() });
-  const runId = run.id;
+export function startWorker(opts: WorkerStartOptions): WorkerProcess {
   const { entry, execArgv } = workerEntry();
-  const child = (opts.launch ?? ((e, a) => fork(e, [], { execArgv: a, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })))(entry, execArgv);
-  const listeners = new Set<(m: WorkerMessage) => void>();
-  let outcome: WorkerRunResult | undefined;
+  const child = (opts.launch ?? defaultLauncher)(entry, execArgv);
+  const messages = new Emitter<WorkerMessage>();
+  let outcome: WorkerOutcome | undefined;
   let cancelled = false;
+  // The last lines a crashing worker wrote (a native abort, an out-of-memory) explain the crash.
+  let stderrTail = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString('utf8')).slice(-2000);
+  });
 
   child.on('message', (m: unknown) => {
     if (!isWorkerMessage(m)) return;
     if (m.type === 'ready') {
-      const start: HostMessage = { type: 'start', spec, baseDir: opts.baseDir, storeFile: opts.storeFile, artifactsRoot: opts.artifactsRoot, datasetsFile: opts.datasetsFile, runId };
+      const start: HostMessage = { type: 'start', spec: opts.spec, baseDir: opts.baseDir, datasetsFile: opts.datasetsFile, job: opts.job };
       child.send(start);
     } else if (m.type === 'done') {
-      outcome = { runId, status: 'FINISHED', metrics: m.metrics, artifactDir: m.artifactDir };
+      outcome = { status: 'FINISHED', done: m };
     } else if (m.type === 'failed') {
-      outcome = { runId, status: m.cancelled ? 'KILLED' : 'FAILED', error: deserializeError(m.error) };
+      outcome = { status: m.cancelled ? 'KILLED' : 'FAILED', error: deserializeError(m.error) };
     }
-    for (const l of listeners) l(m);
+    messages.fire(m);
   });
 
-  const finished = new Promise<WorkerRunResult>((resolve) => {
-    const settle = (code: number | null, sig: NodeJS.Signals | null) => {
+  const exited = new Promise<WorkerOutcome>((resolve) => {
+    let startError: Error | undefined;
+    child.once('error', (e) => {
+      startError = new RecLabError(`Could not start the training worker: ${e.message}`, 'WORKER_START');
+      // A process that never started emits no 'exit'.
+      if (child.pid === undefined) resolve({ status: 'FAILED', error: startError });
+    });
+    child.once('exit', (code, sig) => {
       if (!outcome) {
+        const tail = stderrTail.trim().split('\n').slice(-3).join(' | ');
         const error = cancelled
           ? new RecLabError('Cancelled by the user; the metrics logged before are kept.', 'CANCELLED')
-          : new RecLabError(`The training worker exited unexpectedly (${sig ? `signal ${sig}` : `exit code ${code}`}); the metrics logged before the crash are kept. Check the log, then run again.`, 'WORKER_CRASHED');
-        outcome = { runId, status: cancelled ? 'KILLED' : 'FAILED', error };
+          : (startError ??
+            new RecLabError(
+              `The training worker exited unexpectedly (${sig ? `signal ${sig}` : `exit code ${code}`})${tail ? `: ${tail}` : ''}; the metrics logged before the crash are kept. Check the log, then run again.`,
+              'WORKER_CRASHED',
+            ));
+        outcome = { status: cancelled ? 'KILLED' : 'FAILED', error };
       }
-      // The worker finishes its own run row when it can; this covers crashes and kills.
-      const row = store.getRun(runId);
-      if (row && row.status === 'RUNNING') store.finishRun(runId, outcome.status, outcome.error?.message);
+      messages.dispose();
       resolve(outcome);
-    };
-    child.once('exit', settle);
-    child.once('error', (e) => {
-      outcome = outcome ?? { runId, status: 'FAILED', error: new RecLabError(`Could not start the training worker: ${e.message}`, 'WORKER_START') };
     });
   });
 
   return {
-    runId,
-    onMessage(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+    get pid() {
+      return child.pid;
     },
+    onMessage: messages.event,
     cancel() {
-      if (outcome || child.exitCode !== null) return;
+      if (outcome || child.exitCode !== null || child.signalCode !== null) return;
       cancelled = true;
       child.kill('SIGKILL');
     },
-    finished,
+    exited,
   };
 }

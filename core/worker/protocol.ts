@@ -1,11 +1,23 @@
+import type { FitProgress, OutputSection, PreviewStage, RunMetricPoint, RunOutputs, RunPhase } from '../experiment';
 import type { ExperimentSpec } from '../spec';
 import type { SerializedError } from '../util';
 
 /**
- * The typed messages between a host (CLI, Electron main, server) and a training worker
- * process. One discriminated union each way; errors cross as plain objects and are
- * rebuilt on arrival (core/util deserializeError).
+ * The typed messages between a host (core/workspace) and a training worker process. One
+ * discriminated union each way; errors cross as plain objects and are rebuilt on arrival
+ * (core/util deserializeError). A worker runs one job and exits.
  */
+
+/** What a worker is asked to do: a recorded run, or a preview of the stages before training. */
+export type WorkerJob =
+  | {
+      kind: 'run';
+      /** The RUNNING run row the host created (createRunRecord) before forking. */
+      runId: string;
+      storeFile: string;
+      artifactsRoot: string;
+    }
+  | { kind: 'preview'; until: PreviewStage };
 
 /** Host -> worker. */
 export type HostMessage =
@@ -14,11 +26,8 @@ export type HostMessage =
       spec: ExperimentSpec;
       /** Folder relative paths of the spec resolve against. */
       baseDir: string;
-      storeFile: string;
-      artifactsRoot: string;
       datasetsFile?: string;
-      /** Run row created by the host before forking. */
-      runId: string;
+      job: WorkerJob;
     }
   | { type: 'cancel' };
 
@@ -26,13 +35,16 @@ export type HostMessage =
 export type WorkerMessage =
   | { type: 'ready'; pid: number }
   | { type: 'backend'; backend: string }
-  | { type: 'progress'; runId: string; phase: string; epoch?: number; step?: number; key?: string; value?: number; etaSeconds?: number }
-  | { type: 'log'; runId: string; line: string }
-  | { type: 'done'; runId: string; metrics: Record<string, number>; artifactDir: string; protocol: string }
-  | { type: 'failed'; runId: string; error: SerializedError; cancelled: boolean };
+  | { type: 'phase'; phase: RunPhase }
+  | { type: 'metric'; point: RunMetricPoint }
+  | { type: 'progress'; progress: FitProgress }
+  | { type: 'output'; section: OutputSection; value: NonNullable<RunOutputs[OutputSection]> }
+  | { type: 'log'; line: string }
+  | { type: 'done'; metrics?: Record<string, number>; artifactDir?: string; protocol?: string; outputs?: RunOutputs }
+  | { type: 'failed'; error: SerializedError; cancelled: boolean };
 
 const HOST_TYPES = new Set(['start', 'cancel']);
-const WORKER_TYPES = new Set(['ready', 'backend', 'progress', 'log', 'done', 'failed']);
+const WORKER_TYPES = new Set(['ready', 'backend', 'phase', 'metric', 'progress', 'output', 'log', 'done', 'failed']);
 
 export function isHostMessage(m: unknown): m is HostMessage {
   return !!m && typeof m === 'object' && HOST_TYPES.has((m as { type?: string }).type ?? '');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { specFromText } from '../../core/notebook';
 import { openRunStore, type SqliteRunStore } from '../../core/runs';
-import { runExperiment } from '../../core/experiment';
+import { createRunRecord, runExperiment } from '../../core/experiment';
 
 /*
  * The engine issue's acceptance ranges, through the same path as `reclab run`: the shipped
@@ -29,7 +29,7 @@ describe.skipIf(!present)('baselines on MovieLens 100K (engine protocol)', () =>
   async function run(notebook: string) {
     const file = path.join(root, 'experiments', notebook);
     const spec = specFromText(fs.readFileSync(file, 'utf8'), file);
-    return runExperiment(spec, { store, baseDir: path.dirname(file), artifactsRoot: path.join(dir, 'artifacts') });
+    return runExperiment(spec, { store, runId: createRunRecord(store, spec), baseDir: path.dirname(file), artifactsRoot: path.join(dir, 'artifacts') });
   }
 
   it.each([

@@ -9,7 +9,7 @@ import type { ExperimentSpec } from '../../core/spec';
 import { loadBundle } from '../../core/export';
 import { openRunStore, type SqliteRunStore } from '../../core/runs';
 import { parseTrainSpec } from '../../core/train';
-import { runExperiment } from '../../core/experiment';
+import { createRunRecord, runExperiment } from '../../core/experiment';
 
 /*
  * The hybrid and cold-start example notebooks: each parses into a valid spec whose parts
@@ -81,7 +81,7 @@ describe('the neural notebooks, run small on the embedded sample', () => {
       features: { item: [{ type: 'categorical', column: 'category' }, { type: 'multi-hot', column: 'tags' }, { type: 'tfidf', column: 'title', maxFeatures: 100 }] },
       train: { ...(base.train as Record<string, unknown>), epochs: 2, batchSize: 512 },
     };
-    const r = await runExperiment(spec, { store, baseDir: dir, artifactsRoot: path.join(dir, 'artifacts') });
+    const r = await runExperiment(spec, { store, runId: createRunRecord(store, spec), baseDir: dir, artifactsRoot: path.join(dir, 'artifacts') });
     expect(store.getRun(r.runId)!.status).toBe('FINISHED');
     // 20 % of the items with interactions are the candidates; nothing else is ranked.
     expect(r.protocol).toMatch(/over 30 candidate items/);
@@ -103,7 +103,7 @@ describe('the neural notebooks, run small on the embedded sample', () => {
       train: { ...(base.train as Record<string, unknown>), epochs: 2, batchSize: 512 },
     };
     const lines: string[] = [];
-    const r = await runExperiment(spec, { store, baseDir: dir, artifactsRoot: path.join(dir, 'artifacts'), hooks: { log: (l) => lines.push(l) } });
+    const r = await runExperiment(spec, { store, runId: createRunRecord(store, spec), baseDir: dir, artifactsRoot: path.join(dir, 'artifacts'), hooks: { log: (l) => lines.push(l) } });
     expect(store.getRun(r.runId)!.status).toBe('FINISHED');
     // 4 time parts x 2 columns + the missing-time flag, then device's OOV bucket + 3 values.
     expect(lines.find((l) => l.startsWith('features:'))).toMatch(/, context 13 columns$/);

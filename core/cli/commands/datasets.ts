@@ -4,7 +4,7 @@ import { datasetStats, downloadMovieLens100k, loadDataset, readWorkspaceDatasets
 import { csvImportSchema, type DataSpec } from '../../spec';
 import { InputError } from '../../util';
 import { formatTable } from '../table';
-import { resolveWorkspace } from '../workspace';
+import { workspaceLayout } from '../../workspace';
 
 type Out = (s: string) => void;
 
@@ -19,7 +19,7 @@ function statsRows(s: DatasetStats): (string | number)[][] {
 
 /** `reclab datasets`: the embedded sample, MovieLens where found, and the workspace's imports. */
 export function listDatasets(opts: { workspace?: string; json?: boolean }, out: Out): void {
-  const ws = resolveWorkspace(opts.workspace);
+  const ws = workspaceLayout(opts.workspace);
   const imported = readWorkspaceDatasets(ws.datasetsFile);
   const rows: (string | number | undefined)[][] = [['sample', 'embedded', 'synthetic catalogue (seeded generator), always available', undefined, undefined]];
   for (const [name, e] of Object.entries(imported)) {
@@ -36,7 +36,7 @@ export function listDatasets(opts: { workspace?: string; json?: boolean }, out: 
 
 /** `reclab datasets import NAME (--movielens PATH | --csv MAPPING.json)`: loads once to validate, then registers. */
 export function importDataset(name: string, opts: { workspace?: string; movielens?: string; csv?: string; json?: boolean }, out: Out): void {
-  const ws = resolveWorkspace(opts.workspace);
+  const ws = workspaceLayout(opts.workspace);
   let spec: DataSpec;
   if (opts.movielens) {
     spec = { source: 'movielens-100k', path: path.resolve(opts.movielens) };
@@ -72,7 +72,7 @@ export function importDataset(name: string, opts: { workspace?: string; movielen
 /** `reclab datasets download ml-100k [--dir DIR]`. */
 export async function downloadDataset(which: string, opts: { dir?: string; workspace?: string }, out: Out, err: Out): Promise<void> {
   if (which !== 'ml-100k') throw new InputError(`Unknown dataset '${which}': only 'ml-100k' can be downloaded.`, 'USAGE');
-  const ws = resolveWorkspace(opts.workspace);
+  const ws = workspaceLayout(opts.workspace);
   const dest = path.resolve(opts.dir ?? path.join(ws.stateDir, 'downloads'));
   let lastPct = -1;
   const folder = await downloadMovieLens100k(dest, {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { loadBundle, readManifest, verifyManifest, type BundleManifest } from '../../export';
 import { InputError } from '../../util';
 import { formatTable } from '../table';
-import { openWorkspaceStore, resolveWorkspace } from '../workspace';
+import { Workspace } from '../../workspace';
 
 type Out = (s: string) => void;
 
@@ -31,15 +31,15 @@ export async function exportRunCommand(
   opts: { workspace?: string; out?: string; recommend?: string; k?: string; json?: boolean },
   out: Out,
 ): Promise<void> {
-  const ws = resolveWorkspace(opts.workspace);
-  const store = openWorkspaceStore(ws);
+  const ws = Workspace.open(opts.workspace);
+  const store = ws.store;
   let source: string;
   let runId: string;
   try {
     const run = store.getRun(id);
     if (!run) throw new InputError(`No run '${id}' in this workspace; \`reclab runs\` lists them.`, 'UNKNOWN_RUN');
     runId = run.id;
-    source = run.artifacts.find((a) => a.kind === 'bundle')?.path ?? path.join(ws.artifactsRoot, run.id, RUN_BUNDLE_DIR);
+    source = run.artifacts.find((a) => a.kind === 'bundle')?.path ?? path.join(ws.layout.artifactsRoot, run.id, RUN_BUNDLE_DIR);
     if (!fs.existsSync(path.join(source, 'manifest.json'))) {
       const why =
         run.status !== 'FINISHED'

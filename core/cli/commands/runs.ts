@@ -1,7 +1,7 @@
 import type { RunRecord, RunStatus } from '../../runs';
 import { InputError } from '../../util';
 import { formatNumber, formatTable } from '../table';
-import { openWorkspaceStore, resolveWorkspace } from '../workspace';
+import { Workspace } from '../../workspace';
 
 type Out = (s: string) => void;
 
@@ -24,7 +24,7 @@ export function listRunsCommand(
   opts: { workspace?: string; experiment?: string; status?: string; tag?: string; search?: string; limit?: string; metric?: string; sort?: boolean; json?: boolean },
   out: Out,
 ): void {
-  const store = openWorkspaceStore(resolveWorkspace(opts.workspace));
+  const store = Workspace.open(opts.workspace).store;
   try {
     const metric = opts.metric ?? 'ndcg@10';
     const runs = store.listRuns({
@@ -62,7 +62,7 @@ function requireRun(store: { getRun(id: string): RunRecord | undefined }, id: st
 
 /** `reclab show RUN`: everything recorded for one run. */
 export function showRunCommand(id: string, opts: { workspace?: string; json?: boolean }, out: Out): void {
-  const store = openWorkspaceStore(resolveWorkspace(opts.workspace));
+  const store = Workspace.open(opts.workspace).store;
   try {
     const r = requireRun(store, id);
     if (opts.json) {
@@ -97,7 +97,7 @@ export function showRunCommand(id: string, opts: { workspace?: string; json?: bo
 /** `reclab compare RUN RUN...`: final metrics side by side; warns when protocols differ. */
 export function compareRunsCommand(ids: string[], opts: { workspace?: string; segment?: string; json?: boolean }, out: Out, err: Out): void {
   if (ids.length < 2) throw new InputError('compare needs at least two run ids.', 'USAGE');
-  const store = openWorkspaceStore(resolveWorkspace(opts.workspace));
+  const store = Workspace.open(opts.workspace).store;
   try {
     const runs = ids.map((id) => requireRun(store, id));
     const segment = opts.segment ?? 'overall';

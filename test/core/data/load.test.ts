@@ -48,19 +48,26 @@ describe('loadDataset', () => {
     expect(() => loadDataset({ source: 'workspace', name: 'x' }, empty)).toThrow(/must be resolved/);
   });
 
-  it('tells how to provide ML-100K when it is nowhere to be found', () => {
-    delete process.env[ML100K_ENV];
+  it('tells how to provide ML-100K when it is nowhere to be found, whatever sits above the temporary folder', () => {
+    // A shared/datasets/ml-100k two levels above baseDir, as when the temp folder is inside a workspace.
+    const top = fs.mkdtempSync(path.join(os.tmpdir(), 'reclab-nowhere-'));
+    fs.mkdirSync(path.join(top, 'shared', 'datasets', 'ml-100k'), { recursive: true });
+    const base = path.join(top, 'a', 'b');
+    fs.mkdirSync(base, { recursive: true });
     let message = '';
     try {
-      loadDataset({ source: 'movielens-100k' }, empty);
+      loadDataset({ source: 'movielens-100k' }, base, { env: {}, parentLevels: 0 });
     } catch (e) {
       expect((e as Error).name).toBe('InputError');
       message = (e as Error).message;
+    } finally {
+      fs.rmSync(top, { recursive: true, force: true });
     }
     expect(message).toMatch(/MovieLens 100K was not found/);
     expect(message).toContain('data.path');
     expect(message).toContain(ML100K_ENV);
     expect(message).toContain('reclab datasets download ml-100k');
+    expect(message).not.toContain(path.join(top, 'shared'));
   });
 
   it('looks at the environment variable first, then datasets folders up the tree', () => {

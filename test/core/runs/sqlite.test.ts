@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultRunStoreFile, downsampleSeries, isRunStoreError, openRunStore, RunStoreError, type MetricPoint, type SqliteRunStore } from '../../../core/runs';
+import { downsampleSeries, isRunStoreError, openRunStore, RunStoreError, type MetricPoint, type SqliteRunStore } from '../../../core/runs';
 import { tempDirs } from './helpers';
 
 const tmp = tempDirs();
@@ -405,8 +405,3 @@ describe('two connections (UI and worker)', () => {
   });
 });
 
-describe('defaultRunStoreFile', () => {
-  it('is <workspace>/.reclab/runs.sqlite', () => {
-    expect(defaultRunStoreFile('/w')).toBe(path.join('/w', '.reclab', 'runs.sqlite'));
-  });
-});

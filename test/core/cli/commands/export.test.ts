@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportRunCommand, recommendCommand } from '../../../../core/cli/commands/export';
-import { openWorkspaceStore, resolveWorkspace } from '../../../../core/cli/workspace';
+import { Workspace } from '../../../../core/workspace';
 import { generateSampleDataset, splitDataset, splitMatrices } from '../../../../core/data';
 import { writeBundle } from '../../../../core/export';
 import { experimentSpecSchema } from '../../../../core/spec';
@@ -14,7 +14,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 describe('reclab export / recommend', () => {
   it('finds a run bundle, verifies and copies it, and recommends from it; a run without one gets the reason', async () => {
-    const ws = resolveWorkspace(root);
+    const ws = Workspace.open(root);
     const sample = { users: 40, items: 30, interactions: 500 };
     const spec = experimentSpecSchema.parse({ seed: 1, data: { source: 'sample', sample }, model: { type: 'mf', dim: 4 }, train: { epochs: 1, batchSize: 128, evalEvery: 0 } });
     const ds = generateSampleDataset(sample);
@@ -22,13 +22,13 @@ describe('reclab export / recommend', () => {
     const train = splitMatrices(ds, split).train;
     const model = new NeuralRecommender(spec.model, spec.train);
     await model.fit({ dataset: ds, train, trainIndex: split.train, seed: spec.seed });
-    const store = openWorkspaceStore(ws);
+    const store = ws.store;
     const withBundle = store.createRun({ spec, name: 'mf' }).id;
     const without = store.createRun({ spec: { ...spec, model: { type: 'mostpop' } }, name: 'pop' }).id;
     store.finishRun(withBundle, 'FINISHED');
     store.finishRun(without, 'FINISHED');
     store.close();
-    await writeBundle(path.join(ws.artifactsRoot, withBundle, 'bundle'), { spec, model, dataset: ds, train, runId: withBundle });
+    await writeBundle(path.join(ws.layout.artifactsRoot, withBundle, 'bundle'), { spec, model, dataset: ds, train, runId: withBundle });
     const expected = new Float32Array(30);
     model.scoreUsers(Int32Array.of(0), expected);
     model.dispose();

@@ -1,0 +1,244 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { datasetStats, generateSampleDataset } from '../../core/data';
+import { SYSTEM_TAGS } from '../../core/experiment';
+import { NOTEBOOK_TEMPLATES, notebookTemplate, serializeNotebook } from '../../core/notebook';
+import type { RunRecord, SeriesPoint } from '../../core/runs';
+import { appVersion, DisposableStore, Emitter, InputError, isRecLabError, type Disposable } from '../../core/util';
+import { Workspace, type WorkspaceOptions } from '../../core/workspace';
+import {
+  isCallName,
+  parseCallArgs,
+  type ApiEvents,
+  type ApiResult,
+  type CallName,
+  type CallResult,
+  type DatasetInfo,
+  type EventName,
+  type NotebookRunState,
+  type ParsedArgs,
+  type RunSummary,
+} from '../common/api';
+import { NotebookWatcher } from './notebook-watcher';
+
+export interface HostOptions extends WorkspaceOptions {
+  /** The workspace folder (created if missing). */
+  workspace: string;
+  mode: 'desktop' | 'browser';
+}
+
+type Handlers = { [K in CallName]: (args: ParsedArgs<K>) => CallResult<K> | Promise<CallResult<K>> };
+
+/** Points of a train cell's chart: enough for a smooth curve, few enough to send at once. */
+const NOTEBOOK_CHART_POINTS = 2000;
+const UI_STATE_BYTES = 1_000_000;
+
+/**
+ * The API contract implemented over core/workspace: one host serves both transports
+ * (Electron's IPC via a utility process, and browser mode's HTTP + WebSocket). Every
+ * call's arguments are validated against its schema first; every reply is a result
+ * (`{ok, value}` or `{ok: false, error: {code, message}}`), never a throw or a stack.
+ */
+export class Host implements Disposable {
+  private readonly disposables = new DisposableStore();
+  private readonly _onEvent = new Emitter<{ name: EventName; payload: unknown }>();
+  private readonly watcher: NotebookWatcher;
+  private sampleStats: DatasetInfo['stats'] | undefined;
+  private readonly handlers: Handlers;
+
+  private constructor(
+    readonly workspace: Workspace,
+    private readonly options: HostOptions,
+  ) {
+    const fire = <E extends EventName>(name: E) => (payload: ApiEvents[E]) => this._onEvent.fire({ name, payload });
+    this.disposables.add(workspace.onDidStart(fire('run.started')));
+    this.disposables.add(workspace.onDidProgress(fire('run.progress')));
+    this.disposables.add(workspace.onDidLog(fire('run.log')));
+    this.disposables.add(workspace.onDidOutput(fire('run.output')));
+    this.disposables.add(workspace.onDidFinish(fire('run.finished')));
+    this.watcher = this.disposables.add(new NotebookWatcher(workspace.root, fire('notebook.changed')));
+    this.handlers = this.createHandlers();
+  }
+
+  /** Opens the workspace folder and serves the API over it. */
+  static open(options: HostOptions): Host {
+    return new Host(Workspace.open(options.workspace, options), options);
+  }
+
+  /** Every event for the transports to forward, as `{name, payload}`. */
+  onEvent(listener: (e: { name: EventName; payload: unknown }) => void): Disposable {
+    return this._onEvent.event(listener);
+  }
+
+  /** Handles one call from any transport. Never rejects. */
+  async handle(name: unknown, rawArgs: unknown): Promise<ApiResult<unknown>> {
+    if (!isCallName(name)) return { ok: false, error: { code: 'UNKNOWN_CALL', message: `There is no call ${JSON.stringify(name)} in the API.` } };
+    const parsed = parseCallArgs(name, rawArgs);
+    if (!parsed.ok) return parsed;
+    try {
+      const handler = this.handlers[name] as (args: unknown) => unknown;
+      return { ok: true, value: await handler(parsed.value) };
+    } catch (e) {
+      if (isRecLabError(e)) return { ok: false, error: { code: (e as { code: string }).code, message: e.message } };
+      // A bug: the message helps a bug report; the stack stays in the host's log.
+      console.error(`reclab host: ${name} failed:`, e);
+      return { ok: false, error: { code: 'INTERNAL', message: `Internal error in ${name}: ${e instanceof Error ? e.message : String(e)}` } };
+    }
+  }
+
+  /** Ends live runs (KILLED), stops watching, closes the store. */
+  async close(): Promise<void> {
+    this.disposables.dispose();
+    await this.workspace.close();
+    this._onEvent.dispose();
+  }
+
+  dispose(): void {
+    void this.close();
+  }
+
+  private createHandlers(): Handlers {
+    const ws = this.workspace;
+    return {
+      'app.info': () => ({
+        appVersion: appVersion(),
+        workspace: ws.root,
+        workspaceName: path.basename(ws.root),
+        backend: expectedBackend(),
+        mode: this.options.mode,
+        platform: `${os.platform()} ${os.arch()}`,
+      }),
+      'notebooks.list': () => ws.listNotebooks(),
+      'notebooks.read': ({ path: p }) => ws.readNotebook(p),
+      'notebooks.save': ({ path: p, text, baseEtag }) => {
+        const saved = ws.saveNotebook(p, text, { baseEtag });
+        this.watcher.noteOwnWrite(saved.path, saved.etag);
+        const { text: _text, ...rest } = saved;
+        return rest;
+      },
+      'notebooks.create': ({ name, template }) => {
+        const t = notebookTemplate(template);
+        if (!t) throw new InputError(`No notebook template '${template}'; choose one of ${NOTEBOOK_TEMPLATES.map((x) => x.id).join(', ')}.`, 'NOT_FOUND');
+        const file = name.endsWith('.recnb') ? name : `${name}.recnb`;
+        const saved = ws.saveNotebook(file, serializeNotebook(t.build(file.replace(/\.recnb$/, ''))), { create: true });
+        this.watcher.noteOwnWrite(saved.path, saved.etag);
+        return saved;
+      },
+      'notebooks.templates': () => NOTEBOOK_TEMPLATES.map(({ id, title, description }) => ({ id, title, description })),
+      'notebooks.lastRun': ({ path: p }) => this.lastRun(p),
+      'runs.start': ({ notebook, path: p, until }) => {
+        const run = ws.startRun({ notebook, path: p }, { until });
+        return { runId: run.runId, preview: run.preview };
+      },
+      'runs.cancel': ({ runId }) => ({ cancelled: ws.cancel(runId) }),
+      'runs.live': () => ws.liveRuns(),
+      'runs.list': ({ offset, limit, experiment, status }) => {
+        const all = ws.store.listRuns({ experiment, status });
+        return { total: all.length, runs: all.slice(offset, offset + limit).map(summaryOf) };
+      },
+      'runs.get': ({ runId }) => this.requireRun(runId),
+      'runs.outputs': ({ runId }) => ws.runOutputs(runId),
+      'runs.log': ({ runId }) => ws.runLog(runId),
+      'runs.series': ({ runIds, keys, maxPoints, afterStep }) => {
+        const series: Record<string, Record<string, SeriesPoint[]>> = {};
+        for (const id of runIds) {
+          const run = this.requireRun(id);
+          const byKey: Record<string, SeriesPoint[]> = {};
+          for (const key of keys) {
+            const points = ws.store.getMetricSeries(run.id, key, maxPoints ? { maxPoints } : {});
+            byKey[key] = afterStep === undefined ? points : points.filter((p) => p.step > afterStep);
+          }
+          series[run.id] = byKey;
+        }
+        return { series };
+      },
+      'datasets.list': () => this.datasets(),
+      'ui.getState': () => {
+        const file = this.uiStateFile();
+        if (!fs.existsSync(file)) return {};
+        try {
+          return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+        } catch {
+          return {};
+        }
+      },
+      'ui.setState': ({ state }) => {
+        const text = JSON.stringify(state);
+        if (text.length > UI_STATE_BYTES) throw new InputError(`The UI state is ${text.length} bytes; at most ${UI_STATE_BYTES} are kept.`, 'INVALID_ARGUMENT');
+        const file = this.uiStateFile();
+        fs.writeFileSync(file + '.tmp', text);
+        fs.renameSync(file + '.tmp', file);
+        return {};
+      },
+    };
+  }
+
+  private uiStateFile(): string {
+    return path.join(this.workspace.layout.stateDir, 'ui-state.json');
+  }
+
+  private requireRun(runId: string): RunRecord {
+    const run = this.workspace.store.getRun(runId);
+    if (!run) throw new InputError(`No run ${runId} in this workspace.`, 'NOT_FOUND');
+    return run;
+  }
+
+  private lastRun(notebookPath: string): NotebookRunState | null {
+    const ws = this.workspace;
+    const [run] = ws.store.listRuns({ tag: { key: SYSTEM_TAGS.notebook, value: notebookPath }, limit: 1 });
+    if (!run) return null;
+    const keys = ws.store.listMetricKeys(run.id).filter((k) => k === 'train/loss' || k === 'train/epoch_loss' || k.startsWith('valid/'));
+    const series: Record<string, SeriesPoint[]> = {};
+    for (const k of keys) series[k] = ws.store.getMetricSeries(run.id, k, { maxPoints: NOTEBOOK_CHART_POINTS });
+    return { runId: run.id, status: run.status, startTime: run.startTime, endTime: run.endTime, error: run.error, outputs: ws.runOutputs(run.id), series };
+  }
+
+  private datasets(): DatasetInfo[] {
+    if (!this.sampleStats) {
+      const s = datasetStats(generateSampleDataset({}));
+      this.sampleStats = { users: s.users, items: s.items, interactions: s.interactions, density: s.density };
+    }
+    const out: DatasetInfo[] = [{ name: 'sample', source: 'sample', description: 'Embedded synthetic catalogue (seeded generator): always available, offline', stats: this.sampleStats }];
+    for (const [name, e] of Object.entries(this.workspace.importedDatasets())) {
+      const st = e.stats as DatasetInfo['stats'] | undefined;
+      out.push({ name, source: e.spec.source, description: e.spec.path ?? e.spec.csv?.interactions.path ?? '', ...(st ? { stats: { users: st.users, items: st.items, interactions: st.interactions, density: st.density } } : {}) });
+    }
+    return out;
+  }
+}
+
+function summaryOf(r: RunRecord): RunSummary {
+  const spec = r.spec as { model?: { type?: string }; data?: { source?: string; name?: string } } | undefined;
+  return {
+    id: r.id,
+    name: r.name,
+    experiment: r.experiment,
+    status: r.status,
+    startTime: r.startTime,
+    endTime: r.endTime,
+    modelType: spec?.model?.type,
+    dataset: spec?.data?.name ?? spec?.data?.source,
+    fingerprint: r.fingerprint,
+    notebook: r.tags[SYSTEM_TAGS.notebook],
+    error: r.error,
+    metrics: r.finalMetrics.overall ?? {},
+    tags: r.tags,
+  };
+}
+
+/** The backend a worker will pick (core/train initBackend's order), without loading tfjs here. */
+function expectedBackend(): string {
+  for (const [pkg, name] of [
+    ['@tensorflow/tfjs-node', 'tensorflow'],
+    ['@tensorflow/tfjs-backend-wasm', 'wasm'],
+  ] as const) {
+    try {
+      require.resolve(pkg);
+      return name;
+    } catch {
+      // not installed: try the next
+    }
+  }
+  return 'cpu';
+}

@@ -1,0 +1,3 @@
+export * from './server';
+export * from './serve-command';
+export { contentSecurityPolicy } from './security';

@@ -1,0 +1,4 @@
+export * from './layout';
+export * from './notebook-files';
+export * from './progress-tracker';
+export * from './workspace';
