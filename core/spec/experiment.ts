@@ -82,6 +82,10 @@ export const evaluateSpecSchema = z.object({
   sampled: z.object({ negatives: z.number().int().positive() }).optional().describe('Sampled evaluation; results are labelled "sampled"'),
   segments: z.boolean().default(true),
   candidates: z.enum(['all', 'cold-items']).default('all').describe('Rank all items, or only the held-out cold items'),
+  fallback: z
+    .enum(['none', 'mostpop'])
+    .optional()
+    .describe('Users without any training interaction: ranked by the model ("none", the default) or by training popularity ("mostpop"); part of the protocol'),
 });
 
 export const experimentSpecSchema = z.object({

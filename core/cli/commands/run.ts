@@ -36,12 +36,13 @@ export async function runCommand(specPath: string, opts: RunCommandOptions, out:
       hooks: { log, signal },
     });
     if (opts.json) {
-      out(JSON.stringify({ run_id: result.runId, status: result.status, protocol: result.protocol, fingerprint: result.fingerprint, metrics: result.metrics, segments: result.segments, chosen_params: result.chosenParams, artifact_dir: result.artifactDir }));
+      out(JSON.stringify({ run_id: result.runId, status: result.status, protocol: result.protocol, fingerprint: result.fingerprint, metrics: result.metrics, segments: result.segments, chosen_params: result.chosenParams, artifact_dir: result.artifactDir, warnings: result.warnings }));
       return;
     }
     out(`run ${result.runId} FINISHED (${spec.name}, ${result.protocol})`);
     if (result.chosenParams) out(`tuned on valid: ${JSON.stringify(result.chosenParams)}`);
     out(metricTable(result.metrics, spec.evaluate.ks));
+    for (const w of result.warnings) out(`warning: ${w}`);
     out(`artifacts: ${result.artifactDir}`);
   } finally {
     process.removeListener('SIGINT', onSigint);
