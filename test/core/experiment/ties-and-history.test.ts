@@ -6,25 +6,14 @@ import { loadDataset, splitDataset, splitMatrices } from '../../../core/data';
 import { runExperiment, tiedUsersWarning } from '../../../core/experiment';
 import { parseSpec } from '../../../core/notebook';
 import { openRunStore, type SqliteRunStore } from '../../../core/runs';
-import { Rng } from '../../../core/util';
 
 /*
  * The situation of a public ratings set under a global temporal split: many test users have
- * no training interaction. 30 long-standing users rate 8 of 25 items at times spread over
- * [0, 1000); 15 newcomers rate one item each late, in [900, 1000).
+ * no training interaction. test/fixtures/csv/newcomers/ratings.csv: 30 long-standing users
+ * rate 8 of 25 items at times spread over [0, 1000); 15 newcomers rate one item each late,
+ * in [900, 1000).
  */
-function writeRatings(dir: string): string {
-  const rng = new Rng(4);
-  const lines = ['user,item,time'];
-  for (let u = 0; u < 30; u++) {
-    const items = rng.shuffle(Array.from({ length: 25 }, (_, i) => i)).slice(0, 8);
-    for (const i of items) lines.push(`old${u},i${i},${Math.floor(rng.next() * 1000)}`);
-  }
-  for (let u = 0; u < 15; u++) lines.push(`new${u},i${rng.int(25)},${900 + Math.floor(rng.next() * 100)}`);
-  const file = path.join(dir, 'ratings.csv');
-  fs.writeFileSync(file, lines.join('\n') + '\n');
-  return file;
-}
+const fixtures = path.resolve(__dirname, '..', '..', 'fixtures', 'csv', 'newcomers');
 
 describe('ties and users without history, end to end (runExperiment)', () => {
   let dir: string;
@@ -37,7 +26,7 @@ describe('ties and users without history, end to end (runExperiment)', () => {
 
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reclab-ties-'));
-    writeRatings(dir);
+    fs.copyFileSync(path.join(fixtures, 'ratings.csv'), path.join(dir, 'ratings.csv'));
     store = openRunStore(path.join(dir, 'runs.sqlite'));
   });
   afterAll(() => {
