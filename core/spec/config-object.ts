@@ -12,23 +12,41 @@ function quoted(names: readonly string[]): string {
   return names.map((n) => `'${n}'`).join(', ');
 }
 
-/** One line per unknown key: `unknown parameter 'dimm' for model type 'mf'; did you mean 'dim'?`. */
-export function unknownKeyMessage(key: string, known: readonly string[], owner: string, noun: string): string {
+/**
+ * `unknown parameter 'dimm' for model type 'mf'; did you mean 'dim'?`, else the list of
+ * valid keys (`listed`: the keys worth listing, without e.g. the `type` discriminator).
+ */
+export function unknownKeyMessage(key: string, known: readonly string[], owner: string, noun: string, listed = known): string {
   const near = closestName(key, known);
-  const hint = near !== undefined ? `did you mean '${near}'?` : known.length > 0 ? `valid ${noun}s: ${quoted(known)}` : `it takes no ${noun}s`;
+  const hint = near !== undefined ? `did you mean '${near}'?` : listed.length > 0 ? `valid ${noun}s: ${quoted(listed)}` : `it takes no ${noun}s`;
   return `unknown ${noun} '${key}' ${owner}; ${hint}`;
 }
 
 /**
  * A strict object (unknown keys are errors, and `additionalProperties: false` in JSON
  * Schema) whose unknown-key message names the owner, e.g. `for model type 'mf'` or
- * `in the train section`, and suggests the nearest valid key.
+ * `in the train section`, and suggests the nearest valid key. Keys in `unlisted` are
+ * suggested but left out of the list of valid ones. With several unknown keys the message
+ * has one line per key, in the order of `issue.keys` (formatIssues splits it).
  */
-export function configObject<S extends z.ZodRawShape>(shape: S, owner: string, noun = 'parameter') {
+export function configObject<S extends z.ZodRawShape>(shape: S, owner: string, noun = 'parameter', unlisted: readonly string[] = []) {
   const known = Object.keys(shape);
+  const listed = known.filter((k) => !unlisted.includes(k));
   return z.strictObject(shape, {
-    error: (issue) => (issue.code === 'unrecognized_keys' ? issue.keys.map((k) => unknownKeyMessage(k, known, owner, noun)).join('; ') : undefined),
+    error: (issue) => (issue.code === 'unrecognized_keys' ? issue.keys.map((k) => unknownKeyMessage(k, known, owner, noun, listed)).join('\n') : undefined),
   });
+}
+
+/**
+ * Error map for a whole parse (`schema.safeParse(x, { error: valueErrorMap })`): a string
+ * outside an enum names itself and the nearest valid value, which zod's message does not.
+ */
+export function valueErrorMap(issue: { code?: string; input?: unknown; values?: readonly unknown[] }): string | undefined {
+  if (issue.code !== 'invalid_value' || typeof issue.input !== 'string' || !issue.values?.every((v) => typeof v === 'string')) return undefined;
+  const values = issue.values as string[];
+  const near = closestName(issue.input, values);
+  const list = `Valid values: ${values.join(', ')}.`;
+  return near !== undefined ? `unknown value '${issue.input}'; did you mean '${near}'? ${list}` : `unknown value '${issue.input}'. ${list}`;
 }
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset, splitDataset, splitMatrices } from '../../../core/data';
 import { runExperiment, tiedUsersWarning } from '../../../core/experiment';
-import { parseSpec } from '../../../core/notebook';
+import { specFromText } from '../../../core/notebook';
 import { openRunStore, type SqliteRunStore } from '../../../core/runs';
 
 /*
@@ -20,7 +20,7 @@ describe('ties and users without history, end to end (runExperiment)', () => {
   let store: SqliteRunStore;
   const data = { source: 'csv', csv: { interactions: { path: 'ratings.csv', columns: { user: 'user', item: 'item', timestamp: 'time' } } } };
   const spec = (model: string, split: unknown, evaluate: Record<string, unknown> = {}) =>
-    parseSpec({ name: model, seed: 7, data, split, model: { type: model }, evaluate: { ks: [5, 10], ...evaluate } });
+    specFromText(JSON.stringify({ name: model, seed: 7, data, split, model: { type: model }, evaluate: { ks: [5, 10], ...evaluate } }), 'spec.json');
   const temporal = { kind: 'temporal', ratios: [0.8, 0.1, 0.1] };
   const run = (s: ReturnType<typeof spec>) => runExperiment(s, { store, baseDir: dir, artifactsRoot: path.join(dir, 'artifacts') });
 
