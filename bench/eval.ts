@@ -27,8 +27,9 @@ function randomParts(rng: Rng): { train: CsrMatrix; valid: CsrMatrix; test: CsrM
  * Times full-ranking evaluation of 943 users x 1682 items, K = 5, 10, 20, from a precomputed
  * random score matrix (the ML-100K random 80/10/10 split with train+valid masked when the data
  * is present, else random parts of similar density). Median of 5 runs after one warm-up.
+ * `eval_tied_s`: the same with every score equal, so every ranking is the tie order.
  */
-export async function benchEval(): Promise<{ eval_s: number; eval_segments_s: number; users: number; data: string }> {
+export async function benchEval(): Promise<{ eval_s: number; eval_segments_s: number; eval_tied_s: number; users: number; data: string }> {
   const rng = new Rng(1);
   const ds = findMl100k() ? loadMl100kProtocol() : undefined;
   const m = ds ?? randomParts(rng);
@@ -47,5 +48,7 @@ export async function benchEval(): Promise<{ eval_s: number; eval_segments_s: nu
   };
   const plain = await time(opts);
   const segmented = await time({ ...opts, segments: true, trainCounts: m.train, keepTopK: 20 });
-  return { eval_s: plain.median, eval_segments_s: segmented.median, users: plain.users, data: ds ? 'ml-100k' : 'random' };
+  // The worst case of tie-breaking: every user scores every item alike (EASE on users without history).
+  const tied = await time({ ...opts, scorer: new FixedScores(N_ITEMS, new Float32Array(N_USERS * N_ITEMS)) });
+  return { eval_s: plain.median, eval_segments_s: segmented.median, eval_tied_s: tied.median, users: plain.users, data: ds ? 'ml-100k' : 'random' };
 }

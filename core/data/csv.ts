@@ -281,6 +281,7 @@ export function inferAttributeKind(values: string[], listSeparator: string | und
 }
 
 type EntityFile = NonNullable<CsvImportSpec['items']>;
+type LongAttributeFile = NonNullable<CsvImportSpec['itemAttributes']>[number];
 
 /** Reads an items/users attribute file: ids in file order and typed columns aligned with them. */
 function readEntityFile(spec: EntityFile, baseDir: string, role: 'item' | 'user'): { ids: string[]; columns: AttributeColumn[] } {
@@ -298,18 +299,74 @@ function readEntityFile(spec: EntityFile, baseDir: string, role: 'item' | 'user'
   const columns: AttributeColumn[] = kinds.map(([name, kind]) => ({ name, kind, values: [] }));
   for (let r = 0; r < table.rows.length; r++) {
     const id = table.rows[r][idCol].trim();
-    if (id === '') throw cellError(table, r, idCol, `a ${role} id is required`, 'CSV_ID');
+    if (id === '') throw cellError(table, r, idCol, `${role === 'item' ? 'an' : 'a'} ${role} id is required`, 'CSV_ID');
     if (seen.has(id))
-      throw new InputError(`${table.file}, line ${table.lines[r]}: ${role} id '${id}' appears again (first on line ${table.lines[seen.get(id)!]}); each ${role} needs one row.`, 'CSV_DUPLICATE_ID', {
-        file: table.file,
-        line: table.lines[r],
-        value: id,
-      });
+      throw new InputError(
+        `${table.file}, line ${table.lines[r]}: ${role} id '${id}' appears again (first on line ${table.lines[seen.get(id)!]}); the ${role}s file needs one row per ${role}. ` +
+          `A file with several rows per ${role} (one per tag, say) goes under "${role}Attributes", which gathers its rows into one attribute (README, "CSV import mapping").`,
+        'CSV_DUPLICATE_ID',
+        {
+          file: table.file,
+          line: table.lines[r],
+          value: id,
+        },
+      );
     seen.set(id, r);
     ids.push(id);
     for (let a = 0; a < columns.length; a++) columns[a].values.push(attributeValue(table, r, indices[a], columns[a].kind, listSeparator));
   }
   return { ids, columns };
+}
+
+/** A long file's rows grouped by id: the non-empty values of each id, in file order. */
+interface GatheredValues {
+  name: string;
+  kind: 'multi' | 'text';
+  file: string;
+  byId: Map<string, string[]>;
+}
+
+/**
+ * Reads a long attribute file (several rows per item or user, e.g. one per tag): groups the
+ * `column` values by `id`. Empty cells add nothing; with a `listSeparator`, each cell is
+ * also split on it.
+ */
+function readLongAttribute(spec: LongAttributeFile, baseDir: string, role: 'item' | 'user'): GatheredValues {
+  const table = readCsvTable(path.resolve(baseDir, spec.path), { delimiter: spec.delimiter, header: spec.header, listSeparator: spec.listSeparator });
+  const idCol = columnIndex(table, spec.id, `${role} id`);
+  const valueCol = columnIndex(table, spec.column, `${role} attribute`);
+  const byId = new Map<string, string[]>();
+  for (let r = 0; r < table.rows.length; r++) {
+    const id = table.rows[r][idCol].trim();
+    if (id === '') throw cellError(table, r, idCol, `${role === 'item' ? 'an' : 'a'} ${role} id is required`, 'CSV_ID');
+    const cell = table.rows[r][valueCol].trim();
+    const values = (spec.listSeparator ? cell.split(spec.listSeparator) : [cell]).map((v) => v.trim()).filter((v) => v !== '');
+    let list = byId.get(id);
+    if (!list) byId.set(id, (list = []));
+    list.push(...values);
+  }
+  return { name: spec.as ?? spec.column, kind: spec.kind, file: table.file, byId };
+}
+
+/** The gathered values as a column over `ids`: distinct values (multi) or values joined by spaces (text); null for ids without rows. */
+function gatheredColumn(g: GatheredValues, ids: string[]): AttributeColumn {
+  const values = ids.map((id): AttributeValue => {
+    const list = g.byId.get(id);
+    if (!list || list.length === 0) return null;
+    return g.kind === 'multi' ? [...new Set(list)] : list.join(' ');
+  });
+  return { name: g.name, kind: g.kind, values };
+}
+
+/** Refuses two attributes of one entity under the same name (the second would hide the first). */
+function checkAttributeNames(columns: { name: string; from: string }[], role: 'item' | 'user'): void {
+  const seen = new Map<string, string>();
+  for (const { name, from } of columns) {
+    const first = seen.get(name);
+    if (first !== undefined)
+      throw new InputError(`two ${role} attributes are named '${name}' (from ${first} and from ${from}); give one another name with "as".`, 'CSV_DUPLICATE_ATTRIBUTE', { column: name });
+    seen.set(name, from);
+  }
 }
 
 /** Dense index of an id, adding it at the end the first time it is seen. */
@@ -327,8 +384,11 @@ function internId(id: string, index: Map<string, number>, ids: string[]): number
  * Imports a dataset from CSV files described by `spec` (paths relative to `baseDir`).
  *
  * Dense indices: entities of the items/users file first, in file order (so items with
- * no interactions are kept as cold items), then ids seen only in the interactions, in
- * order of first appearance; their attributes are null. Ratings and timestamps are NaN
+ * no interactions are kept as cold items), then ids seen only in the interactions, then
+ * ids seen only in long attribute files (`itemAttributes` / `userAttributes`), each in
+ * order of first appearance; attributes an entity has no row for are null. A long file's
+ * rows are gathered by id into one `multi` (distinct values, in order of first appearance)
+ * or `text` (values joined by spaces, in file order) attribute. Ratings and timestamps are NaN
  * where the mapping has no such column or the cell is empty; context cells are strings
  * (null when empty). Every error is an InputError naming file, line, column and value.
  */
@@ -379,9 +439,17 @@ export function importCsvDataset(spec: CsvImportSpec, baseDir: string, name?: st
       context[map.context![c]][r] = v === '' ? null : v;
     }
   }
-  // Ids seen only in interactions get null attributes.
+  const longItems = (spec.itemAttributes ?? []).map((f) => readLongAttribute(f, baseDir, 'item'));
+  const longUsers = (spec.userAttributes ?? []).map((f) => readLongAttribute(f, baseDir, 'user'));
+  checkAttributeNames([...items.columns.map((c) => ({ name: c.name, from: spec.items!.path })), ...longItems.map((g) => ({ name: g.name, from: g.file }))], 'item');
+  checkAttributeNames([...users.columns.map((c) => ({ name: c.name, from: spec.users!.path })), ...longUsers.map((g) => ({ name: g.name, from: g.file }))], 'user');
+  for (const g of longItems) for (const id of g.byId.keys()) internId(id, itemIndex, items.ids);
+  for (const g of longUsers) for (const id of g.byId.keys()) internId(id, userIndex, users.ids);
+  // Ids seen only in interactions or long files get null attributes.
   for (const col of items.columns) while (col.values.length < items.ids.length) col.values.push(null);
   for (const col of users.columns) while (col.values.length < users.ids.length) col.values.push(null);
+  items.columns.push(...longItems.map((g) => gatheredColumn(g, items.ids)));
+  users.columns.push(...longUsers.map((g) => gatheredColumn(g, users.ids)));
 
   return {
     name: name ?? path.basename(ispec.path).replace(/\.[^.]*$/, ''),

@@ -1,4 +1,5 @@
 import { sha256, stableStringify } from '../util';
+import type { EvaluateSpec } from '../spec';
 import type { Split } from './split';
 import type { Dataset } from './types';
 
@@ -61,4 +62,15 @@ export function protocolFingerprint(ds: Dataset, split: Split, evaluation: unkno
     ...labelled('validColdUsers', split.validColdUsers ?? none),
     ...labelled('evaluation', stableStringify(evaluation)),
   );
+}
+
+/**
+ * The evaluation settings a protocol fingerprint covers: cutoffs, candidates, sampling, and
+ * the fallback for users without history when one is set (absent and "none" are left out,
+ * so runs from before the fallback existed keep their fingerprints). The tuning metric and
+ * the segments do not change what is measured, so they stay out.
+ */
+export function fingerprintedEvaluation(evaluate: Pick<EvaluateSpec, 'ks' | 'candidates' | 'sampled' | 'fallback'>): Record<string, unknown> {
+  const { ks, candidates, sampled, fallback } = evaluate;
+  return fallback && fallback !== 'none' ? { ks, candidates, sampled, fallback } : { ks, candidates, sampled };
 }

@@ -37,6 +37,8 @@ export interface EvaluateOptions {
   sampled?: SampledSettings;
   /** Keep each evaluated user's top `keepTopK` items and scores in the result (for export). */
   keepTopK?: number;
+  /** Seed of the order among equal scores (see `TopKSelector`); the same seed ranks ties the same way. Default 0. */
+  seed?: number;
 }
 
 /** One user's ranked list, best first (item indices and their scores). */
@@ -55,6 +57,12 @@ export interface EvalResult {
   segmentUsers: Record<string, number>;
   /** Users evaluated: those with at least one relevant item among the candidates. */
   nUsers: number;
+  /**
+   * Evaluated users whose model gave every rankable item (unmasked candidate) the same score,
+   * so their list is the tie order, not the model's: e.g. users without training history
+   * under EASE or ItemKNN. Users with fewer than two rankable items are not counted.
+   */
+  tiedUsers: number;
   ks: number[];
   /** True for sampled evaluation: its numbers are not comparable with full-ranking ones. */
   sampled: boolean;
@@ -70,7 +78,7 @@ const DEFAULT_BATCH = 256;
  * Ranking evaluation. For each user with relevant items (truth restricted to `candidates`),
  * scores every item through `scorer.scoreUsers` in batches, removes the user's masked items
  * (rows of `exclude`) and non-candidates from the ranking, and takes the top max(K) by score,
- * equal scores ordered by lower item index. Metrics are averaged over users, each user
+ * equal scores in a random order seeded by `seed` and the user (`TopKSelector`). Metrics are averaged over users, each user
  * counting once; a user's value is skipped where a metric is undefined for them.
  *
  * Per K: `precision`, `recall`, `ndcg`, `hit`, `map`, `mrr` (definitions in metrics.ts),
@@ -171,7 +179,8 @@ export async function evaluateRanking(opts: EvaluateOptions): Promise<EvalResult
   const novelty = opts.itemPopularity ? Float64Array.from(opts.itemPopularity, (p) => itemNovelty(p, truth.nRows)) : undefined;
   const maxK = ks[ks.length - 1];
   const keep = opts.keepTopK ?? 0;
-  const selector = new TopKSelector(Math.max(maxK, keep));
+  const selector = new TopKSelector(Math.max(maxK, keep), opts.seed ?? 0);
+  let tiedUsers = 0;
   const topItems = new Int32Array(selector.k);
   const topScores = new Float32Array(selector.k);
   const topK: TopKList[] | undefined = keep > 0 ? [] : undefined;
@@ -182,6 +191,7 @@ export async function evaluateRanking(opts: EvaluateOptions): Promise<EvalResult
 
   await forEachUser((_j, u, row, relevantList) => {
     const count = selector.select(row, context.excluded, candidates, topItems, topScores, u);
+    if (allTied(row, context.excluded, candidates)) tiedUsers++;
     if (topK) topK.push({ user: u, items: topItems.slice(0, Math.min(keep, count)), scores: topScores.slice(0, Math.min(keep, count)) });
     const n = Math.min(count, maxK);
     vector.fill(NaN);
@@ -223,11 +233,29 @@ export async function evaluateRanking(opts: EvaluateOptions): Promise<EvalResult
     segments,
     segmentUsers,
     nUsers: evaluated.length,
+    tiedUsers,
     ks,
     sampled: false,
     protocol: `full ranking over ${over}, ${masked} masked part${masked === 1 ? '' : 's'}`,
     topK,
   };
+}
+
+/**
+ * True when every unmasked candidate has the same score (and there are at least two). Stops
+ * at the first score that differs, so a user with a real ranking costs two or three reads.
+ */
+function allTied(row: Float32Array, excluded: Uint8Array, candidates: Int32Array | undefined): boolean {
+  const n = candidates ? candidates.length : row.length;
+  let first = NaN;
+  let seen = 0;
+  for (let c = 0; c < n; c++) {
+    const i = candidates ? candidates[c] : c;
+    if (excluded[i]) continue;
+    if (seen++ === 0) first = row[i];
+    else if (row[i] !== first) return false;
+  }
+  return seen >= 2;
 }
 
 interface UserContext {
@@ -423,7 +451,9 @@ async function evaluateSampled(
   const sums = new Float64Array(ranker.width);
   const counts = new Float64Array(ranker.width);
   const vector = new Float64Array(ranker.width);
+  let tiedUsers = 0;
   await forEachUser((_j, u, row, relevantList) => {
+    if (allTied(row, context.excluded, context.candidates)) tiedUsers++;
     ranker.evaluateUser(u, row, context.excluded, context.relevant, relevantList, context.candidates, vector);
     for (let s = 0; s < vector.length; s++) {
       if (Number.isNaN(vector[s])) continue;
@@ -440,6 +470,7 @@ async function evaluateSampled(
     segments: {},
     segmentUsers: {},
     nUsers,
+    tiedUsers,
     ks,
     sampled: true,
     protocol: `sampled: ${settings.negatives} negatives per user (seed ${settings.seed}), each relevant item ranked against them; not comparable with full ranking`,

@@ -4,3 +4,4 @@ export * from './evaluate';
 export * from './segments';
 export * from './sampled';
 export * from './topk';
+export * from './fallback';

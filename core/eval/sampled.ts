@@ -1,5 +1,6 @@
 import { RecLabError, Rng } from '../util';
 import { discount } from './metrics';
+import { tieRank, tieSalt } from './topk';
 
 /** Sampled-evaluation settings: `negatives` random non-relevant items per user, drawn with `seed`. */
 export interface SampledSettings {
@@ -19,8 +20,8 @@ function userRng(seed: number, user: number): Rng {
  * Sampled ranking for one user at a time (the NCF-style protocol): draw `negatives` distinct
  * items uniformly from the candidates that are neither masked nor relevant (all of them when
  * fewer are eligible), then rank each relevant item against those negatives alone. Rank of a
- * relevant item r = 1 + number of negatives scoring higher, or equal with a lower item index
- * (the tie rule of full ranking). Per relevant item: hit@K = [rank <= K], ndcg@K =
+ * relevant item r = 1 + number of negatives scoring higher, or equal with a lower tie rank
+ * (the tie rule of full ranking, seeded by `seed`). Per relevant item: hit@K = [rank <= K], ndcg@K =
  * 1/log2(rank + 1) if rank <= K, mrr@K = 1/rank if rank <= K, auc = (negatives below +
  * 1/2 ties) / negatives; a masked relevant item ranks below every negative. A user's value is
  * the mean over their relevant items. These numbers are NOT comparable with full-ranking
@@ -72,6 +73,7 @@ export class SampledRanker {
     }
     out.fill(0);
     const nk = this.ks.length;
+    const salt = tieSalt(this.settings.seed, user);
     for (const r of relevantList) {
       let above = 0;
       let ties = 0;
@@ -89,7 +91,7 @@ export class SampledRanker {
           else if (t < s) below++;
           else {
             ties++;
-            if (i < r) above++;
+            if (tieRank(salt, i) < tieRank(salt, r)) above++;
           }
         }
       }

@@ -2,7 +2,8 @@
  * Evaluation segments: subsets of users (same relevant items) or of items (relevant items
  * restricted to the subset, as if the truth held only those items). Names are stable keys:
  * `items:cold`, `items:warm`, `items:head`, `items:mid`, `items:tail`, `users:cold`,
- * `users:warm`, `users:activity[lo-hi]` (train interactions per user, inclusive range).
+ * `users:warm`, `users:no-history` (no training interaction at all, whatever the split),
+ * `users:activity[lo-hi]` (train interactions per user, inclusive range).
  */
 
 /** Which segments to compute, given the data that defines them. */
@@ -11,6 +12,8 @@ export interface SegmentSettings {
   coldItems?: boolean;
   /** `users:cold` / `users:warm` when cold users are given. Default true. */
   coldUsers?: boolean;
+  /** `users:no-history` when user train counts are given. Default true. */
+  noHistory?: boolean;
   /** Number of user activity buckets (by train count, quantiles over evaluated users); 0 = none. Default 4. */
   activityBuckets?: number;
   /** `items:head` / `items:mid` / `items:tail` when item popularity is given. Default true. */
@@ -125,6 +128,11 @@ export function buildSegments(inputs: SegmentInputs, settings: SegmentSettings =
   if (inputs.coldUsers && settings.coldUsers !== false) {
     const cold = maskOf(inputs.nUsers, inputs.coldUsers);
     out.push({ name: 'users:cold', users: cold }, { name: 'users:warm', users: complement(cold) });
+  }
+  if (inputs.userTrainCounts && settings.noHistory !== false) {
+    // Users a collaborative model knows nothing about: their numbers say how the model (or its
+    // fallback) copes without history, and are not mixed up with anyone else's.
+    out.push({ name: 'users:no-history', users: Uint8Array.from(inputs.userTrainCounts, (c) => (c === 0 ? 1 : 0)) });
   }
   if (inputs.userTrainCounts) {
     out.push(...activityBuckets(inputs.userTrainCounts, inputs.evaluatedUsers, inputs.nUsers, settings.activityBuckets ?? 4));

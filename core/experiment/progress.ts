@@ -77,6 +77,8 @@ export interface TrainOutput {
 export interface EvaluateOutput {
   protocol: string;
   ks: number[];
+  /** Things to know about the numbers (many users with all-tied scores), one line each. */
+  warnings: string[];
   /** Final metrics by segment (`overall`, `items:cold`, ...), then key (`ndcg@10`). */
   segments: Record<string, Record<string, number>>;
 }

@@ -4,6 +4,7 @@ import {
   buildCsr,
   columnCounts,
   datasetStats,
+  fingerprintedEvaluation,
   loadDataset,
   protocolFingerprint,
   resolveDataSpec,
@@ -13,7 +14,7 @@ import {
   type Dataset,
   type Split,
 } from '../data';
-import { evaluateRanking, type EvalResult } from '../eval';
+import { evaluateRanking, PopularityFallbackScorer, type EvalResult, type Scorer } from '../eval';
 import { writeBundle, writeJson, writeSplitCsv, writeTopKCsv } from '../export';
 import { fitFeaturePipeline, type FeaturePipelineSpec, type FittedPipeline } from '../features';
 import { createModel, hasArchitecture, type FitContext, type ModelSummary, type Recommender } from '../models';
@@ -65,6 +66,8 @@ export interface ExperimentResult {
   fingerprint: string;
   artifactDir: string;
   chosenParams?: Record<string, unknown>;
+  /** Things the user should know about the numbers (e.g. many users with all-tied scores), one line each. */
+  warnings: string[];
 }
 
 /** Every combination of a tuning grid, in a stable order. */
@@ -143,8 +146,7 @@ async function prepare(spec: ExperimentSpec, opts: StageOptions, until: PreviewS
   hooks.onPhase?.('split');
   const split = splitDataset(ds, spec.split, spec.seed);
   const m = splitMatrices(ds, split);
-  // The tuning metric does not change what is measured, so it stays out of the fingerprint.
-  const fingerprint = protocolFingerprint(ds, split, { ks: spec.evaluate.ks, candidates: spec.evaluate.candidates, sampled: spec.evaluate.sampled });
+  const fingerprint = protocolFingerprint(ds, split, fingerprintedEvaluation(spec.evaluate));
   hooks.onOutput?.('split', splitOutput(split, m, fingerprint));
   if (!reach('features')) return { ds, split, m, fingerprint };
   await yieldToEventLoop();
@@ -255,6 +257,9 @@ async function trainAndEvaluate(
   const maxK = Math.max(...ks);
   const itemPopularity = columnCounts(m.train);
   const itemFeatures = itemFeatureMatrix(ds);
+  const userTrainCounts = Int32Array.from({ length: m.train.nRows }, (_, u) => m.train.indptr[u + 1] - m.train.indptr[u]);
+  // What evaluation scores with: the model, or the model with the explicit fallback for users without history.
+  const scorerOf = (model: Recommender): Scorer => (spec.evaluate.fallback === 'mostpop' ? new PopularityFallbackScorer(model, userTrainCounts, itemPopularity) : model);
   const candidates = spec.evaluate.candidates === 'cold-items' ? (split.coldItems ?? failNoColdItems()) : undefined;
   const coldSet = split.coldItems;
   // Cold items of the validation part rank among themselves while tuning, as test ones do.
@@ -310,7 +315,7 @@ async function trainAndEvaluate(
         await model.fit(ctx());
         noteBackend(model);
         await yieldToEventLoop();
-        const r = await evaluateRanking({ scorer: model, truth: m.valid, exclude: [m.train], ks, candidates: validCandidates, itemPopularity });
+        const r = await evaluateRanking({ scorer: scorerOf(model), truth: m.valid, exclude: [m.train], ks, candidates: validCandidates, itemPopularity, seed: spec.seed });
         const value = r.overall[spec.evaluate.metric];
         if (value === undefined) throw new InputError(`evaluate.metric '${spec.evaluate.metric}' is not a computed metric; choose one of ${Object.keys(r.overall).join(', ')}`, 'SPEC');
         logMetric({ key: `tune/valid_${spec.evaluate.metric}`, value, step: step++, time: Date.now() });
@@ -351,7 +356,7 @@ async function trainAndEvaluate(
 
     hooks.onPhase?.('evaluate');
     const result = await evaluateRanking({
-      scorer: model,
+      scorer: scorerOf(model),
       truth: m.test,
       exclude: [m.train, m.valid],
       ks,
@@ -362,11 +367,12 @@ async function trainAndEvaluate(
       segments: spec.evaluate.segments,
       trainCounts: m.train,
       keepTopK: maxK,
+      seed: spec.seed,
     });
     let sampled: EvalResult | undefined;
     if (spec.evaluate.sampled) {
       sampled = await evaluateRanking({
-        scorer: model,
+        scorer: scorerOf(model),
         truth: m.test,
         exclude: [m.train, m.valid],
         ks,
@@ -374,11 +380,14 @@ async function trainAndEvaluate(
         sampled: { negatives: spec.evaluate.sampled.negatives, seed: spec.seed },
       });
     }
-    const segments: Record<string, Record<string, number>> = { overall: { ...result.overall, users: result.nUsers, fit_s: fitSeconds } };
+    const warnings = tiedUsersWarning(result, spec.evaluate.fallback);
+    for (const w of warnings) log(`warning: ${w}`);
+    const protocol = spec.evaluate.fallback === 'mostpop' ? `${result.protocol}, users without training history ranked by popularity (fallback mostpop)` : result.protocol;
+    const segments: Record<string, Record<string, number>> = { overall: { ...result.overall, users: result.nUsers, tied_users: result.tiedUsers, fit_s: fitSeconds } };
     for (const [name, values] of Object.entries(result.segments)) segments[name] = { ...values, users: result.segmentUsers[name] ?? 0 };
     if (sampled) segments['sampled'] = sampled.overall;
     store.logFinalMetrics(runId, segments);
-    out.onOutput('evaluate', { protocol: result.protocol, ks, segments });
+    out.onOutput('evaluate', { protocol, ks, segments, warnings });
 
     const { artifactDir } = out;
     hooks.onPhase?.('export');
@@ -386,7 +395,7 @@ async function trainAndEvaluate(
     writeSplitCsv(path.join(artifactDir, 'valid.csv'), ds, split.valid);
     writeSplitCsv(path.join(artifactDir, 'test.csv'), ds, split.test);
     writeTopKCsv(path.join(artifactDir, 'topk.csv'), ds, result.topK ?? []);
-    writeJson(path.join(artifactDir, 'metrics.json'), { protocol: result.protocol, ks, overall: result.overall, segments: result.segments, sampled: sampled?.overall });
+    writeJson(path.join(artifactDir, 'metrics.json'), { protocol, ks, overall: result.overall, tied_users: result.tiedUsers, segments: result.segments, sampled: sampled?.overall, warnings });
     writeJson(path.join(artifactDir, 'spec.json'), spec);
     for (const f of ['train.csv', 'valid.csv', 'test.csv', 'topk.csv', 'metrics.json', 'spec.json']) {
       store.addArtifact(runId, { path: path.join(artifactDir, f), kind: f.endsWith('.csv') ? 'csv' : 'json', size: fs.statSync(path.join(artifactDir, f)).size });
@@ -403,15 +412,35 @@ async function trainAndEvaluate(
       status: 'FINISHED',
       metrics: segments.overall,
       segments: result.segments,
-      protocol: result.protocol,
+      protocol,
       fingerprint,
       artifactDir,
       chosenParams: Object.keys(chosen).length ? chosen : undefined,
+      warnings,
     };
   } finally {
     metrics.flush();
     model.dispose?.();
   }
+}
+
+/** Above this share of evaluated users with all-tied scores, the overall numbers mostly measure the tie order. */
+const TIED_WARNING_SHARE = 0.05;
+
+/** The warning for many all-tied users, naming the way out; none at or below 5 %. */
+export function tiedUsersWarning(result: Pick<EvalResult, 'tiedUsers' | 'nUsers' | 'segmentUsers'>, fallback: string | undefined): string[] {
+  const { tiedUsers, nUsers } = result;
+  if (nUsers === 0 || tiedUsers <= TIED_WARNING_SHARE * nUsers) return [];
+  const share = ((100 * tiedUsers) / nUsers).toFixed(1);
+  const noHistory = result.segmentUsers['users:no-history'] ?? 0;
+  const why = noHistory > 0 ? ` ${noHistory} evaluated user${noHistory === 1 ? ' has' : 's have'} no training interaction (segment users:no-history).` : '';
+  const remedy =
+    fallback === 'mostpop'
+      ? 'The model itself gives these users no ranking: look at the split (a random or leave-last-out split keeps history for every test user) or the model.'
+      : 'Rank users without history by popularity with evaluate.fallback: "mostpop", or use a split that keeps history for every test user (random or leave-last-out).';
+  return [
+    `${tiedUsers} of ${nUsers} evaluated users (${share} %) got the same score for every item, so their lists are a random tie order, not the model's ranking.${why} ${remedy}`,
+  ];
 }
 
 function concatIds(a?: Int32Array, b?: Int32Array): Int32Array | undefined {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../util';
-import { experimentSpecSchema, type ExperimentSpec } from '../spec';
+import { experimentSpecSchema, formatIssues, type ExperimentSpec } from '../spec';
 
 /** Kinds of notebook cells. Config kinds hold JSON text that becomes one part of the spec. */
 export const CELL_KINDS = ['markdown', 'data', 'split', 'features', 'model', 'train', 'evaluate'] as const;
@@ -41,7 +41,7 @@ export type NotebookCell = z.infer<typeof notebookCellSchema>;
 export type Notebook = z.infer<typeof notebookSchema>;
 
 function describeIssues(err: z.ZodError): string {
-  return err.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+  return formatIssues(err).join('; ');
 }
 
 /** Parses `.recnb` text; errors name the file and what is wrong. */

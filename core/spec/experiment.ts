@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { configObject } from './config-object';
 
 /**
  * The experiment spec: what a run stores and what the CLI and worker execute. The
@@ -7,34 +8,83 @@ import { z } from 'zod';
  * these definitions, so the notebook, the run record and validation share one source.
  */
 
-export const csvFileSchema = z.object({
-  path: z.string().describe('CSV file, relative to the spec or notebook file'),
+/*
+ * The CSV mapping rejects unknown keys at every level: a misspelt key (`listSeperator`,
+ * `atributes`, `time` for `timestamp`) silently dropped changes what is imported.
+ */
+const IN_MAPPING = 'in the CSV mapping';
+
+/** How to read one CSV file. */
+const csvFileShape = {
+  path: z.string().describe('CSV file, relative to the mapping, spec or notebook file'),
   delimiter: z.string().optional().describe('Field delimiter; detected when absent'),
   header: z.boolean().optional().describe('First line is a header; detected when absent'),
-  listSeparator: z.string().optional().describe('Separator inside list-valued fields, e.g. "|"'),
-});
+  listSeparator: z.string().optional().describe('Separator inside list-valued (multi) fields, e.g. "|"'),
+};
 
-/** A CSV file of item or user attributes: its id column and the kinds of its attribute columns. */
+export const csvFileSchema = configObject(csvFileShape, IN_MAPPING, 'key');
+
+export const ATTRIBUTE_KINDS = ['text', 'categorical', 'multi', 'numeric', 'timestamp'] as const;
+
+/** A CSV file of item or user attributes, one row per entity: its id column and the kinds of its attribute columns. */
 function entityFileSchema(entity: 'Item' | 'User') {
-  return csvFileSchema.extend({
-    id: z.string().describe(`${entity} id column`),
-    attributes: z.record(z.string(), z.enum(['text', 'categorical', 'multi', 'numeric', 'timestamp'])).optional(),
-  });
+  return configObject(
+    {
+      ...csvFileShape,
+      id: z.string().describe(`${entity} id column`),
+      attributes: z
+        .record(z.string(), z.enum(ATTRIBUTE_KINDS))
+        .optional()
+        .describe('Attribute columns and their kinds; every column but the id, kinds inferred, when absent'),
+    },
+    IN_MAPPING,
+    'key',
+  );
 }
 
-export const csvImportSchema = z.object({
-  interactions: csvFileSchema.extend({
-    columns: z.object({
-      user: z.string(),
-      item: z.string(),
-      rating: z.string().optional(),
-      timestamp: z.string().optional(),
-      context: z.array(z.string()).optional(),
-    }),
-  }),
-  items: entityFileSchema('Item').optional(),
-  users: entityFileSchema('User').optional(),
-});
+/** A long CSV file (several rows per entity, e.g. one per tag) gathered into one attribute. */
+function longAttributeSchema(entity: 'Item' | 'User') {
+  return configObject(
+    {
+      ...csvFileShape,
+      id: z.string().describe(`${entity} id column; rows with the same id are gathered`),
+      column: z.string().describe('Column whose values are gathered'),
+      as: z.string().optional().describe('Name of the attribute; the column name when absent'),
+      kind: z.enum(['multi', 'text']).describe('multi: the distinct values as a list; text: the values joined by spaces, in file order'),
+    },
+    IN_MAPPING,
+    'key',
+  );
+}
+
+export const csvImportSchema = configObject(
+  {
+    interactions: configObject(
+      {
+        ...csvFileShape,
+        columns: configObject(
+          {
+            user: z.string().describe('User id column'),
+            item: z.string().describe('Item id column'),
+            rating: z.string().optional().describe('Rating column (numbers)'),
+            timestamp: z.string().optional().describe('Time column: Unix seconds, milliseconds or ISO dates'),
+            context: z.array(z.string()).optional().describe('Columns describing the circumstances of each interaction'),
+          },
+          IN_MAPPING,
+          'key',
+        ),
+      },
+      IN_MAPPING,
+      'key',
+    ),
+    items: entityFileSchema('Item').optional(),
+    users: entityFileSchema('User').optional(),
+    itemAttributes: z.array(longAttributeSchema('Item')).optional().describe('Item attributes gathered from long files (several rows per item)'),
+    userAttributes: z.array(longAttributeSchema('User')).optional().describe('User attributes gathered from long files (several rows per user)'),
+  },
+  IN_MAPPING,
+  'key',
+);
 
 export const dataSpecSchema = z.object({
   source: z
@@ -82,6 +132,10 @@ export const evaluateSpecSchema = z.object({
   sampled: z.object({ negatives: z.number().int().positive() }).optional().describe('Sampled evaluation; results are labelled "sampled"'),
   segments: z.boolean().default(true),
   candidates: z.enum(['all', 'cold-items']).default('all').describe('Rank all items, or only the held-out cold items'),
+  fallback: z
+    .enum(['none', 'mostpop'])
+    .optional()
+    .describe('Users without any training interaction: ranked by the model ("none", the default) or by training popularity ("mostpop"); part of the protocol'),
 });
 
 export const experimentSpecSchema = z.object({

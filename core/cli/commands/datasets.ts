@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { datasetStats, downloadMovieLens100k, loadDataset, readWorkspaceDatasets, saveWorkspaceDataset, type DatasetStats } from '../../data';
-import { csvImportSchema, type DataSpec } from '../../spec';
+import { csvImportSchema, formatIssues, type DataSpec } from '../../spec';
 import { InputError } from '../../util';
 import { formatTable } from '../table';
 import { workspaceLayout } from '../../workspace';
@@ -50,10 +50,20 @@ export function importDataset(name: string, opts: { workspace?: string; movielen
       throw new InputError(`${mappingFile} is not valid JSON (${(e as Error).message}).`, 'MAPPING_JSON');
     }
     const parsed = csvImportSchema.safeParse(raw);
-    if (!parsed.success) throw new InputError(`${mappingFile}: invalid CSV mapping: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'MAPPING');
+    if (!parsed.success) throw new InputError(`${mappingFile}: invalid CSV mapping: ${formatIssues(parsed.error).join('; ')}`, 'MAPPING');
     const dir = path.dirname(mappingFile);
-    const abs = <T extends { path: string }>(f: T | undefined): T | undefined => (f ? { ...f, path: path.resolve(dir, f.path) } : undefined);
-    spec = { source: 'csv', csv: { interactions: abs(parsed.data.interactions)!, items: abs(parsed.data.items), users: abs(parsed.data.users) } };
+    const abs = <T extends { path: string }>(f: T): T => ({ ...f, path: path.resolve(dir, f.path) });
+    const m = parsed.data;
+    spec = {
+      source: 'csv',
+      csv: {
+        interactions: abs(m.interactions),
+        items: m.items && abs(m.items),
+        users: m.users && abs(m.users),
+        itemAttributes: m.itemAttributes?.map(abs),
+        userAttributes: m.userAttributes?.map(abs),
+      },
+    };
   } else {
     throw new InputError('Say what to import: --movielens DIR_OR_ZIP or --csv MAPPING.json.', 'USAGE');
   }

@@ -63,6 +63,7 @@ export async function runCommand(specPath: string, opts: RunCommandOptions, out:
           segments: withoutOverall(evaluated?.segments),
           chosen_params: tuned,
           artifact_dir: artifactDir,
+          warnings: evaluated?.warnings ?? [],
         }),
       );
       return;
@@ -70,6 +71,7 @@ export async function runCommand(specPath: string, opts: RunCommandOptions, out:
     out(`run ${run.runId} FINISHED (${row?.name ?? ''}, ${evaluated?.protocol ?? ''})`);
     if (tuned) out(`tuned on valid: ${JSON.stringify(tuned)}`);
     out(metricTable(result.metrics ?? {}, evaluated?.ks ?? []));
+    for (const w of evaluated?.warnings ?? []) out(`warning: ${w}`);
     out(`artifacts: ${artifactDir}`);
   } finally {
     await ws.close();

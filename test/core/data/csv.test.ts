@@ -122,6 +122,80 @@ describe('importCsvDataset: MovieLens "latest" format through a mapping', () => 
   });
 });
 
+describe('importCsvDataset: attributes gathered from a long file (MovieLens tags.csv)', () => {
+  const dir = path.join(FIXTURES, 'ml-latest');
+  const base: CsvImportSpec = {
+    interactions: { path: 'ratings.csv', columns: { user: 'userId', item: 'movieId', rating: 'rating', timestamp: 'timestamp' } },
+    items: { path: 'movies.csv', id: 'movieId', listSeparator: '|', attributes: { title: 'text', genres: 'multi' } },
+  };
+
+  it('refuses tags.csv as an items file, pointing to itemAttributes', () => {
+    const asItems = { ...base, items: { path: 'tags.csv', id: 'userId', attributes: { tag: 'multi' as const } } };
+    // tags.csv: user 2 tags two movies, on lines 2 and 3.
+    expect(inputErrorOf(() => importCsvDataset(asItems, dir))).toMatch(/tags\.csv, line 3: item id '2' appears again \(first on line 2\); the items file needs one row per item\. .*"itemAttributes"/);
+  });
+
+  it('gathers tags per movie into a multi field and into a text field, beside the movies file', () => {
+    const ds = importCsvDataset(
+      {
+        ...base,
+        itemAttributes: [
+          { path: 'tags.csv', id: 'movieId', column: 'tag', as: 'tags', kind: 'multi' },
+          { path: 'tags.csv', id: 'movieId', column: 'tag', as: 'tag_text', kind: 'text' },
+        ],
+      },
+      dir,
+    );
+    // Items: movies.csv order; tags exist for 10 (funny), 30 (slow), 20 ("dark, moody"), none for 40.
+    expect(ds.itemIds).toEqual(['10', '20', '30', '40']);
+    expect(ds.itemAttributes.map((c) => [c.name, c.kind])).toEqual([
+      ['title', 'text'],
+      ['genres', 'multi'],
+      ['tags', 'multi'],
+      ['tag_text', 'text'],
+    ]);
+    expect(ds.itemAttributes[2].values).toEqual([['funny'], ['dark, moody'], ['slow'], null]);
+    expect(ds.itemAttributes[3].values).toEqual(['funny', 'dark, moody', 'slow', null]);
+    // Nothing else changes: the interactions are those of ratings.csv.
+    expect(Array.from(ds.interactions.item)).toEqual([0, 1, 0, 2, 1]);
+  });
+
+  it('gathers rows per user, keeps distinct values for multi and every value for text, splits on listSeparator', () => {
+    // u1 tags a twice and b|c once; u9 is in no other file; an empty tag adds nothing.
+    const tags = write('user,item,tag\nu1,x,a\nu1,y,b|c\nu2,x,a\nu1,z,a\nu9,x,d\nu2,y,\n');
+    const inter = write('user,item\nu1,x\nu2,y\n');
+    const ds = importCsvDataset(
+      {
+        interactions: { path: inter, columns: { user: 'user', item: 'item' } },
+        userAttributes: [
+          { path: tags, id: 'user', column: 'tag', as: 'tags', kind: 'multi', listSeparator: '|' },
+          { path: tags, id: 'user', column: 'tag', as: 'words', kind: 'text' },
+        ],
+      },
+      tmp,
+    );
+    // u9 appears only in the long file: it becomes a user after those of the interactions.
+    expect(ds.userIds).toEqual(['u1', 'u2', 'u9']);
+    expect(ds.userAttributes[0]).toEqual({ name: 'tags', kind: 'multi', values: [['a', 'b', 'c'], ['a'], ['d']] });
+    expect(ds.userAttributes[1]).toEqual({ name: 'words', kind: 'text', values: ['a b|c a', 'a', 'd'] });
+    // `as` defaults to the column name.
+    const plain = importCsvDataset({ interactions: { path: inter, columns: { user: 'user', item: 'item' } }, userAttributes: [{ path: tags, id: 'user', column: 'tag', kind: 'multi' }] }, tmp);
+    expect(plain.userAttributes[0].name).toBe('tag');
+  });
+
+  it('names file, line and column of bad rows, the columns that exist, and attributes named twice', () => {
+    const missing = { ...base, itemAttributes: [{ path: 'tags.csv', id: 'movieId', column: 'tags', kind: 'multi' as const }] };
+    expect(inputErrorOf(() => importCsvDataset(missing, dir))).toMatch(/tags\.csv: no column 'tags' \(wanted as item attribute\)\. Columns are: 'userId', 'movieId', 'tag', 'timestamp'/);
+    const blankId = write('item,tag\nx,a\n,b\n');
+    const inter = write('user,item\nu1,x\n');
+    expect(inputErrorOf(() => importCsvDataset({ interactions: { path: inter, columns: { user: 'user', item: 'item' } }, itemAttributes: [{ path: blankId, id: 'item', column: 'tag', kind: 'multi' }] }, tmp))).toMatch(
+      /line 3, column 'item': an item id is required/,
+    );
+    const twice = { ...base, itemAttributes: [{ path: 'tags.csv', id: 'movieId', column: 'tag', as: 'genres', kind: 'multi' as const }] };
+    expect(inputErrorOf(() => importCsvDataset(twice, dir))).toMatch(/two item attributes are named 'genres' \(from movies\.csv and from .*tags\.csv\); give one another name with "as"/);
+  });
+});
+
 describe('importCsvDataset: detection, ISO dates, quoted text, users file', () => {
   const dir = path.join(FIXTURES, 'shop');
   const spec: CsvImportSpec = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { datasetFingerprint, protocolFingerprint } from '../../../core/data/fingerprint';
+import { datasetFingerprint, fingerprintedEvaluation, protocolFingerprint } from '../../../core/data/fingerprint';
 import { splitDataset, type Split } from '../../../core/data/split';
 import type { Dataset } from '../../../core/data/types';
 
@@ -62,6 +62,21 @@ describe('protocolFingerprint', () => {
     variants.push(protocolFingerprint(ds, split, { ...evaluation, sampled: { negatives: 100 } }));
     for (const v of variants) expect(v).not.toBe(base);
     expect(new Set(variants).size).toBe(variants.length);
+  });
+
+  it('keeps the fingerprints of runs without a fallback, and tells a mostpop fallback apart', () => {
+    const ds = dataset();
+    const split = splitDataset(ds, spec, 1);
+    // Literals computed before the fallback existed (run-experiment hashed {ks, candidates, sampled}).
+    const before = 'a7ad5a219709a8a904e09c4f18c6779ca53578586ce1bbf12eb4e1827da25dca';
+    const beforeSampled = '6eec32708cad008e1632acc516b4c97b687fbffe46c3bfe487ac7831765fd6f4';
+    const evaluate = { ks: [5, 10, 20], candidates: 'all' as const, sampled: undefined };
+    expect(protocolFingerprint(ds, split, fingerprintedEvaluation(evaluate))).toBe(before);
+    expect(protocolFingerprint(ds, split, fingerprintedEvaluation({ ...evaluate, fallback: 'none' }))).toBe(before);
+    expect(protocolFingerprint(ds, split, fingerprintedEvaluation({ ks: [5, 10], candidates: 'cold-items', sampled: { negatives: 100 } }))).toBe(beforeSampled);
+    const mostpop = protocolFingerprint(ds, split, fingerprintedEvaluation({ ...evaluate, fallback: 'mostpop' }));
+    expect(mostpop).toMatch(/^[0-9a-f]{64}$/);
+    expect(mostpop).not.toBe(before);
   });
 
   it('does not confuse where one array ends and the next begins', () => {

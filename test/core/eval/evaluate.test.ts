@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCsr } from '../../../core/data/matrix';
 import { evaluateRanking } from '../../../core/eval/evaluate';
 import { rankingMetrics, userAuc } from '../../../core/eval/metrics';
+import { tieRank, tieSalt } from '../../../core/eval/topk';
 import { Rng } from '../../../core/util';
 import { csrOf, FixedScorer, scoresOf } from './fixtures';
 
@@ -14,7 +15,7 @@ const L5 = 1 / Math.log2(5); // 0.43067655807339306
  * user 0: scores [.1 .9 .8 .3 .5], train {1} masked, truth {3, 0}
  *         -> ranking without item 1: [2 (.8), 4 (.5), 3 (.3), 0 (.1)]
  * user 1: scores [.5 .5 .5 .2 .5], nothing masked, truth {4}
- *         -> ties by lower index: [0, 1, 2, 4, 3]
+ *         -> ties in the seeded order of seed 0 for user 1 (tieOrder): [2, 0, 1, 4, 3]
  * user 2: no truth -> skipped.
  */
 function tiny() {
@@ -29,14 +30,22 @@ function tiny() {
   return { scorer, truth: csrOf(5, [[3, 0], [4], []]), train: csrOf(5, [[1], [], [2]]) };
 }
 
+/** Items in the order equal scores take for (seed, user). */
+function tieOrder(items: number[], seed: number, user: number): number[] {
+  const salt = tieSalt(seed, user);
+  return [...items].sort((a, b) => tieRank(salt, a) - tieRank(salt, b));
+}
+
 describe('evaluateRanking (full ranking)', () => {
   it('matches hand-computed metrics, with masking and tie order', async () => {
     const { scorer, truth, train } = tiny();
+    expect(tieOrder([0, 1, 2, 4], 0, 1)).toEqual([2, 0, 1, 4]);
     const r = await evaluateRanking({ scorer, truth, exclude: [train], ks: [2, 4], keepTopK: 5 });
     expect(r.nUsers).toBe(2);
+    expect(r.tiedUsers).toBe(0);
     expect(r.sampled).toBe(false);
     expect(r.protocol).toBe('full ranking over all 5 items, 1 masked part');
-    // K=2: user 0 top [2,4], user 1 top [0,1]: no hits anywhere.
+    // K=2: user 0 top [2,4], user 1 top [2,0]: no hits anywhere.
     for (const m of ['precision', 'recall', 'ndcg', 'hit', 'map', 'mrr']) expect(r.overall[`${m}@2`]).toBe(0);
     // K=4: user 0 hits at ranks 3, 4 (relevant 2): precision 2/4, recall 1,
     //   ndcg (1/log2 4 + 1/log2 5) / (1 + 1/log2 3) = 0.930677/1.630930 = 0.570643,
@@ -53,15 +62,15 @@ describe('evaluateRanking (full ranking)', () => {
     // AUC user 0: positives 3 (.3), 0 (.1) vs negatives 2 (.8), 4 (.5): 0 of 4 pairs.
     // AUC user 1: positive 4 (.5) vs 0, 1, 2 (ties, 1/2 each) and 3 (.2, won): 2.5 / 4.
     expect(r.overall.auc).toBeCloseTo((0 + 0.625) / 2, 12);
-    // Coverage@2: {2,4} u {0,1} = 4 of 5 items; @4: all 5.
-    expect(r.overall['coverage@2']).toBeCloseTo(0.8, 12);
+    // Coverage@2: {2,4} u {2,0} = 3 of 5 items; @4: all 5.
+    expect(r.overall['coverage@2']).toBeCloseTo(0.6, 12);
     expect(r.overall['coverage@4']).toBeCloseTo(1, 12);
     // The masked item 1 is never recommended to user 0, even with room for 5.
     expect(r.topK).toHaveLength(2);
     expect(Array.from(r.topK![0].items)).toEqual([2, 4, 3, 0]);
     expect(Array.from(r.topK![0].scores)).toEqual(Array.from(Float32Array.from([0.8, 0.5, 0.3, 0.1])));
     expect(r.topK![1]).toMatchObject({ user: 1 });
-    expect(Array.from(r.topK![1].items)).toEqual([0, 1, 2, 4, 3]);
+    expect(Array.from(r.topK![1].items)).toEqual([2, 0, 1, 4, 3]);
     // No novelty/ild without their inputs.
     expect(r.overall['novelty@2']).toBeUndefined();
     expect(r.overall['ild@2']).toBeUndefined();
@@ -72,20 +81,20 @@ describe('evaluateRanking (full ranking)', () => {
     const { scorer, truth, train } = tiny();
     // popularity [4,2,1,0,8], nUsers = 3 rows.
     // user 0 top2 [2,4]: novelty (-log2(1/3) - log2(8/3)) / 2 = (1.584963 - 1.415037)/2 = 0.084963, arp (1+8)/2 = 4.5
-    // user 1 top2 [0,1]: novelty (-log2(4/3) - log2(2/3)) / 2 = (-0.415037 + 0.584963)/2 = 0.084963, arp 3
+    // user 1 top2 [2,0]: novelty (-log2(1/3) - log2(4/3)) / 2 = (1.584963 - 0.415037)/2 = 0.584963, arp 2.5
     const itemPopularity = Int32Array.from([4, 2, 1, 0, 8]);
     // features: item0 [1,0,0], item1 [1,1,0], item2 [0,0,1], item3 zero, item4 [1,0,1].
     const itemFeatures = csrOf(3, [[0], [0, 1], [2], [], [0, 2]]);
     const r = await evaluateRanking({ scorer, truth, exclude: [train], ks: [2, 4], itemPopularity, itemFeatures });
     const nov = (p: number) => -Math.log2(Math.max(p, 1) / 3);
-    expect(r.overall['novelty@2']).toBeCloseTo((nov(1) + nov(8) + nov(4) + nov(2)) / 4, 12);
-    expect(r.overall['novelty@2']).toBeCloseTo(0.0849625, 6);
-    expect(r.overall['arp@2']).toBeCloseTo((4.5 + 3) / 2, 12);
-    // ild@2: user 0 {2,4}: 1 - 1/sqrt2; user 1 {0,1}: 1 - 1/sqrt2.
+    expect(r.overall['novelty@2']).toBeCloseTo((nov(1) + nov(8) + nov(1) + nov(4)) / 4, 12);
+    expect(r.overall['novelty@2']).toBeCloseTo((0.0849625 + 0.5849625) / 2, 6);
+    expect(r.overall['arp@2']).toBeCloseTo((4.5 + 2.5) / 2, 12);
+    // ild@2: user 0 {2,4}: 1 - 1/sqrt2; user 1 {2,0}: orthogonal, 1.
     const d = 1 - 1 / Math.SQRT2;
-    expect(r.overall['ild@2']).toBeCloseTo(d, 12);
+    expect(r.overall['ild@2']).toBeCloseTo((d + 1) / 2, 12);
     // ild@4: user 0 [2,4,3,0]: pairs with item 3 (no features) skipped; (2,4) d, (2,0) 1, (4,0) d -> (2d+1)/3.
-    // user 1 [0,1,2,4]: (0,1) d, (0,2) 1, (0,4) d, (1,2) 1, (1,4) 1 - 1/2 = .5, (2,4) d -> (3d + 2.5)/6.
+    // user 1 [2,0,1,4]: (0,1) d, (0,2) 1, (0,4) d, (1,2) 1, (1,4) 1 - 1/2 = .5, (2,4) d -> (3d + 2.5)/6.
     expect(r.overall['ild@4']).toBeCloseTo(((2 * d + 1) / 3 + (3 * d + 2.5) / 6) / 2, 12);
   });
 
@@ -106,16 +115,43 @@ describe('evaluateRanking (full ranking)', () => {
     expect(r.overall.auc).toBeCloseTo((0 + (0.5 + 1) / 2) / 2, 12);
   });
 
-  it('breaks ties by lower item index and never recommends masked items', async () => {
+  it('breaks ties in a seeded order per user, counts all-tied users and never recommends masked items', async () => {
     const scorer = new FixedScorer(6, new Float32Array(12)); // every score 0
     const truth = csrOf(6, [[5], [0]]);
     const train = csrOf(6, [[0, 2], []]);
+    // Seed 0: user 0's unmasked items [1,3,4,5] come as [4,5,3,1]; user 1's [0..5] as [5,2,0,3,1,4].
+    expect(tieOrder([1, 3, 4, 5], 0, 0)).toEqual([4, 5, 3, 1]);
+    expect(tieOrder([0, 1, 2, 3, 4, 5], 0, 1)).toEqual([5, 2, 0, 3, 1, 4]);
     const r = await evaluateRanking({ scorer, truth, exclude: [train], ks: [3], keepTopK: 3 });
-    expect(Array.from(r.topK![0].items)).toEqual([1, 3, 4]);
-    expect(Array.from(r.topK![1].items)).toEqual([0, 1, 2]);
-    // user 1's item 0 is at rank 1 by the tie rule; AUC with all ties is 1/2 for both users.
-    expect(r.overall['hit@3']).toBeCloseTo(0.5, 12);
+    expect(Array.from(r.topK![0].items)).toEqual([4, 5, 3]);
+    expect(Array.from(r.topK![1].items)).toEqual([5, 2, 0]);
+    expect(r.tiedUsers).toBe(2);
+    // Both relevant items land in the top 3 (ranks 2 and 3); AUC with all ties is 1/2 for both users.
+    expect(r.overall['hit@3']).toBeCloseTo(1, 12);
+    expect(r.overall['mrr@3']).toBeCloseTo((1 / 2 + 1 / 3) / 2, 12);
     expect(r.overall.auc).toBeCloseTo(0.5, 12);
+    // Another seed, another order; the same seed, the same.
+    const other = await evaluateRanking({ scorer, truth, exclude: [train], ks: [3], keepTopK: 3, seed: 1 });
+    expect(Array.from(other.topK![1].items)).toEqual(tieOrder([0, 1, 2, 3, 4, 5], 1, 1).slice(0, 3));
+    expect(Array.from(other.topK![1].items)).not.toEqual([5, 2, 0]);
+    const again = await evaluateRanking({ scorer, truth, exclude: [train], ks: [3], keepTopK: 3, seed: 1 });
+    expect(again.overall).toEqual(other.overall);
+  });
+
+  it('counts as tied only users whose rankable items all score the same', async () => {
+    // user 0: [1 1 1 1] all tied. user 1: [1 1 1 2] not tied. user 2: tied except for the masked
+    // item 3, so tied over what can be ranked. user 3: one rankable item: nothing to rank, not tied.
+    const scorer = new FixedScorer(4, scoresOf([[1, 1, 1, 1], [1, 1, 1, 2], [3, 3, 3, 9], [0, 5, 6, 7]]));
+    const truth = csrOf(4, [[0], [0], [0], [0]]);
+    const train = csrOf(4, [[], [], [3], [1, 2, 3]]);
+    const r = await evaluateRanking({ scorer, truth, exclude: [train], ks: [2] });
+    expect(r.nUsers).toBe(4);
+    expect(r.tiedUsers).toBe(2);
+    // Over candidates {0, 1, 2} user 1 is tied too.
+    const c = await evaluateRanking({ scorer, truth, exclude: [train], ks: [2], candidates: Int32Array.from([0, 1, 2]) });
+    expect(c.tiedUsers).toBe(3);
+    const sampled = await evaluateRanking({ scorer, truth, exclude: [train], ks: [2], sampled: { negatives: 10, seed: 1 } });
+    expect(sampled.tiedUsers).toBe(2);
   });
 
   it('counts a relevant item that is also masked as a miss, and leaves it out of AUC', async () => {
@@ -151,8 +187,8 @@ describe('evaluateRanking (full ranking)', () => {
     const ks = [1, 5, 10];
     for (const cand of [undefined, candidates]) {
       const scorer = new FixedScorer(nItems, scores);
-      const r1 = await evaluateRanking({ scorer, truth, exclude: [train], ks, candidates: cand, batchSize: 7 });
-      const r2 = await evaluateRanking({ scorer, truth, exclude: [train], ks, candidates: cand });
+      const r1 = await evaluateRanking({ scorer, truth, exclude: [train], ks, candidates: cand, batchSize: 7, seed: 3 });
+      const r2 = await evaluateRanking({ scorer, truth, exclude: [train], ks, candidates: cand, seed: 3 });
       expect(r1.overall).toEqual(r2.overall);
 
       const sums: Record<string, number> = {};
@@ -167,7 +203,8 @@ describe('evaluateRanking (full ranking)', () => {
         if (rel.length === 0) continue;
         users++;
         const eligible = Array.from({ length: nItems }, (_, i) => i).filter((i) => isCand(i) && !masked.has(i));
-        const ranked = [...eligible].sort((a, b) => row[b] - row[a] || a - b);
+        const salt = tieSalt(3, u);
+        const ranked = [...eligible].sort((a, b) => row[b] - row[a] || tieRank(salt, a) - tieRank(salt, b));
         for (const k of ks) {
           const m = rankingMetrics(ranked, rel, k);
           for (const [name, v] of Object.entries(m)) sums[`${name}@${k}`] = (sums[`${name}@${k}`] ?? 0) + v;
@@ -257,6 +294,16 @@ describe('evaluateRanking segments', () => {
     for (const key of ['ndcg@5', 'recall@5', 'map@5', 'auc', 'novelty@5']) expect(r.segments['items:head'][key]).toBeCloseTo(onlyHead.overall[key], 12);
   });
 
+  it('evaluates users without training history in their own segment', async () => {
+    // tiny(): train rows [[1], [], [2]]: user 1 has no history. Its numbers alone: truth {4} at rank 4.
+    const { scorer, truth, train } = tiny();
+    const r = await evaluateRanking({ scorer, truth, exclude: [train], ks: [4], trainCounts: train, segments: { activityBuckets: 0 } });
+    expect(r.segmentUsers['users:no-history']).toBe(1);
+    expect(r.segments['users:no-history']['ndcg@4']).toBeCloseTo(L5, 12);
+    const alone = await evaluateRanking({ scorer, truth, exclude: [train], ks: [4], users: Int32Array.from([1]) });
+    expect(r.segments['users:no-history']).toEqual(alone.overall);
+  });
+
   it('adds cold/warm user segments when cold users are given', async () => {
     const { scorer, truth, train } = tiny();
     const r = await evaluateRanking({ scorer, truth, exclude: [train], ks: [4], coldUsers: Int32Array.from([1]), segments: { activityBuckets: 0 } });
@@ -275,12 +322,15 @@ describe('evaluateRanking sampled', () => {
     expect(r.topK).toBeUndefined();
     // user 0: negatives {2 (.8), 4 (.5)}; relevant 3 (.3) and 0 (.1) both rank 3.
     //   hit@4 1, ndcg@4 1/log2 4 = .5, mrr 1/3, auc 0.
-    // user 1: negatives {0,1,2 (.5 ties, lower index), 3 (.2)}; relevant 4 (.5) ranks 4.
-    //   hit@4 1, ndcg@4 1/log2 5, mrr 1/4, auc (3 * 1/2 + 1) / 4 = .625.
-    expect(r.overall['hit@2']).toBe(0);
+    // user 1: negatives {0,1,2 (.5 ties), 3 (.2)}; the tie order of seed 1 for user 1 is [0,4,2,1],
+    //   so only item 0 goes before relevant 4 (.5), which ranks 2.
+    //   hit@2 1, ndcg 1/log2 3, mrr 1/2, auc (3 * 1/2 + 1) / 4 = .625.
+    expect(tieOrder([0, 1, 2, 4], 1, 1)).toEqual([0, 4, 2, 1]);
+    expect(r.overall['hit@2']).toBe(0.5);
     expect(r.overall['hit@4']).toBe(1);
-    expect(r.overall['ndcg@4']).toBeCloseTo((0.5 + L5) / 2, 12);
-    expect(r.overall['mrr@4']).toBeCloseTo((1 / 3 + 1 / 4) / 2, 12);
+    expect(r.overall['ndcg@2']).toBeCloseTo(L3 / 2, 12);
+    expect(r.overall['ndcg@4']).toBeCloseTo((0.5 + L3) / 2, 12);
+    expect(r.overall['mrr@4']).toBeCloseTo((1 / 3 + 1 / 2) / 2, 12);
     expect(r.overall.auc).toBeCloseTo(0.3125, 12);
   });
 

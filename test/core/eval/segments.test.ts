@@ -46,8 +46,16 @@ describe('buildSegments', () => {
       userTrainCounts: Int32Array.from([1, 1, 1]),
       itemPopularity: Int32Array.from([3, 2, 0, 1]),
     });
-    expect(segs.map((s) => s.name)).toEqual(['items:cold', 'items:warm', 'users:activity[1-1]', 'items:head', 'items:mid', 'items:tail']);
+    expect(segs.map((s) => s.name)).toEqual(['items:cold', 'items:warm', 'users:no-history', 'users:activity[1-1]', 'items:head', 'items:mid', 'items:tail']);
     expect(members(segs[1].items)).toEqual([0, 1, 3]);
     expect(buildSegments({ nUsers: 3, nItems: 4, evaluatedUsers: new Int32Array(0), coldItems: Int32Array.from([2]) }, { coldItems: false })).toEqual([]);
+  });
+
+  it('puts users without any training interaction in users:no-history', () => {
+    const counts = Int32Array.from([0, 4, 0, 1]);
+    const segs = buildSegments({ nUsers: 4, nItems: 2, evaluatedUsers: Int32Array.from([0, 1, 2, 3]), userTrainCounts: counts }, { activityBuckets: 0 });
+    expect(segs.map((s) => s.name)).toEqual(['users:no-history']);
+    expect(members(segs[0].users)).toEqual([0, 2]);
+    expect(buildSegments({ nUsers: 4, nItems: 2, evaluatedUsers: Int32Array.from([0]), userTrainCounts: counts }, { activityBuckets: 0, noHistory: false })).toEqual([]);
   });
 });

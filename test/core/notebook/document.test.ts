@@ -28,7 +28,7 @@ describe('notebook document', () => {
 
   it('rejects a broken document, an unknown cell kind and duplicate ids with the place named', () => {
     expect(() => parseNotebook('{"format": 1, "cells": [', 'a.recnb')).toThrow(/a\.recnb is not valid JSON/);
-    expect(() => parseNotebook(nb([{ id: 'a', kind: 'python', source: '' }]), 'b.recnb')).toThrow(/b\.recnb is not a valid RecLab notebook: cells\.0\.kind/);
+    expect(() => parseNotebook(nb([{ id: 'a', kind: 'python', source: '' }]), 'b.recnb')).toThrow(/b\.recnb is not a valid RecLab notebook: cells\[0\]\.kind/);
     expect(() => parseNotebook(nb([{ id: 'a', kind: 'markdown', source: '' }, { id: 'a', kind: 'markdown', source: '' }]))).toThrow(/two cells have the id 'a'/);
     expect(() => parseNotebook(JSON.stringify({ format: 2, cells: [] }))).toThrow(/format/);
   });
