@@ -15,10 +15,10 @@ import {
 } from '../data';
 import { evaluateRanking, type EvalResult } from '../eval';
 import { writeBundle, writeJson, writeSplitCsv, writeTopKCsv } from '../export';
-import { fitFeaturePipeline, type FeaturePipelineSpec, type FittedPipeline } from '../features';
+import { fitFeaturePipeline, type FittedPipeline } from '../features';
 import { createModel, hasArchitecture, type FitContext, type Recommender } from '../models';
 import { NeuralRecommender } from '../train';
-import type { ExperimentSpec, ModelSpec } from '../spec';
+import { parseSpec, type ExperimentSpec, type ModelSpec } from '../spec';
 import { MetricBuffer, type RunStore } from '../runs';
 import { appVersion, InputError, RecLabError } from '../util';
 
@@ -109,7 +109,9 @@ function checkAborted(signal?: { aborted: boolean }): void {
  * full-ranking evaluation on test -> run record + artifacts. The run row is created
  * before any work so that a failure is recorded as FAILED with its message, never lost.
  */
-export async function runExperiment(spec: ExperimentSpec, opts: ExperimentOptions): Promise<ExperimentResult> {
+export async function runExperiment(given: ExperimentSpec, opts: ExperimentOptions): Promise<ExperimentResult> {
+  // Every default filled (parsing is idempotent), so the stored spec and params are complete.
+  const spec = parseSpec(given);
   const { store, hooks = {} } = opts;
   const log = hooks.log ?? (() => {});
   const phase = (name: string) => hooks.onProgress?.({ phase: name });
@@ -125,7 +127,7 @@ export async function runExperiment(spec: ExperimentSpec, opts: ExperimentOption
   const fingerprint = protocolFingerprint(ds, split, { ks: spec.evaluate.ks, candidates: spec.evaluate.candidates, sampled: spec.evaluate.sampled });
 
   const { tune: _tune, ...modelParams } = spec.model;
-  const params = flattenParams({ model: modelParams, split: spec.split, data: spec.data });
+  const params = flattenParams({ model: modelParams, features: spec.features, train: spec.train, split: spec.split, evaluate: spec.evaluate, data: spec.data });
   let runId: string;
   if (opts.runId) {
     // The host created the row before forking this worker: complete it.
@@ -205,7 +207,7 @@ async function trainAndEvaluate(
 
   // Features are fitted once, on the training part only, and shared by every grid point.
   const pipeline: FittedPipeline | undefined = spec.features
-    ? fitFeaturePipeline(spec.features as FeaturePipelineSpec, ds, split.train, { seed: spec.seed })
+    ? fitFeaturePipeline(spec.features, ds, split.train, { seed: spec.seed })
     : undefined;
   if (pipeline) log(`features: user ${pipeline.userDim}, item ${pipeline.itemDim}, context ${pipeline.contextDim} columns`);
   // One context row per training interaction (rows follow split.train, as FitContext.trainIndex does).

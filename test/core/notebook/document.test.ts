@@ -28,14 +28,16 @@ describe('notebook document', () => {
 
   it('rejects a broken document, an unknown cell kind and duplicate ids with the place named', () => {
     expect(() => parseNotebook('{"format": 1, "cells": [', 'a.recnb')).toThrow(/a\.recnb is not valid JSON/);
-    expect(() => parseNotebook(nb([{ id: 'a', kind: 'python', source: '' }]), 'b.recnb')).toThrow(/b\.recnb is not a valid RecLab notebook: cells\.0\.kind/);
+    expect(() => parseNotebook(nb([{ id: 'a', kind: 'python', source: '' }]), 'b.recnb')).toThrow(/b\.recnb is not a valid RecLab notebook: cells\[0\]\.kind/);
     expect(() => parseNotebook(nb([{ id: 'a', kind: 'markdown', source: '' }, { id: 'a', kind: 'markdown', source: '' }]))).toThrow(/two cells have the id 'a'/);
     expect(() => parseNotebook(JSON.stringify({ format: 2, cells: [] }))).toThrow(/format/);
   });
 
   it('validates spec values and says which', () => {
     const text = nb([{ id: 'a', kind: 'data', source: '{"source":"parquet"}' }, { id: 'b', kind: 'model', source: '{"type":"ease"}' }]);
-    expect(() => notebookToSpec(parseNotebook(text), 'c.recnb')).toThrow(/c\.recnb: invalid experiment spec: data\.source/);
+    expect(() => notebookToSpec(parseNotebook(text), 'c.recnb')).toThrow(
+      "c.recnb: invalid experiment spec: cell 'a' (data): data.source: unknown value 'parquet'. Valid values: sample, movielens-100k, csv, workspace.",
+    );
   });
 
   it('reads plain JSON specs and notebooks through one entry', () => {

@@ -1,0 +1,27 @@
+import type { z } from 'zod';
+
+/** `model.tune.lambda[1]`, `features.item[0].type`: dotted keys, list positions in brackets. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
+  return out || '(root)';
+}
+
+/**
+ * Lines for one problem, `path: message`, below the `root` path (e.g. `['model']`). An
+ * unknown key's path ends in the key itself (`model.dimm`), where zod puts the object.
+ */
+export function formatIssue(issue: z.core.$ZodIssue, root: readonly PropertyKey[] = []): string[] {
+  const path = [...root, ...issue.path];
+  if (issue.code === 'unrecognized_keys') {
+    // configObject's message has one line per unknown key.
+    const lines = issue.message.split('\n');
+    if (lines.length === issue.keys.length) return issue.keys.map((key, i) => `${formatPath([...path, key])}: ${lines[i]}`);
+  }
+  return [`${formatPath(path)}: ${issue.message}`];
+}
+
+/** One line per problem of a failed parse (see formatIssue). */
+export function formatIssues(error: z.ZodError, root: readonly PropertyKey[] = []): string[] {
+  return error.issues.flatMap((issue) => formatIssue(issue, root));
+}
