@@ -70,7 +70,7 @@ export const trainSpecSchema = configObject(
       .min(0)
       .optional()
       .describe('Weight of the per-branch auxiliary losses of models that have them (gated hybrid); default 0.5 for those, 0 turns them off'),
-    lrSchedule: lrScheduleSchema.optional(),
+    lrSchedule: lrScheduleSchema.optional().describe('Learning-rate schedule; absent: constant'),
     evalEvery: z.number().int().min(0).default(1).describe('Validate every N epochs (0: never)'),
     patience: z.number().int().min(1).default(3).describe('Evaluations without improvement before stopping'),
     metric: z.string().regex(/^ndcg@[1-9]\d*$/, 'metric must look like ndcg@10').default('ndcg@10').describe('Validation metric of early stopping (ndcg@K by full ranking)'),

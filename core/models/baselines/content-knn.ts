@@ -1,5 +1,5 @@
 import type { AttributeColumn, CsrMatrix, Dataset } from '../../data';
-import { fitTfidfTokens, resolveTfidfConfig, tokenize, transformTfidfTokens, type TfidfConfig, type TfidfState } from '../../features';
+import { fitTfidfTokens, resolveTfidfConfig, tokenize, transformTfidfTokens, type TfidfState } from '../../features';
 import { InputError } from '../../util';
 import type { FitContext, ModelSummary, Recommender } from '../types';
 import { checkKnownOptions, checkScoreCall } from './config-checks';
