@@ -22,6 +22,6 @@ export function getModelDefinition(type: string): ModelDefinition<any> {
 
 /** Builds a model from a spec `{type, ...config}`, checked and completed by the type's schema (core/spec). */
 export function createModel(spec: { type: string } & Record<string, unknown>): Recommender {
-  const def = getModelDefinition(spec.type);
-  return def.create(modelConfig(spec));
+  const config = modelConfig(spec); // first: an unknown type gets the list of every type
+  return getModelDefinition(spec.type).create(config);
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { InputError } from '../util';
-import { formatIssues, parseSpec, type ExperimentSpec } from '../spec';
+import { formatIssues, parseSpec, SPEC_SECTIONS, type ExperimentSpec } from '../spec';
 
 /** Kinds of notebook cells. Config kinds hold JSON text that becomes one part of the spec. */
-export const CELL_KINDS = ['markdown', 'data', 'split', 'features', 'model', 'train', 'evaluate'] as const;
+export const CELL_KINDS = ['markdown', ...SPEC_SECTIONS] as const;
 export type CellKind = (typeof CELL_KINDS)[number];
 
 /** The spec section each config cell kind fills. */
