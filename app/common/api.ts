@@ -206,6 +206,8 @@ export interface ApiClient {
   call<K extends CallName>(name: K, args: CallArgs<K>): Promise<CallResult<K>>;
   /** Subscribes to an event; call the result to unsubscribe. */
   on<E extends EventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+  /** Told when the event channel drops or comes back (browser mode's socket); absent where it cannot drop. */
+  onConnection?(listener: (connected: boolean) => void): () => void;
 }
 
 /** An `{ok: false}` reply as an Error, keeping its code (and field) for the UI. */

@@ -16,10 +16,10 @@ import {
 } from '../data';
 import { evaluateRanking, PopularityFallbackScorer, type EvalResult, type Scorer } from '../eval';
 import { writeBundle, writeJson, writeSplitCsv, writeTopKCsv } from '../export';
-import { fitFeaturePipeline, type FeaturePipelineSpec, type FittedPipeline } from '../features';
+import { fitFeaturePipeline, type FittedPipeline } from '../features';
 import { createModel, hasArchitecture, type FitContext, type ModelSummary, type Recommender } from '../models';
 import { MetricBuffer, type RunStore } from '../runs';
-import type { ExperimentSpec, ModelSpec } from '../spec';
+import { parseSpec, type ExperimentSpec, type ModelSpec } from '../spec';
 import { NeuralRecommender } from '../train';
 import { InputError, RecLabError } from '../util';
 import { dataOutput, featuresOutput, splitOutput } from './outputs';
@@ -157,7 +157,7 @@ async function prepare(spec: ExperimentSpec, opts: StageOptions, until: PreviewS
   let trainContext: Float32Array | undefined;
   if (spec.features) {
     hooks.onPhase?.('features');
-    pipeline = fitFeaturePipeline(spec.features as FeaturePipelineSpec, ds, split.train, { seed: spec.seed });
+    pipeline = fitFeaturePipeline(spec.features, ds, split.train, { seed: spec.seed });
     log(`features: user ${pipeline.userDim}, item ${pipeline.itemDim}, context ${pipeline.contextDim} columns`);
     hooks.onOutput?.('features', featuresOutput(pipeline));
     // One context row per training interaction (rows follow split.train, as FitContext.trainIndex does).
@@ -214,7 +214,9 @@ export async function previewExperiment(spec: ExperimentSpec, until: PreviewStag
  * on test -> final metrics + artifacts. Whatever happens, the row ends FINISHED, FAILED or
  * KILLED with its message; cell outputs go to `<artifacts>/outputs.json` as each stage ends.
  */
-export async function runExperiment(spec: ExperimentSpec, opts: ExperimentOptions): Promise<ExperimentResult> {
+export async function runExperiment(given: ExperimentSpec, opts: ExperimentOptions): Promise<ExperimentResult> {
+  // Every default filled (parsing is idempotent), so what the stages see is complete.
+  const spec = parseSpec(given);
   const { store, runId } = opts;
   const hooks = opts.hooks ?? {};
   const artifactDir = path.join(opts.artifactsRoot, runId);

@@ -19,10 +19,10 @@ export function flattenParams(obj: Record<string, unknown>, prefix = ''): Record
   return out;
 }
 
-/** The params a run of `spec` records: what it was asked to do, for comparing runs on it. */
+/** The params a run of `spec` records (a parsed spec: every default filled), for comparing runs on them. */
 export function specParams(spec: ExperimentSpec): Record<string, string> {
   const { tune: _tune, ...model } = spec.model;
-  return flattenParams({ model, split: spec.split, data: spec.data });
+  return flattenParams({ model, features: spec.features, train: spec.train, split: spec.split, evaluate: spec.evaluate, data: spec.data });
 }
 
 /**

@@ -1,14 +1,11 @@
-import { z } from 'zod';
+import { featureTransformerSides, categoricalFeature, type CategoricalConfig } from '../spec';
 import type { FeatureTransformerDefinition } from './types';
 import { attributeColumn, categoryOf } from './values';
 import { buildVocabulary, categoryTokens, countValue, FittedVocabularyEncoder, type VocabularyState } from './vocabulary';
 
-export const categoricalConfigSchema = z.strictObject({
-  column: z.string().min(1).describe('User or item attribute column'),
-  minCount: z.number().int().min(1).default(1).describe('Values seen fewer times in training go to the OOV bucket'),
-  maxCategories: z.number().int().positive().optional().describe('Keep at most this many values (most frequent first)'),
-});
-export type CategoricalConfig = z.infer<typeof categoricalConfigSchema>;
+/** The config schema is core/spec's (validation, types and the editor share it); exported here under its old name too. */
+export const categoricalConfigSchema = categoricalFeature.config;
+export type { CategoricalConfig };
 
 /**
  * One-hot of a single-valued attribute (occupation, gender, country). Output is dense
@@ -19,7 +16,7 @@ export type CategoricalConfig = z.infer<typeof categoricalConfigSchema>;
 export const categoricalTransformer: FeatureTransformerDefinition<CategoricalConfig, VocabularyState> = {
   type: 'categorical',
   description: 'One-hot of a categorical attribute, with an out-of-vocabulary bucket and a minimum count',
-  sides: ['user', 'item'],
+  sides: featureTransformerSides('categorical'),
   configSchema: categoricalConfigSchema,
   fit(config, input) {
     const col = attributeColumn(input.ds, input.side, config.column, ['categorical', 'text', 'numeric']);

@@ -1,15 +1,12 @@
-import { z } from 'zod';
+import { featureTransformerSides, contextCategoricalFeature, type ContextCategoricalConfig } from '../spec';
 import { InputError } from '../util';
 import type { FeatureTransformerDefinition } from './types';
 import { categoryOf } from './values';
 import { buildVocabulary, categoryTokens, countValue, FittedVocabularyEncoder, type VocabularyState } from './vocabulary';
 
-export const contextCategoricalConfigSchema = z.strictObject({
-  column: z.string().min(1).describe('Interaction context column (device, place, session type)'),
-  minCount: z.number().int().min(1).default(1).describe('Values seen in fewer training interactions go to the OOV bucket'),
-  maxCategories: z.number().int().positive().optional(),
-});
-export type ContextCategoricalConfig = z.infer<typeof contextCategoricalConfigSchema>;
+/** The config schema is core/spec's (validation, types and the editor share it); exported here under its old name too. */
+export const contextCategoricalConfigSchema = contextCategoricalFeature.config;
+export type { ContextCategoricalConfig };
 
 /**
  * One-hot of an interaction context column, counted over training interactions. Column 0
@@ -18,7 +15,7 @@ export type ContextCategoricalConfig = z.infer<typeof contextCategoricalConfigSc
 export const contextCategoricalTransformer: FeatureTransformerDefinition<ContextCategoricalConfig, VocabularyState> = {
   type: 'context-categorical',
   description: 'One-hot of an interaction context column (device, place), with an out-of-vocabulary bucket',
-  sides: ['context'],
+  sides: featureTransformerSides('context-categorical'),
   configSchema: contextCategoricalConfigSchema,
   fit(config, input) {
     const values = input.ds.interactions.context[config.column];

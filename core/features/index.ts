@@ -23,5 +23,4 @@ export * from './numeric';
 export * from './temporal';
 export * from './context-categorical';
 export * from './svd';
-export * from './spec';
 export * from './pipeline';

@@ -1,14 +1,11 @@
-import { z } from 'zod';
+import { featureTransformerSides, multiHotFeature, type MultiHotConfig } from '../spec';
 import type { FeatureTransformerDefinition } from './types';
 import { attributeColumn, tokensOf } from './values';
 import { buildVocabulary, countValue, FittedVocabularyEncoder, type VocabularyState } from './vocabulary';
 
-export const multiHotConfigSchema = z.strictObject({
-  column: z.string().min(1).describe('List-valued attribute column (genres, tags)'),
-  minCount: z.number().int().min(1).default(1).describe('Tokens seen on fewer training entities go to the OOV bucket'),
-  maxTokens: z.number().int().positive().optional().describe('Keep at most this many tokens (most frequent first)'),
-});
-export type MultiHotConfig = z.infer<typeof multiHotConfigSchema>;
+/** The config schema is core/spec's (validation, types and the editor share it); exported here under its old name too. */
+export const multiHotConfigSchema = multiHotFeature.config;
+export type { MultiHotConfig };
 
 /**
  * Multi-hot of a list attribute: 1 in the column of every kept token. Column 0 is the
@@ -18,7 +15,7 @@ export type MultiHotConfig = z.infer<typeof multiHotConfigSchema>;
 export const multiHotTransformer: FeatureTransformerDefinition<MultiHotConfig, VocabularyState> = {
   type: 'multi-hot',
   description: 'Multi-hot of a list attribute (genres, tags), with an out-of-vocabulary bucket',
-  sides: ['user', 'item'],
+  sides: featureTransformerSides('multi-hot'),
   configSchema: multiHotConfigSchema,
   fit(config, input) {
     const col = attributeColumn(input.ds, input.side, config.column, ['multi', 'categorical', 'text']);

@@ -1,17 +1,10 @@
-import { z } from 'zod';
+import { featureTransformerSides, numericFeature, type NumericConfig } from '../spec';
 import type { FeatureTransformerDefinition, FeatureRows, FittedTransformer } from './types';
 import { attributeColumn, numberOf } from './values';
 
-export const numericConfigSchema = z.strictObject({
-  column: z.string().min(1).describe('Numeric attribute column (age, year, price)'),
-  scale: z
-    .enum(['standard', 'minmax', 'log1p', 'bucketize', 'none'])
-    .default('standard')
-    .describe('standard: (x-mean)/std; minmax: (x-min)/(max-min); log1p: sign(x)·ln(1+|x|); bucketize: one-hot of quantile bucket'),
-  buckets: z.number().int().min(2).max(1000).default(5).describe('Number of quantile buckets (bucketize only)'),
-  missingIndicator: z.boolean().default(true).describe('Add a column that is 1 where the value is missing'),
-});
-export type NumericConfig = z.infer<typeof numericConfigSchema>;
+/** The config schema is core/spec's (validation, types and the editor share it); exported here under its old name too. */
+export const numericConfigSchema = numericFeature.config;
+export type { NumericConfig };
 
 /**
  * Statistics of the training values. All are kept whatever the scale, so a fitted state can
@@ -146,7 +139,7 @@ class FittedNumeric implements FittedTransformer<NumericConfig, NumericState> {
 export const numericTransformer: FeatureTransformerDefinition<NumericConfig, NumericState> = {
   type: 'numeric',
   description: 'Numeric attribute: standardise, min-max, log1p or quantile buckets, with a missing-value indicator',
-  sides: ['user', 'item'],
+  sides: featureTransformerSides('numeric'),
   configSchema: numericConfigSchema,
   fit(config, input) {
     const col = attributeColumn(input.ds, input.side, config.column, ['numeric', 'timestamp']);

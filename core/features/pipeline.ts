@@ -1,7 +1,7 @@
 import type { AttributeValue, Dataset } from '../data';
+import { featurePipelineSpecSchema, formatIssues, type FeaturePipelineSpec } from '../spec';
 import { BugIndicatingError, InputError } from '../util';
 import { deserializeTransformer, getFeatureTransformer, parseTransformerConfig, serializeTransformer } from './registry';
-import { featurePipelineSpecSchema, type FeaturePipelineSpec } from './spec';
 import type { FeatureRows, FeatureSide, FitInput, FittedTransformer, SerializedTransformer } from './types';
 
 /**
@@ -231,8 +231,7 @@ export class FittedPipeline {
 export function fitFeaturePipeline(spec: FeaturePipelineSpec, ds: Dataset, trainIndex: Int32Array, options: { seed?: number } = {}): FittedPipeline {
   const parsed = featurePipelineSpecSchema.safeParse(spec);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => (i.code === 'custom' ? i.message : `features.${i.path.join('.')}: ${i.message}`));
-    throw new InputError(`Invalid feature pipeline: ${issues.join('; ')}`, 'SPEC');
+    throw new InputError(`Invalid feature pipeline: ${formatIssues(parsed.error, ['features']).join('; ')}`, 'SPEC');
   }
   const nInteractions = ds.interactions.user.length;
   for (const k of trainIndex) {

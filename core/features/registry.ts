@@ -1,3 +1,4 @@
+import { formatIssues } from '../spec';
 import { BugIndicatingError, InputError } from '../util';
 import type { FeatureSide, FeatureTransformerDefinition, FittedTransformer, SerializedTransformer } from './types';
 
@@ -51,8 +52,7 @@ export function parseTransformerConfig(side: FeatureSide, entry: { type: string 
   const { type: _type, ...config } = entry;
   const parsed = def.configSchema.safeParse(config);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${[where, ...i.path].join('.')}: ${i.message}`).join('; ');
-    throw new InputError(`Invalid '${entry.type}' feature config: ${issues}`, 'SPEC');
+    throw new InputError(`Invalid '${entry.type}' feature config: ${formatIssues(parsed.error, [where]).join('; ')}`, 'SPEC');
   }
   return parsed.data;
 }

@@ -1,17 +1,12 @@
-import { z } from 'zod';
+import { featureTransformerSides, svdFeature, type SvdConfig } from '../spec';
 import { buildCsr, type CsrMatrix, type Dataset } from '../data';
 import { Rng, randomizedSvd, stableStringify, type TruncatedSvd } from '../util';
 import type { FeatureTransformerDefinition, FeatureRows, FittedTransformer } from './types';
 import { decodeBase64, encodeBase64 } from './values';
 
-export const svdConfigSchema = z.strictObject({
-  k: z.number().int().min(1).max(1024).default(32).describe('Number of factors per user / item'),
-  oversample: z.number().int().min(0).default(10).describe('Extra sketch columns of the randomized SVD'),
-  powerIterations: z.number().int().min(0).max(20).default(4).describe('Power iterations (more = closer to the exact SVD)'),
-  scaling: z.enum(['sqrt', 'none']).default('sqrt').describe('sqrt: U·S^½ and V·S^½ (dot products rebuild A); none: orthonormal U, V'),
-  seed: z.number().int().optional().describe('Seed of the random sketch; defaults to the pipeline seed'),
-});
-export type SvdConfig = z.infer<typeof svdConfigSchema>;
+/** The config schema is core/spec's (validation, types and the editor share it); exported here under its old name too. */
+export const svdConfigSchema = svdFeature.config;
+export type { SvdConfig };
 
 /** Fitted factors of one side. */
 export interface SvdState {
@@ -85,7 +80,7 @@ class FittedSvd implements FittedTransformer<SvdConfig, SvdState> {
 export const svdTransformer: FeatureTransformerDefinition<SvdConfig, SvdState> = {
   type: 'svd',
   description: 'Collaborative features: randomized truncated SVD of the training interaction matrix',
-  sides: ['user', 'item'],
+  sides: featureTransformerSides('svd'),
   configSchema: svdConfigSchema,
   fit(config, input) {
     const seed = config.seed ?? input.seed;

@@ -1,23 +1,12 @@
-import { z } from 'zod';
+import { featureTransformerSides, temporalFeature, type TemporalConfig } from '../spec';
 import type { FeatureTransformerDefinition, FeatureRows, FittedTransformer } from './types';
 import { decodeBase64, encodeBase64 } from './values';
 
 const CYCLES = { hour: 24, weekday: 7, month: 12 } as const;
 
-export const temporalConfigSchema = z.strictObject({
-  parts: z
-    .array(z.enum(['hour', 'weekday', 'month', 'recency']))
-    .min(1)
-    .default(['hour', 'weekday', 'month', 'recency'])
-    .describe('hour/weekday/month as sin/cos pairs; recency as log1p(hours since a reference time)'),
-  recencyFrom: z
-    .enum(['previous', 'cutoff'])
-    .default('previous')
-    .describe("previous: since the user's latest earlier TRAINING interaction; cutoff: since the last training timestamp"),
-  utcOffsetMinutes: z.number().int().min(-720).max(840).default(0).describe('Clock of the hour/weekday/month parts (0 = UTC)'),
-  missingIndicator: z.boolean().default(true).describe('Add a column that is 1 where the timestamp is missing'),
-});
-export type TemporalConfig = z.infer<typeof temporalConfigSchema>;
+/** The config schema is core/spec's (validation, types and the editor share it); exported here under its old name too. */
+export const temporalConfigSchema = temporalFeature.config;
+export type { TemporalConfig };
 
 /** Fitted from training interactions only. */
 export interface TemporalState {
@@ -120,7 +109,7 @@ class FittedTemporal implements FittedTransformer<TemporalConfig, TemporalState>
 export const temporalTransformer: FeatureTransformerDefinition<TemporalConfig, TemporalState> = {
   type: 'temporal',
   description: 'Interaction time: hour, weekday, month as sin/cos pairs, and log-scaled recency',
-  sides: ['context'],
+  sides: featureTransformerSides('temporal'),
   configSchema: temporalConfigSchema,
   fit(config, input) {
     const { user, timestamp } = input.ds.interactions;

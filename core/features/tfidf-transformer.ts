@@ -1,26 +1,12 @@
-import { z } from 'zod';
+import { featureTransformerSides, tfidfFeature, type TfidfFeatureConfig } from '../spec';
 import { isInputError, InputError } from '../util';
 import { fitTfidf, transformTfidf, type TfidfState } from './tfidf';
 import type { FeatureTransformerDefinition, FeatureRows, FittedTransformer } from './types';
 import { attributeColumn, textOf } from './values';
 
-export const tfidfFeatureConfigSchema = z.strictObject({
-  column: z.string().min(1).describe('Text attribute column (title, description)'),
-  maxFeatures: z
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .describe('Keep the terms of highest training corpus frequency; the output is dense, so set this for long texts'),
-  minDf: z.number().min(0).optional().describe('Ignore terms in fewer training documents (count >= 1, or proportion < 1)'),
-  maxDf: z.number().min(0).optional().describe('Ignore terms in more training documents (count, or proportion)'),
-  sublinearTf: z.boolean().optional().describe('Use 1 + ln(tf)'),
-  norm: z.enum(['l2', 'none']).optional().describe('Row normalisation (default l2)'),
-  smoothIdf: z.boolean().optional(),
-  lowercase: z.boolean().optional(),
-  tokenPattern: z.string().optional().describe('Regular expression whose matches are the tokens'),
-});
-export type TfidfFeatureConfig = z.infer<typeof tfidfFeatureConfigSchema>;
+/** The config schema is core/spec's (validation, types and the editor share it); exported here under its old name too. */
+export const tfidfFeatureConfigSchema = tfidfFeature.config;
+export type { TfidfFeatureConfig };
 
 /**
  * TF-IDF of a text attribute (scikit-learn's TfidfVectorizer semantics, core/features/tfidf.ts)
@@ -61,7 +47,7 @@ class FittedTfidf implements FittedTransformer<TfidfFeatureConfig, TfidfState> {
 export const tfidfTransformer: FeatureTransformerDefinition<TfidfFeatureConfig, TfidfState> = {
   type: 'tfidf',
   description: 'TF-IDF of a text attribute as dense rows, optionally limited to maxFeatures terms',
-  sides: ['user', 'item'],
+  sides: featureTransformerSides('tfidf'),
   configSchema: tfidfFeatureConfigSchema,
   fit(config, input) {
     const col = attributeColumn(input.ds, input.side, config.column, ['text', 'categorical', 'multi']);

@@ -1,40 +1,14 @@
 import type { CsrMatrix } from '../data';
+import { DEFAULT_TOKEN_PATTERN, tfidfOptionsSchema, type TfidfOptions } from '../spec';
 import { InputError } from '../util';
 
 /**
  * TF-IDF with the semantics of scikit-learn's `TfidfVectorizer` (word analyzer, raw
  * counts, `smooth_idf`, `sublinear_tf`, `min_df`/`max_df`/`max_features`, l2 norm), so
- * numbers can be checked against sklearn and users' expectations from it carry over.
+ * numbers can be checked against sklearn and users' expectations from it carry over. The
+ * options, their defaults and descriptions are core/spec's `tfidfOptionsSchema`.
  */
-export interface TfidfConfig {
-  /**
-   * Regular expression source (compiled with flags `gu`) whose matches are the tokens; when
-   * it has a capturing group, group 1 is the token (as in sklearn). Default: runs of 2+ word
-   * characters, where a word character is a Unicode letter, number or `_` (Python's `\w`;
-   * JavaScript's `\w` is ASCII only, so the default is spelled out rather than `\b\w\w+\b`).
-   */
-  tokenPattern?: string;
-  /** Lowercase documents before tokenising. Default true. */
-  lowercase?: boolean;
-  /**
-   * Ignore terms in fewer documents than this. An integer >= 1 is a document count; a
-   * number in [0, 1) (or any non-integer) is a proportion of documents. Default 1.
-   */
-  minDf?: number;
-  /**
-   * Ignore terms in more documents than this; count or proportion as for `minDf` (note that
-   * `1` is a count of one document: omit the option, or null, for sklearn's default `max_df=1.0`).
-   */
-  maxDf?: number | null;
-  /** Keep only this many terms of highest corpus frequency (ties: alphabetical); null: all. */
-  maxFeatures?: number | null;
-  /** Replace tf by 1 + ln(tf). Default false. */
-  sublinearTf?: boolean;
-  /** Row normalisation. Default 'l2'. */
-  norm?: 'l2' | 'none';
-  /** idf = ln((1+n)/(1+df)) + 1 when true (default), else ln(n/df) + 1. */
-  smoothIdf?: boolean;
-}
+export type TfidfConfig = TfidfOptions;
 
 /** `TfidfConfig` with every default filled in; what a fitted state records. */
 export type ResolvedTfidfConfig = Required<Omit<TfidfConfig, 'maxDf' | 'maxFeatures'>> & {
@@ -57,19 +31,10 @@ export interface TfidfState {
 /** Rows of sparse feature vectors (one row per document), CSR with sorted column indices. */
 export type SparseRows = CsrMatrix;
 
-/** Python's `(?u)\b\w\w+\b`: maximal runs of at least two Unicode word characters. */
-export const DEFAULT_TOKEN_PATTERN = '[\\p{L}\\p{N}_]{2,}';
+export { DEFAULT_TOKEN_PATTERN };
 
-const DEFAULTS: ResolvedTfidfConfig = {
-  tokenPattern: DEFAULT_TOKEN_PATTERN,
-  lowercase: true,
-  minDf: 1,
-  maxDf: null,
-  maxFeatures: null,
-  sublinearTf: false,
-  norm: 'l2',
-  smoothIdf: true,
-};
+/** The schema's defaults; absent `maxDf` / `maxFeatures` mean no limit. */
+const DEFAULTS: ResolvedTfidfConfig = { ...tfidfOptionsSchema.parse({}), maxDf: null, maxFeatures: null };
 
 /** Fills in defaults and checks values; bad values are the user's, so `InputError`. */
 export function resolveTfidfConfig(config: TfidfConfig = {}): ResolvedTfidfConfig {

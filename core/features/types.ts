@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import type { AttributeValue, Dataset } from '../data';
+import type { FeatureSide } from '../spec';
 
-/** Where a transformer's output goes: per-user rows, per-item rows, or per-interaction context. */
-export type FeatureSide = 'user' | 'item' | 'context';
+export type { FeatureSide };
 
 /**
  * The rows a fitted transformer turns into features. For the `user` and `item` sides a row

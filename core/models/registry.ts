@@ -1,3 +1,4 @@
+import { modelConfig } from '../spec';
 import { BugIndicatingError, InputError } from '../util';
 import type { ModelDefinition, Recommender } from './types';
 
@@ -19,9 +20,8 @@ export function getModelDefinition(type: string): ModelDefinition<any> {
   return d;
 }
 
-/** Builds a model from a spec `{type, ...config}`. */
+/** Builds a model from a spec `{type, ...config}`, checked and completed by the type's schema (core/spec). */
 export function createModel(spec: { type: string } & Record<string, unknown>): Recommender {
-  const def = getModelDefinition(spec.type);
-  const { type: _type, ...config } = spec;
-  return def.create({ ...def.defaults, ...config });
+  const config = modelConfig(spec); // first: an unknown type gets the list of every type
+  return getModelDefinition(spec.type).create(config);
 }

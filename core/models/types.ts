@@ -59,11 +59,12 @@ export interface ModelSummary {
   layers?: { name: string; shape: string; parameters: number }[];
 }
 
-/** A registered model type: builds a Recommender from its config (already validated). */
+/**
+ * A registered model type: builds a Recommender from its config, validated and with its
+ * defaults filled by the type's schema in core/spec (which holds the defaults).
+ */
 export interface ModelDefinition<C = Record<string, unknown>> {
   type: string;
   description: string;
-  /** Defaults merged under the user's config. */
-  defaults: C;
   create(config: C): Recommender;
 }

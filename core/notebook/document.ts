@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { InputError } from '../util';
-import { experimentSpecSchema, formatIssues, type ExperimentSpec } from '../spec';
+import { formatIssues, parseSpec, SPEC_SECTIONS, type ExperimentSpec } from '../spec';
 
 /** Kinds of notebook cells. Config kinds hold JSON text that becomes one part of the spec. */
-export const CELL_KINDS = ['markdown', 'data', 'split', 'features', 'model', 'train', 'evaluate'] as const;
+export const CELL_KINDS = ['markdown', ...SPEC_SECTIONS] as const;
 export type CellKind = (typeof CELL_KINDS)[number];
 
 /** The spec section each config cell kind fills. */
@@ -73,8 +73,10 @@ export function notebookToSpec(nb: Notebook, file = 'notebook'): ExperimentSpec 
     seed: nb.metadata.seed,
     tags: nb.metadata.tags,
   };
+  const cellOf = new Map<PropertyKey, NotebookCell>();
   for (const cell of nb.cells) {
     if (cell.kind === 'markdown') continue;
+    cellOf.set(SECTION_OF[cell.kind], cell);
     let value: unknown;
     try {
       value = JSON.parse(cell.source);
@@ -83,15 +85,14 @@ export function notebookToSpec(nb: Notebook, file = 'notebook'): ExperimentSpec 
     }
     raw[SECTION_OF[cell.kind]] = value;
   }
-  return parseSpec(raw, file);
+  return parseSpec(raw, file, (section) => {
+    const cell = cellOf.get(section);
+    return cell && `cell '${cell.id}' (${cell.kind})`;
+  });
 }
 
-/** Validates a raw spec object (from a JSON file or a notebook) and applies defaults. */
-export function parseSpec(raw: unknown, file = 'spec'): ExperimentSpec {
-  const r = experimentSpecSchema.safeParse(raw);
-  if (!r.success) throw new InputError(`${file}: invalid experiment spec: ${describeIssues(r.error)}`, 'SPEC');
-  return r.data;
-}
+/** Validation of a spec lives with its schema; notebooks and the CLI reach it from here too. */
+export { parseSpec };
 
 /** Reads either a `.recnb` notebook or a JSON spec, by content (`cells` present → notebook). */
 export function specFromText(text: string, file: string): ExperimentSpec {

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { configObject } from './config-object';
+import { configObject, unknownTypeError, unknownTypeMessage } from './config-object';
+import { featurePipelineSpecSchema } from './features';
+import { modelSpecSchema } from './model';
+import { trainSpecSchema } from './train';
 
 /**
  * The experiment spec: what a run stores and what the CLI and worker execute. The
@@ -102,29 +105,31 @@ export const dataSpecSchema = z.object({
   kcore: z.object({ users: z.number().int().min(0), items: z.number().int().min(0) }).optional(),
 });
 
-export const splitSpecSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('random'), ratios: z.tuple([z.number(), z.number(), z.number()]).default([0.8, 0.1, 0.1]) }),
-  z.object({ kind: z.literal('leave-last-out') }),
-  z.object({ kind: z.literal('temporal'), ratios: z.tuple([z.number(), z.number(), z.number()]).default([0.8, 0.1, 0.1]) }),
-  z.object({
-    kind: z.literal('cold-item'),
-    holdout: z.number().gt(0).lt(1).default(0.2).describe('Share of items held out entirely (test)'),
-    valid: z.number().min(0).lt(1).default(0).describe('Share of items held out for validation'),
-  }),
-  z.object({
-    kind: z.literal('cold-user'),
-    holdout: z.number().gt(0).lt(1).default(0.2),
-    valid: z.number().min(0).lt(1).default(0),
-    history: z.number().int().min(0).default(0).describe('Interactions of each cold user revealed for scoring'),
-  }),
-]);
+const SPLIT_KINDS = ['random', 'leave-last-out', 'temporal', 'cold-item', 'cold-user'];
+const splitKind = <S extends z.ZodRawShape>(kind: string, shape: S) => configObject(shape, `for split kind '${kind}'`, 'setting', ['kind']);
+const ratios = () =>
+  z.tuple([z.number(), z.number(), z.number()]).default([0.8, 0.1, 0.1]).describe('Shares of train, validation and test');
 
-export const modelSpecSchema = z
-  .object({
-    type: z.string().describe('Registered model type, e.g. ease, itemknn, neumf, hybrid'),
-    tune: z.record(z.string(), z.array(z.any())).optional().describe('Grid of values per parameter, chosen on validation'),
-  })
-  .catchall(z.any());
+export const splitSpecSchema = z.discriminatedUnion(
+  'kind',
+  [
+    splitKind('random', { kind: z.literal('random').describe("Per-user random split of each user's interactions"), ratios: ratios() }),
+    splitKind('leave-last-out', { kind: z.literal('leave-last-out').describe("Each user's last interaction is test, the one before valid (by time)") }),
+    splitKind('temporal', { kind: z.literal('temporal').describe('Global time cut-offs'), ratios: ratios() }),
+    splitKind('cold-item', {
+      kind: z.literal('cold-item').describe('Items held out entirely: item cold start'),
+      holdout: z.number().gt(0).lt(1).default(0.2).describe('Share of items held out entirely (test)'),
+      valid: z.number().min(0).lt(1).default(0).describe('Share of items held out for validation'),
+    }),
+    splitKind('cold-user', {
+      kind: z.literal('cold-user').describe('Users held out entirely: user cold start'),
+      holdout: z.number().gt(0).lt(1).default(0.2).describe('Share of users held out entirely (test)'),
+      valid: z.number().min(0).lt(1).default(0).describe('Share of users held out for validation'),
+      history: z.number().int().min(0).default(0).describe('Interactions of each cold user revealed for scoring'),
+    }),
+  ],
+  { error: unknownTypeError((given) => unknownTypeMessage(given, 'split kind', SPLIT_KINDS, `Split kinds: ${SPLIT_KINDS.join(', ')}.`, 'kind'), 'kind') },
+);
 
 export const evaluateSpecSchema = z.object({
   ks: z.array(z.number().int().positive()).default([5, 10, 20]),
@@ -138,23 +143,22 @@ export const evaluateSpecSchema = z.object({
     .describe('Users without any training interaction: ranked by the model ("none", the default) or by training popularity ("mostpop"); part of the protocol'),
 });
 
-export const experimentSpecSchema = z.object({
+export const experimentSpecSchema = configObject({
   name: z.string().default('run'),
   experiment: z.string().default('default'),
   seed: z.number().int().default(42),
   tags: z.record(z.string(), z.string()).optional(),
   data: dataSpecSchema,
   split: splitSpecSchema.default({ kind: 'random', ratios: [0.8, 0.1, 0.1] }),
-  features: z.any().optional().describe('Feature pipeline (see core/features)'),
+  features: featurePipelineSpecSchema.optional(),
   model: modelSpecSchema,
-  train: z.any().optional().describe('Training settings for neural models (see core/train)'),
+  train: trainSpecSchema.optional(),
   export: z.boolean().default(true).describe('Write a model bundle of a neural model into the run artifacts (loadBundle, reclab export)'),
   evaluate: evaluateSpecSchema.default({ ks: [5, 10, 20], metric: 'ndcg@10', segments: true, candidates: 'all' }),
-});
+}, 'in the experiment spec', 'key');
 
 export type CsvImportSpec = z.infer<typeof csvImportSchema>;
 export type DataSpec = z.infer<typeof dataSpecSchema>;
 export type SplitSpec = z.infer<typeof splitSpecSchema>;
-export type ModelSpec = z.infer<typeof modelSpecSchema>;
 export type EvaluateSpec = z.infer<typeof evaluateSpecSchema>;
 export type ExperimentSpec = z.infer<typeof experimentSpecSchema>;

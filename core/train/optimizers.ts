@@ -1,18 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
+import type { TrainSpec } from '../spec';
 import { InputError } from '../util';
 import { FUSED_ADAM } from './kernels/adam';
 import { hasFusedKernel } from './kernels/register';
 
-/** Optimiser settings of a train spec. */
-export interface OptimizerSpec {
-  type: 'adam' | 'adagrad' | 'sgd';
-  lr: number;
-  beta1?: number;
-  beta2?: number;
-  epsilon?: number;
-  /** SGD momentum (0 = plain SGD). */
-  momentum?: number;
-}
+/** Optimiser settings of a train spec (core/spec's schema). */
+export type OptimizerSpec = TrainSpec['optimizer'];
 
 /**
  * An optimiser over raw variables. Formulas follow PyTorch (Adam eps 1e-8 added to the

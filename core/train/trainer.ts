@@ -1,68 +1,21 @@
 import * as tf from '@tensorflow/tfjs';
-import { z } from 'zod';
 import { NegativeSampler, pairwiseEpoch, pointwiseEpoch, type CsrMatrix } from '../data';
 import { collectLookups, type ArchitectureBatch, type FitProgress, type NeuralArchitecture } from '../models';
+import { formatIssues, trainSpecSchema, valueErrorMap, type TrainSpec } from '../spec';
 import { InputError, RecLabError, Rng } from '../util';
 import { batchContextTensor, checkPositiveContext, type PositiveContext } from './context-rows';
 import { EarlyStopping } from './early-stopping';
 import { bceWithLogits, bprLoss, sampledSoftmaxLoss } from './losses';
 import { createOptimizer, type Optimizer } from './optimizers';
 
-/** Learning-rate schedule: multiply by `gamma` every `every` epochs (step), or every epoch (exponential). */
-const lrScheduleSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('step'), every: z.number().int().min(1), gamma: z.number().positive() }).strict(),
-  z.object({ type: z.literal('exponential'), gamma: z.number().positive() }).strict(),
-]);
-
-/** The `train` section of an experiment spec (neural models). Every field has a default. */
-export const trainSpecSchema = z
-  .object({
-    epochs: z.number().int().min(1).default(20).describe('Passes over the training positives'),
-    batchSize: z.number().int().min(1).default(1024).describe('Positives (bpr, softmax), rows (bce) or users (multinomial) per step'),
-    optimizer: z
-      .object({
-        type: z.enum(['adam', 'adagrad', 'sgd']).default('adam'),
-        lr: z.number().positive().default(0.001),
-        beta1: z.number().min(0).max(1).optional(),
-        beta2: z.number().min(0).max(1).optional(),
-        epsilon: z.number().positive().optional(),
-        momentum: z.number().min(0).max(1).optional(),
-      })
-      .strict()
-      .default({ type: 'adam', lr: 0.001 }),
-    loss: z
-      .enum(['bce', 'bpr', 'softmax', 'multinomial', 'squared'])
-      .default('bce')
-      .describe(
-        'bce: pointwise with sampled negatives; bpr: pairwise; softmax: sampled softmax; multinomial: softmax over all items per user (mult-vae, mf); ' +
-          'squared: the iALS objective over all items per user, sum over positives of (1 - s)^2 plus unobservedWeight x sum over all items of s^2',
-      ),
-    unobservedWeight: z.number().min(0).default(0.1).describe('Weight of the all-items term of the squared loss (iALS alpha_0)'),
-    negatives: z.number().int().min(1).default(4).describe('Sampled negatives per positive'),
-    negativeSampling: z.enum(['uniform', 'popularity']).default('uniform'),
-    l2: z.number().min(0).default(0).describe('L2 penalty on the embedding rows each batch uses'),
-    auxWeight: z
-      .number()
-      .min(0)
-      .optional()
-      .describe('Weight of the per-branch auxiliary losses of models that have them (gated hybrid); default 0.5 for those, 0 turns them off'),
-    lrSchedule: lrScheduleSchema.optional(),
-    evalEvery: z.number().int().min(0).default(1).describe('Validate every N epochs (0: never)'),
-    patience: z.number().int().min(1).default(3).describe('Evaluations without improvement before stopping'),
-    metric: z.string().regex(/^ndcg@[1-9]\d*$/, 'metric must look like ndcg@10').default('ndcg@10'),
-    logEvery: z.number().int().min(1).default(50).describe('Report the step loss every N steps'),
-    backend: z.enum(['tensorflow', 'wasm', 'cpu']).optional().describe('Preferred tfjs backend'),
-  })
-  .strict();
-
-/** A parsed train spec (defaults filled in). */
-export type TrainSpec = z.output<typeof trainSpecSchema>;
+/** The train section's schema and type are core/spec's (defaults and descriptions there). */
+export { trainSpecSchema, type TrainSpec };
 
 /** Validates and fills in a train spec; a bad one is an InputError naming each wrong key. */
 export function parseTrainSpec(input: unknown): TrainSpec {
-  const r = trainSpecSchema.safeParse(input ?? {});
+  const r = trainSpecSchema.safeParse(input ?? {}, { error: valueErrorMap });
   if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => `${['train', ...i.path].join('.')}: ${i.message}`).join('; ');
+  const issues = formatIssues(r.error, ['train']).join('; ');
   throw new InputError(`The train section is not valid: ${issues}. The README's "Neural models" section lists the train settings.`, 'SPEC');
 }
 

@@ -1,13 +1,16 @@
-import { createHash } from 'node:crypto';
+import { sha256 as sha256Hash } from '@noble/hashes/sha2';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils';
 
-/** Hex SHA-256 over a sequence of strings and typed arrays, in order. */
+/**
+ * Hex SHA-256 over a sequence of strings (as UTF-8) and typed arrays (their bytes), in
+ * order. Pure JS (@noble/hashes) rather than node:crypto, so core/util stays browser-safe;
+ * the digests are the same SHA-256 as before (test/core/util/hash.test.ts compares them
+ * with node:crypto), so stored fingerprints keep matching.
+ */
 export function sha256(...parts: (string | ArrayBufferView)[]): string {
-  const h = createHash('sha256');
-  for (const p of parts) {
-    if (typeof p === 'string') h.update(p, 'utf8');
-    else h.update(new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
-  }
-  return h.digest('hex');
+  const h = sha256Hash.create();
+  for (const p of parts) h.update(typeof p === 'string' ? utf8ToBytes(p) : new Uint8Array(p.buffer, p.byteOffset, p.byteLength));
+  return bytesToHex(h.digest());
 }
 
 /** JSON with object keys sorted, so equal values hash equally. */

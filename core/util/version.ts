@@ -1,19 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
+/**
+ * RecLab's version, recorded with every run and bundle. A constant rather than a read of
+ * package.json, so core/util needs no file system and stays browser-safe;
+ * test/core/util/version.test.ts fails when it and package.json's version differ.
+ */
+export const APP_VERSION = '0.1.0';
 
-let cached: string | undefined;
-
-/** RecLab's version from its package.json, found by walking up from this file (works from source and dist). */
+/** RecLab's version (package.json's `version`). */
 export function appVersion(): string {
-  if (cached) return cached;
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) {
-      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'reclab' && pkg.version) return (cached = pkg.version);
-    }
-    dir = path.dirname(dir);
-  }
-  return (cached = '0.0.0-unknown');
+  return APP_VERSION;
 }

@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { featurePipelineSpecSchema } from '../../core/features';
 import { hasArchitecture, modelTypes } from '../../core/models';
 import { specFromText } from '../../core/notebook';
-import type { ExperimentSpec } from '../../core/spec';
+import { featurePipelineSpecSchema, parseSpec, type ExperimentSpec } from '../../core/spec';
 import { loadBundle } from '../../core/export';
 import { openRunStore, type SqliteRunStore } from '../../core/runs';
 import { parseTrainSpec } from '../../core/train';
@@ -74,13 +73,13 @@ describe('the neural notebooks, run small on the embedded sample', () => {
 
   it('trains the notebook gated hybrid for two epochs and ranks the held-out items by content', async () => {
     const base = load('cold-start-ml100k-hybrid.recnb');
-    const spec: ExperimentSpec = {
+    const spec = parseSpec({
       ...base,
       data: { source: 'sample', sample: { seed: 7, users: 200, items: 150, interactions: 6000 } },
       // The sample's item attributes in place of MovieLens genres / title / year.
       features: { item: [{ type: 'categorical', column: 'category' }, { type: 'multi-hot', column: 'tags' }, { type: 'tfidf', column: 'title', maxFeatures: 100 }] },
-      train: { ...(base.train as Record<string, unknown>), epochs: 2, batchSize: 512 },
-    };
+      train: { ...base.train, epochs: 2, batchSize: 512 },
+    });
     const r = await runExperiment(spec, { store, runId: createRunRecord(store, spec), baseDir: dir, artifactsRoot: path.join(dir, 'artifacts') });
     expect(store.getRun(r.runId)!.status).toBe('FINISHED');
     // 20 % of the items with interactions are the candidates; nothing else is ranked.
@@ -93,15 +92,14 @@ describe('the neural notebooks, run small on the embedded sample', () => {
 
   it("trains the notebook's context-aware two-tower and bundles it with each user's latest training context", async () => {
     const base = load('context-ml100k.recnb');
-    const features = base.features as { context: unknown[] };
-    const spec: ExperimentSpec = {
+    const spec = parseSpec({
       ...base,
       data: { source: 'sample', sample: { seed: 7, users: 120, items: 80, interactions: 3000 } },
       // The sample's time (its own clock) and device in place of MovieLens's ratings' time.
-      features: { item: [{ type: 'categorical', column: 'category' }], context: [...features.context, { type: 'context-categorical', column: 'device' }] },
+      features: { item: [{ type: 'categorical', column: 'category' }], context: [...(base.features?.context ?? []), { type: 'context-categorical', column: 'device' }] },
       model: { ...base.model, dim: 8 },
-      train: { ...(base.train as Record<string, unknown>), epochs: 2, batchSize: 512 },
-    };
+      train: { ...base.train, epochs: 2, batchSize: 512 },
+    });
     const lines: string[] = [];
     const r = await runExperiment(spec, { store, runId: createRunRecord(store, spec), baseDir: dir, artifactsRoot: path.join(dir, 'artifacts'), hooks: { log: (l) => lines.push(l) } });
     expect(store.getRun(r.runId)!.status).toBe('FINISHED');

@@ -1,21 +1,11 @@
 import type { AttributeColumn, CsrMatrix, Dataset } from '../../data';
-import { fitTfidfTokens, resolveTfidfConfig, tokenize, transformTfidfTokens, type TfidfConfig, type TfidfState } from '../../features';
+import { fitTfidfTokens, resolveTfidfConfig, tokenize, transformTfidfTokens, type TfidfState } from '../../features';
 import { InputError } from '../../util';
 import type { FitContext, ModelSummary, Recommender } from '../types';
 import { checkKnownOptions, checkScoreCall } from './config-checks';
+import type { ContentKnnConfig } from '../../spec';
 
-/** Config of `content-knn`. */
-export interface ContentKnnConfig {
-  /** Item text columns run through the tokenizer; default every `text` column. */
-  textColumns?: string[];
-  /**
-   * Item categorical / multi columns whose values become whole tokens `column=value`
-   * (e.g. `genres=Comedy`); default every `categorical` and `multi` column. `[]` for none.
-   */
-  tokenColumns?: string[];
-  /** TF-IDF options (scikit-learn TfidfVectorizer semantics); rows are always l2-normalised here. */
-  tfidf?: TfidfConfig;
-}
+export type { ContentKnnConfig };
 
 /**
  * Content-based kNN: each item is a TF-IDF vector over its text and categorical tokens,

@@ -2,12 +2,9 @@ import type { CsrMatrix } from '../../data';
 import type { FitContext, ModelSummary, Recommender } from '../types';
 import { checkKnownOptions, checkNumber, checkScoreCall } from './config-checks';
 import { binaryGram, inverseSpd } from './linear-algebra';
+import type { EaseConfig } from '../../spec';
 
-/** Config of `ease`. */
-export interface EaseConfig {
-  /** L2 regularisation λ of the item-item weights. */
-  lambda: number;
-}
+export type { EaseConfig };
 
 /**
  * EASE^R (Steck 2019): the item-item weight matrix B minimising ||X - XB||² + λ||B||² with

@@ -1,14 +1,9 @@
 import { transposeCsr, type CsrMatrix } from '../../data';
 import type { FitContext, ModelSummary, Recommender } from '../types';
 import { checkInteger, checkKnownOptions, checkNumber, checkScoreCall } from './config-checks';
+import type { ItemKnnConfig } from '../../spec';
 
-/** Config of `itemknn`. */
-export interface ItemKnnConfig {
-  /** Neighbours kept per item. */
-  k: number;
-  /** Shrinkage of the cosine: dot / (norm_i * norm_j + shrink); damps similarities built on few users. */
-  shrink: number;
-}
+export type { ItemKnnConfig };
 
 /**
  * Item-based k-nearest neighbours (Sarwar et al. 2001; Deshpande & Karypis 2004) on the

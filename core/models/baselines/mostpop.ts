@@ -1,8 +1,8 @@
 import type { FitContext, ModelSummary, Recommender } from '../types';
 import { checkKnownOptions, checkScoreCall } from './config-checks';
+import type { MostPopConfig } from '../../spec';
 
-/** Config of `mostpop` (no options). */
-export type MostPopConfig = Record<string, never>;
+export type { MostPopConfig };
 
 /** Scores every item by its number of training users: the same list for everyone. */
 export class MostPopRecommender implements Recommender {

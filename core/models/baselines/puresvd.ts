@@ -2,18 +2,9 @@ import type { CsrMatrix } from '../../data';
 import { Rng, randomizedSvd } from '../../util';
 import type { FitContext, ModelSummary, Recommender } from '../types';
 import { checkInteger, checkKnownOptions, checkScoreCall } from './config-checks';
+import type { PureSvdConfig } from '../../spec';
 
-/** Config of `puresvd`. */
-export interface PureSvdConfig {
-  /** Rank of the truncated SVD. */
-  factors: number;
-  /** Extra random directions of the sketch beyond `factors` (Halko et al. suggest 5-10). */
-  oversample: number;
-  /** Power iterations; each sharpens the sketch towards the top singular vectors. */
-  powerIterations: number;
-  /** Seed of the random projection; defaults to the run's seed. */
-  seed?: number;
-}
+export type { PureSvdConfig };
 
 /**
  * PureSVD (Cremonesi et al. 2010): the binary train matrix R ≈ U Σ Vᵀ truncated to rank

@@ -1,11 +1,8 @@
 import type { FitContext, ModelSummary, Recommender } from '../types';
 import { checkKnownOptions, checkScoreCall } from './config-checks';
+import type { RandomConfig } from '../../spec';
 
-/** Config of `random`. */
-export interface RandomConfig {
-  /** Seed of the scores; defaults to the run's seed. */
-  seed?: number;
-}
+export type { RandomConfig };
 
 /**
  * Uniform random scores: the floor every model must beat. A score is a hash of

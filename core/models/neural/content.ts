@@ -15,6 +15,7 @@ import {
 import { registerArchitecture } from './registry';
 import { applyDenseTo, applyMlpTo, featureTable, lookupRows, perDistinctId } from './feature-table';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture } from './types';
+import type { ContentConfig } from '../../spec';
 
 /*
  * The content tower, and the content / cold-start helpers the hybrid family shares
@@ -140,21 +141,7 @@ export function checkSizes(type: string, entries: Record<string, number | number
 // The content tower
 // ---------------------------------------------------------------------------------------
 
-/** Config of the `content` architecture. */
-export interface ContentConfig {
-  /** Width of the user and item vectors that are dotted. */
-  dim: number;
-  /** Hidden ReLU layers of the item tower (item features -> ... -> dim). */
-  itemHidden: number[];
-  /** Where the user vector comes from: an id embedding, or user features through an MLP. */
-  user: 'id' | 'features';
-  /** Hidden ReLU layers of the user tower when `user` is `features`. */
-  userHidden: number[];
-  /** Std of the user id embedding's normal initialisation. */
-  initStd: number;
-}
-
-const contentDefaults: ContentConfig = { dim: 32, itemHidden: [64], user: 'id', userHidden: [64], initStd: 0.05 };
+export type { ContentConfig };
 
 /**
  * Pure content model: item vector = MLP(item features), user vector = id embedding (or
@@ -209,7 +196,6 @@ function buildContent(config: ContentConfig, inputs: ArchitectureInputs): Neural
 export const contentArchitecture: ArchitectureDefinition<ContentConfig> = {
   type: 'content',
   description: 'Content tower: item features -> MLP -> vector, user id embedding (or user features -> MLP); dot score. Scores cold items from their features.',
-  defaults: contentDefaults,
   needs: { itemFeatures: true, graph: true },
   build: (config, inputs) => buildInScope(() => buildContent(config, inputs)),
 };

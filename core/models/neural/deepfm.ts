@@ -5,18 +5,9 @@ import { registerArchitecture } from './registry';
 import type { ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
 import { batchContext, checkSizes, interactionCounts, maskedLookup, squeezeColumn, towerLayers, warmMask, buildInScope, zerosTable } from './content';
 import { featureTable, lookupRows, timesInputs, type LayerInput } from './feature-table';
+import type { DeepFmConfig } from '../../spec';
 
-/** Config of the `deepfm` architecture. */
-export interface DeepFmConfig {
-  /** Width k of every feature's latent vector, shared by the FM and the deep part. */
-  embeddingDim: number;
-  /** Hidden ReLU layers of the deep MLP (its output layer is linear, width 1). */
-  hidden: number[];
-  /** Std of the latent vectors' normal initialisation; first-order weights start at zero. */
-  initStd: number;
-}
-
-const deepFmDefaults: DeepFmConfig = { embeddingDim: 8, hidden: [64, 32], initStd: 0.01 };
+export type { DeepFmConfig };
 
 /** One group of FM features: a one-hot id or a block of dense columns. */
 interface Field {
@@ -107,7 +98,6 @@ function buildDeepFm(config: DeepFmConfig, inputs: ArchitectureInputs): NeuralAr
 export const deepFmArchitecture: ArchitectureDefinition<DeepFmConfig> = {
   type: 'deepfm',
   description: 'DeepFM: factorisation-machine pairwise interactions over id, feature and context embeddings plus a deep MLP sharing those embeddings.',
-  defaults: deepFmDefaults,
   needs: { graph: true },
   readsContext: true,
   build: (config, inputs) => buildInScope(() => buildDeepFm(config, inputs)),

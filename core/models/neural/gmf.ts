@@ -3,12 +3,9 @@ import { Rng } from '../../util';
 import { applyDense, denseLayer, denseVariables, disposeVariables, embeddingLookup, embeddingVariable, variableSummary } from './layers';
 import { registerArchitecture } from './registry';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
+import type { GmfConfig } from '../../spec';
 
-/** Config of `gmf`: generalised matrix factorisation (NCF), logit = h · (user ⊙ item) + b. */
-export interface GmfConfig {
-  dim: number;
-  initStd: number;
-}
+export type { GmfConfig };
 
 /** GMF of He et al. (NCF, 2017). Still factorised: h folds into the user vector. */
 export class GmfArchitecture implements NeuralArchitecture {
@@ -57,7 +54,6 @@ export class GmfArchitecture implements NeuralArchitecture {
 export const gmfArchitecture: ArchitectureDefinition<GmfConfig> = {
   type: 'gmf',
   description: 'Generalised matrix factorisation (NCF): a learned weighting of the element-wise product of user and item embeddings.',
-  defaults: { dim: 32, initStd: 0.01 },
   build: (config, inputs) => new GmfArchitecture(config, inputs),
 };
 

@@ -26,78 +26,12 @@ import {
   zerosTable,
 } from './content';
 import { applyDenseTo, applyMlpTo, featureTable, lookupRows, perDistinctId, type LayerInput } from './feature-table';
+import type { HybridConfig } from '../../spec';
 
 /** How the collaborative and the content branch are fused. */
-export type HybridFusion = 'concat' | 'sum' | 'gate';
+export type HybridFusion = HybridConfig['fusion'];
 
-/** Config of the `hybrid` architecture. */
-export interface HybridConfig {
-  /** Width of every user/item representation (id embeddings and content vectors). */
-  dim: number;
-  fusion: HybridFusion;
-  /** Hidden ReLU layers of the content MLPs (features -> ... -> dim). */
-  contentHidden: number[];
-  /**
-   * The user side of the content branch: user features through an MLP, or the user id
-   * embedding through a linear projection; `auto` uses features when there are any.
-   */
-  userContent: 'auto' | 'features' | 'id-projection';
-  /** Hidden ReLU layers of the fusion MLP (`concat` only). */
-  fusionHidden: number[];
-  /** Hidden ReLU layers of the gate MLP (`gate` only). */
-  gateHidden: number[];
-  /**
-   * The gate's signal that tells warm from cold items. `popularity`: log1p(training
-   * interactions of the item) / log1p(max), so 0 exactly for cold items and 1 for the
-   * most popular. `confidence`: a learned per-item scalar (zero-initialised, masked to 0
-   * for cold items), which lets the gate learn its own notion of trust in an id.
-   */
-  gateSignal: 'popularity' | 'confidence';
-  /**
-   * Whether the gate also sees user features. With them the gate is per (user, item);
-   * without them g depends on the item only, and with `gateMixes: 'logits'` the model
-   * is then factorised exactly (`factors()`), so full ranking is one matrix product.
-   */
-  gateUserFeatures: boolean;
-  /**
-   * Whether the gate sees item features. They let the gate trust ids more for some kinds
-   * of items, but among cold items (same warm/cold signal) they make g vary from item to
-   * item, which reorders the content branch's ranking.
-   */
-  gateItemFeatures: boolean;
-  /**
-   * Probability that a training example treats its item as cold (DropoutNet-style): the
-   * item's id embedding, id bias and gate signal are zeroed for that example. Cold items
-   * never appear in training, so without this the gate only extrapolates to them; with
-   * it the gate sees "no id signal" examples and learns to lean on content for them.
-   */
-  itemIdDropout: number;
-  /**
-   * What the gate mixes. `probabilities` (default): p = g sigmoid(collab) + (1-g)
-   * sigmoid(content), a mixture of experts; the logit of p is the score. `logits`: score =
-   * g collab + (1-g) content, factorised when the gate has no user inputs, but the gate is
-   * then not identifiable (a branch can grow its logits to make up for a small weight),
-   * and in our cold-item test it ended higher on cold items (0.974) than on warm ones (0.946).
-   */
-  gateMixes: 'logits' | 'probabilities';
-  /** Std of the id embeddings' normal initialisation. */
-  initStd: number;
-}
-
-const hybridDefaults: HybridConfig = {
-  dim: 32,
-  fusion: 'gate',
-  contentHidden: [64],
-  userContent: 'auto',
-  fusionHidden: [64, 32],
-  gateHidden: [16],
-  gateSignal: 'popularity',
-  gateUserFeatures: true,
-  gateItemFeatures: true,
-  itemIdDropout: 0.1,
-  gateMixes: 'probabilities',
-  initStd: 0.05,
-};
+export type { HybridConfig };
 
 /**
  * Collaborative branch (user and item id embeddings, id item bias) plus content branch
@@ -306,7 +240,6 @@ export const hybridArchitecture: ArchitectureDefinition<HybridConfig> = {
   type: 'hybrid',
   description:
     'Collaborative (id embeddings) + content (feature MLPs) branches fused by concat -> MLP, a LightFM-style sum, or a learned per-example gate g*collab + (1-g)*content that shifts cold items to content.',
-  defaults: hybridDefaults,
   needs: { itemFeatures: true, graph: true },
   build: (config, inputs) => buildInScope(() => buildHybrid(config, inputs)),
 };

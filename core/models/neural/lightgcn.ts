@@ -6,18 +6,9 @@ import { registerArchitecture } from './registry';
 import type { ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture } from './types';
 import { checkSizes, interactionCounts, rowDot, warmMask, buildInScope, constantRows } from './content';
 import { csrFromTriples, disposeSparse, sparseDenseMatMul, sparseTensors } from './sparse-matmul';
+import type { LightGcnConfig } from '../../spec';
 
-/** Config of the `lightgcn` architecture. */
-export interface LightGcnConfig {
-  /** Width of the node embeddings. */
-  dim: number;
-  /** Number K of propagation layers (0 is plain MF). */
-  layers: number;
-  /** Std of the layer-0 embeddings' normal initialisation. */
-  initStd: number;
-}
-
-const lightGcnDefaults: LightGcnConfig = { dim: 64, layers: 3, initStd: 0.1 };
+export type { LightGcnConfig };
 
 /**
  * The user-item graph as a message list for gather + segment-sum: node ids are users
@@ -128,7 +119,6 @@ function buildLightGcn(config: LightGcnConfig, inputs: ArchitectureInputs): Neur
 export const lightGcnArchitecture: ArchitectureDefinition<LightGcnConfig> = {
   type: 'lightgcn',
   description: 'LightGCN: K rounds of symmetric-normalised propagation over the user-item graph, layer-mean embeddings, dot score.',
-  defaults: lightGcnDefaults,
   needs: { graph: true },
   build: (config, inputs) => buildInScope(() => buildLightGcn(config, inputs)),
 };

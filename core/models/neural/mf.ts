@@ -3,13 +3,9 @@ import { Rng } from '../../util';
 import { disposeVariables, embeddingLookup, embeddingVariable, reportWholeTable, variableSummary, zerosVariable } from './layers';
 import { registerArchitecture } from './registry';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture, UserLogits } from './types';
+import type { MfConfig } from '../../spec';
 
-/** Config of `mf`: matrix factorisation, score = dot(user, item) + item bias. */
-export interface MfConfig {
-  dim: number;
-  /** Std of the normal initialiser of the embeddings. */
-  initStd: number;
-}
+export type { MfConfig };
 
 /** Matrix factorisation as a neural architecture (trains with BCE or BPR like the others). */
 export class MfArchitecture implements NeuralArchitecture {
@@ -67,7 +63,6 @@ export class MfArchitecture implements NeuralArchitecture {
 export const mfArchitecture: ArchitectureDefinition<MfConfig> = {
   type: 'mf',
   description: 'Matrix factorisation: dot product of user and item embeddings plus an item bias.',
-  defaults: { dim: 32, initStd: 0.01 },
   build: (config, inputs) => new MfArchitecture(config, inputs),
 };
 

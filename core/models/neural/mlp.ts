@@ -17,14 +17,9 @@ import {
 } from './layers';
 import { registerArchitecture } from './registry';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
+import type { MlpConfig } from '../../spec';
 
-/** Config of `mlp`: the NCF MLP tower over concatenated user and item embeddings. */
-export interface MlpConfig {
-  dim: number;
-  /** Hidden layer sizes (ReLU), e.g. [64, 32, 16]. */
-  layers: number[];
-  initStd: number;
-}
+export type { MlpConfig };
 
 /** The MLP model of NCF: concat(user, item) -> ReLU stack -> one logit. */
 export class MlpArchitecture implements NeuralArchitecture {
@@ -72,7 +67,6 @@ export class MlpArchitecture implements NeuralArchitecture {
 export const mlpArchitecture: ArchitectureDefinition<MlpConfig> = {
   type: 'mlp',
   description: 'NCF MLP: user and item embeddings concatenated and passed through a ReLU tower to one logit.',
-  defaults: { dim: 32, layers: [64, 32, 16], initStd: 0.01 },
   build: (config, inputs) => new MlpArchitecture(config, inputs),
 };
 

@@ -6,24 +6,9 @@ import { registerArchitecture } from './registry';
 import { buildInScope, checkSizes, rowDot } from './content';
 import { csrFromTriples, sparseDenseMatMul, sparseTensors } from './sparse-matmul';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture, UserLogits } from './types';
+import type { MultVaeConfig } from '../../spec';
 
-/** Config of `mult-vae` (Liang et al. 2018, "Variational Autoencoders for Collaborative Filtering"). */
-export interface MultVaeConfig {
-  /** Hidden tanh layers of the encoder (the decoder mirrors them). */
-  hidden: number[];
-  /** Width of the latent user code. */
-  latent: number;
-  /** Dropout on the (L2-normalised) input history during training: the denoising. */
-  dropout: number;
-  /** `true`: Mult-VAE (Gaussian latent, KL term); `false`: Mult-DAE (deterministic, no KL). */
-  variational: boolean;
-  /** Largest weight of the KL term (the paper's anneal cap; 0.2). */
-  beta: number;
-  /** Training steps over which the KL weight rises linearly from 0 to `beta`. */
-  annealSteps: number;
-}
-
-const multVaeDefaults: MultVaeConfig = { hidden: [600], latent: 200, dropout: 0.5, variational: true, beta: 0.2, annealSteps: 2000 };
+export type { MultVaeConfig };
 
 /**
  * The user's training history as the input row: each of the user's n items weighs
@@ -161,7 +146,6 @@ function buildMultVae(config: MultVaeConfig, inputs: ArchitectureInputs): Neural
 export const multVaeArchitecture: ArchitectureDefinition<MultVaeConfig> = {
   type: 'mult-vae',
   description: 'Mult-VAE / Mult-DAE: an autoencoder of the user history with a softmax over all items (train with loss multinomial); factorised scoring.',
-  defaults: multVaeDefaults,
   needs: { graph: true },
   build: (config, inputs) => buildInScope(() => buildMultVae(config, inputs)),
 };

@@ -17,15 +17,9 @@ import {
 } from './layers';
 import { registerArchitecture } from './registry';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
+import type { NeumfConfig } from '../../spec';
 
-/** Config of `neumf`: GMF and MLP branches with separate embeddings, fused by one output layer. */
-export interface NeumfConfig {
-  gmfDim: number;
-  mlpDim: number;
-  /** MLP hidden sizes (ReLU); the first takes concat(user, item) of width 2 * mlpDim. At least one. */
-  layers: number[];
-  initStd: number;
-}
+export type { NeumfConfig };
 
 /**
  * NeuMF (He et al., NCF 2017): logit = w · concat(pu_g ⊙ qi_g, MLP(concat(pu_m, qi_m))) + b.
@@ -102,7 +96,6 @@ export class NeumfArchitecture implements NeuralArchitecture {
 export const neumfArchitecture: ArchitectureDefinition<NeumfConfig> = {
   type: 'neumf',
   description: 'NeuMF (NCF): a GMF branch and an MLP branch with their own embeddings, fused into one logit.',
-  defaults: { gmfDim: 32, mlpDim: 32, layers: [64, 32, 16], initStd: 0.01 },
   build: (config, inputs) => new NeumfArchitecture(config, inputs),
 };
 

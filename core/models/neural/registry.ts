@@ -1,3 +1,4 @@
+import { modelConfig } from '../../spec';
 import { BugIndicatingError, InputError } from '../../util';
 import type { ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
 
@@ -28,15 +29,15 @@ export function getArchitecture(type: string): ArchitectureDefinition<any> {
   return d;
 }
 
-/** Builds an architecture from `{type, ...config}`, with the type's defaults under the config. */
+/** Builds an architecture from `{type, ...config}`, checked and completed by the type's schema (core/spec). */
 export function buildArchitecture(spec: { type: string } & Record<string, unknown>, inputs: ArchitectureInputs): NeuralArchitecture {
   const def = getArchitecture(spec.type);
-  const { type: _type, ...config } = spec;
+  const config = modelConfig(spec);
   const missing = Object.entries(def.needs ?? {})
     .filter(([k, needed]) => needed && !inputs[k as keyof ArchitectureInputs])
     .map(([k]) => k);
   if (missing.length > 0) {
     throw new InputError(`Architecture '${spec.type}' needs ${missing.join(', ')}; add them to the features section of the spec.`, 'SPEC');
   }
-  return def.build({ ...def.defaults, ...config }, inputs);
+  return def.build(config, inputs);
 }

@@ -5,28 +5,9 @@ import { registerArchitecture } from './registry';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture } from './types';
 import { batchContext, checkSizes, constantRows, interactionCounts, rowDot, rowsForAll, towerLayers, warmMask, buildInScope } from './content';
 import { applyMlpTo, featureTable, lookupRows, perDistinctId, type LayerInput } from './feature-table';
+import type { TwoTowerConfig } from '../../spec';
 
-/** Config of the `two-tower` architecture. */
-export interface TwoTowerConfig {
-  /** Width of the tower outputs that are dotted. */
-  dim: number;
-  /** Width of the user and item id embeddings fed into the towers. */
-  idDim: number;
-  /** Hidden ReLU layers of the user tower. */
-  userHidden: number[];
-  /** Hidden ReLU layers of the item tower. */
-  itemHidden: number[];
-  /** Feed id embeddings into the towers (off: a pure feature model, needs features on both sides). */
-  useIds: boolean;
-  /** L2-normalise both tower outputs (cosine similarity), as is usual with sampled softmax. */
-  normalize: boolean;
-  /** The dot product is divided by this (useful with `normalize`). */
-  temperature: number;
-  /** Std of the id embeddings' normal initialisation. */
-  initStd: number;
-}
-
-const twoTowerDefaults: TwoTowerConfig = { dim: 32, idDim: 32, userHidden: [64], itemHidden: [64], useIds: true, normalize: false, temperature: 1, initStd: 0.05 };
+export type { TwoTowerConfig };
 
 /**
  * Two towers (YouTube / DSSM style). User tower: [user id emb, user features, context]
@@ -123,7 +104,6 @@ function buildTwoTower(config: TwoTowerConfig, inputs: ArchitectureInputs): Neur
 export const twoTowerArchitecture: ArchitectureDefinition<TwoTowerConfig> = {
   type: 'two-tower',
   description: 'Two towers: user (id emb + user features + context) and item (id emb + item features) MLPs, dot score; factorised for fast full ranking.',
-  defaults: twoTowerDefaults,
   needs: { graph: true },
   readsContext: true,
   build: (config, inputs) => buildInScope(() => buildTwoTower(config, inputs)),

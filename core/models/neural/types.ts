@@ -82,11 +82,10 @@ export interface NeuralArchitecture {
   dispose(): void;
 }
 
-/** A registered architecture type. */
+/** A registered architecture type; its config schema and defaults are core/spec's. */
 export interface ArchitectureDefinition<C = Record<string, unknown>> {
   type: string;
   description: string;
-  defaults: C;
   /** Which inputs it needs, so the runner can say what is missing in the spec. */
   needs?: { userFeatures?: boolean; itemFeatures?: boolean; graph?: boolean };
   /**

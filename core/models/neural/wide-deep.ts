@@ -5,24 +5,9 @@ import { registerArchitecture } from './registry';
 import type { ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from './types';
 import { batchContext, checkSizes, interactionCounts, maskedLookup, squeezeColumn, towerLayers, warmMask, buildInScope, zerosTable } from './content';
 import { applyMlpTo, bilinear, featureTable, lookupRows, timesInputs, type LayerInput } from './feature-table';
+import type { WideDeepConfig } from '../../spec';
 
-/** Config of the `wide-deep` architecture. */
-export interface WideDeepConfig {
-  /** Width of the user and item id embeddings of the deep part. */
-  embeddingDim: number;
-  /** Hidden ReLU layers of the deep MLP (its output layer is linear, width 1). */
-  hidden: number[];
-  /**
-   * Cross-product terms of the wide part: `user-item-features` is x_u' W x_i (every user
-   * feature AND every item feature), `user-id-item-features` is one weight per (user,
-   * item feature), i.e. each user's own taste for each item attribute.
-   */
-  crosses: ('user-item-features' | 'user-id-item-features')[];
-  /** Std of the deep id embeddings' normal initialisation; wide weights start at zero. */
-  initStd: number;
-}
-
-const wideDeepDefaults: WideDeepConfig = { embeddingDim: 16, hidden: [64, 32], crosses: ['user-item-features', 'user-id-item-features'], initStd: 0.01 };
+export type { WideDeepConfig };
 
 /**
  * Wide & Deep (Cheng et al. 2016). Wide: a linear model over one-hot user and item ids,
@@ -109,7 +94,6 @@ function buildWideDeep(config: WideDeepConfig, inputs: ArchitectureInputs): Neur
 export const wideDeepArchitecture: ArchitectureDefinition<WideDeepConfig> = {
   type: 'wide-deep',
   description: 'Wide & Deep: a linear model over one-hot ids, sparse features and crosses, plus an MLP over id embeddings and dense features.',
-  defaults: wideDeepDefaults,
   needs: { graph: true },
   readsContext: true,
   build: (config, inputs) => buildInScope(() => buildWideDeep(config, inputs)),

@@ -39,7 +39,7 @@ async function train(model: Record<string, unknown>, trainSpec: Record<string, u
   const spec = experimentSpecSchema.parse({ seed: 3, data: { source: 'sample', sample: SAMPLE }, split: { kind: 'random', ratios: [0.8, 0.1, 0.1] }, features: features ?? undefined, model, train: trainSpec });
   const split = splitDataset(ds, spec.split, spec.seed);
   const m = splitMatrices(ds, split);
-  const pipeline = features ? fitFeaturePipeline(spec.features, ds, split.train, { seed: spec.seed }) : undefined;
+  const pipeline = spec.features ? fitFeaturePipeline(spec.features, ds, split.train, { seed: spec.seed }) : undefined;
   const rec = new NeuralRecommender(spec.model, spec.train, {
     userFeatures: pipeline && pipeline.userDim > 0 ? pipeline.userFeatures() : undefined,
     itemFeatures: pipeline && pipeline.itemDim > 0 ? pipeline.itemFeatures() : undefined,

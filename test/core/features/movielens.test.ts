@@ -3,13 +3,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadMovieLens100k } from '../../../core/data';
 import { fitFeaturePipeline, loadFittedPipeline } from '../../../core/features';
+import type { FeaturePipelineSpec } from '../../../core/spec';
 import { Rng } from '../../../core/util';
 
 const ML100K = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'datasets', 'ml-100k');
 const exists = fs.existsSync(path.join(ML100K, 'u.data'));
 
 /** The spec of the feature pipeline issue, plus collaborative factors and recency. */
-const ml100kSpec = {
+const ml100kSpec: FeaturePipelineSpec = {
   item: [
     { type: 'tfidf', column: 'title', maxFeatures: 500 },
     { type: 'multi-hot', column: 'genres' },

@@ -1,4 +1,5 @@
 import type { Dataset } from '../../../core/data';
+import type { FeaturePipelineSpec } from '../../../core/spec';
 import { makeDataset, utc } from './fixture';
 
 /**
@@ -41,7 +42,7 @@ export function leakDataset(variant = 0): Dataset {
 
 export const leakTrainIndex = Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7]);
 
-export const leakSpec = {
+export const leakSpec: FeaturePipelineSpec = {
   item: [
     { type: 'tfidf', column: 'title' },
     { type: 'multi-hot', column: 'genres' },

@@ -35,7 +35,9 @@ describe('notebook document', () => {
 
   it('validates spec values and says which', () => {
     const text = nb([{ id: 'a', kind: 'data', source: '{"source":"parquet"}' }, { id: 'b', kind: 'model', source: '{"type":"ease"}' }]);
-    expect(() => notebookToSpec(parseNotebook(text), 'c.recnb')).toThrow(/c\.recnb: invalid experiment spec: data\.source/);
+    expect(() => notebookToSpec(parseNotebook(text), 'c.recnb')).toThrow(
+      "c.recnb: invalid experiment spec: cell 'a' (data): data.source: unknown value 'parquet'. Valid values: sample, movielens-100k, csv, workspace.",
+    );
   });
 
   it('reads plain JSON specs and notebooks through one entry', () => {

@@ -52,7 +52,7 @@ describe('trainArchitecture', () => {
     expect(spec).toMatchObject({ epochs: 3, batchSize: 1024, loss: 'bce', negatives: 4, optimizer: { type: 'adam', lr: 0.001 }, metric: 'ndcg@10' });
     expect(() => parseTrainSpec({ epoch: 3 })).toThrow(/epoch/);
     expect(() => parseTrainSpec({ metric: 'recall' })).toThrow(/ndcg@10/);
-    expect(() => parseTrainSpec({ loss: 'hinge', lossWeight: 2 })).toThrow(/train\.loss: Invalid option: expected one of .*"squared".*train: Unrecognized key: "lossWeight"/);
+    expect(() => parseTrainSpec({ loss: 'hinge', lossWeight: 2 })).toThrow(/train\.loss: unknown value 'hinge'\. Valid values: .*squared.*train\.lossWeight: unknown setting 'lossWeight' in the train section/);
   });
 
   it('applies step and exponential learning-rate schedules', () => {

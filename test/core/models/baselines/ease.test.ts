@@ -90,6 +90,6 @@ describe('EaseRecommender', () => {
 
   it('rejects a non-positive lambda', () => {
     expect(() => new EaseRecommender({ lambda: 0 })).toThrow(/lambda must be a number > 0/);
-    expect(() => createModel({ type: 'ease', lamda: 100 })).toThrow(/Model 'ease' has no option 'lamda'. Its options: lambda/);
+    expect(() => createModel({ type: 'ease', lamda: 100 })).toThrow("model.lamda: unknown parameter 'lamda' for model type 'ease'; did you mean 'lambda'?");
   });
 });

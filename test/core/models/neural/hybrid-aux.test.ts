@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hybridArchitecture, type HybridConfig } from '../../../../core/models/neural/hybrid';
+import { modelDefaults } from '../../../../core/spec';
 import { initBackend } from '../../../../core/train/backend';
 import { parseTrainSpec, trainArchitecture } from '../../../../core/train/trainer';
 import { COLD_WORLD, coldWorld, disposeBatch, genreAccuracy, meanGate, usersByItems } from './hybrid-fixtures';
@@ -22,7 +23,7 @@ interface Trained {
 
 async function trainAndMeasure(config: Partial<HybridConfig>, auxWeight: number): Promise<Trained> {
   const { inputs, genreOfItem, genreOfUser } = coldWorld(11, { userFeatures: false });
-  const arch = hybridArchitecture.build({ ...hybridArchitecture.defaults, dim: 8, contentHidden: [16], ...config }, inputs);
+  const arch = hybridArchitecture.build({ ...modelDefaults('hybrid'), dim: 8, contentHidden: [16], ...config }, inputs);
   try {
     const spec = parseTrainSpec({ epochs: 30, batchSize: 128, loss: 'bce', negatives: 4, optimizer: { type: 'adam', lr: 0.01 }, evalEvery: 0, auxWeight });
     await trainArchitecture(arch, inputs.graph!, spec, { seed: 5, excludeItems: Int32Array.from(COLD) });
@@ -50,7 +51,7 @@ describe('gated hybrid with per-branch auxiliary losses', () => {
 
   it('returns the fused logits of score() and one logit per branch', () => {
     const { inputs } = coldWorld(3, { userFeatures: false });
-    const arch = hybridArchitecture.build({ ...hybridArchitecture.defaults, dim: 4, contentHidden: [5] }, inputs);
+    const arch = hybridArchitecture.build({ ...modelDefaults('hybrid'), dim: 4, contentHidden: [5] }, inputs);
     const batch = usersByItems([0, 1, COLD[0]]);
     const [score, fused, n, shapes] = tf.tidy(() => {
       const { logits, auxiliary } = arch.scoreWithAuxiliary!(batch, false);

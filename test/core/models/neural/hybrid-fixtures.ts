@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 import { buildCsr } from '../../../../core/data/matrix';
 import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, NeuralArchitecture } from '../../../../core/models/neural/types';
+import { modelConfig } from '../../../../core/spec';
 import { Rng } from '../../../../core/util';
 
 /*
@@ -127,9 +128,9 @@ export function findVariable(arch: NeuralArchitecture, prefix: string): tf.Varia
   return v;
 }
 
-/** Builds with the definition's defaults under `config` (loosely typed, as a spec's JSON is). */
+/** Builds with the type's defaults (core/spec) under `config` (loosely typed, as a spec's JSON is). */
 export function buildWith<C>(def: ArchitectureDefinition<C>, config: Record<string, unknown>, inputs: ArchitectureInputs): NeuralArchitecture {
-  return def.build({ ...def.defaults, ...config } as C, inputs);
+  return def.build(modelConfig({ type: def.type, ...config }) as C, inputs);
 }
 
 /** Full ranking through factors() equals score() (zero context) for every pair. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hybridArchitecture } from '../../../../core/models/neural/hybrid';
+import { modelDefaults } from '../../../../core/spec';
 import { initBackend } from '../../../../core/train/backend';
 import { parseTrainSpec, trainArchitecture } from '../../../../core/train/trainer';
 import { COLD_WORLD, coldWorld, disposeBatch, genreAccuracy, meanGate, usersByItems } from './hybrid-fixtures';
@@ -20,7 +21,7 @@ describe('gated hybrid trained on a cold-item world', () => {
   it('leans on content for cold items and ranks them by genre', async () => {
     const { inputs, genreOfItem, genreOfUser } = coldWorld(11, { userFeatures: true });
     // Defaults: probability mixing, item id dropout 0.1, popularity as the gate's warm/cold signal.
-    const arch = hybridArchitecture.build({ ...hybridArchitecture.defaults, dim: 8, contentHidden: [16], gateHidden: [8] }, inputs);
+    const arch = hybridArchitecture.build({ ...modelDefaults('hybrid'), dim: 8, contentHidden: [16], gateHidden: [8] }, inputs);
     const { warm, cold } = COLD_WORLD;
     const spec = parseTrainSpec({ epochs: 40, batchSize: 128, optimizer: { type: 'adam', lr: 0.01 }, negatives: 4, evalEvery: 0 });
     await trainArchitecture(arch, inputs.graph!, spec, { seed: 5, excludeItems: Int32Array.from(cold) });

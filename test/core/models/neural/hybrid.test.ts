@@ -122,7 +122,7 @@ describe('hybrid architecture', () => {
       if (k % 5 >= 3) expect(c, `pair ${k}`).toBe(false);
     });
     expect(scoresOf({ itemIdDropout: 0 }, true)).toEqual(scoresOf({ itemIdDropout: 0 }, false));
-    expect(() => scoresOf({ itemIdDropout: 1 }, true)).toThrow(/itemIdDropout must be in \[0, 1\)/);
+    expect(() => scoresOf({ itemIdDropout: 1 }, true)).toThrow('model.itemIdDropout: Too big: expected number to be <1');
   });
 
   it('scores the probability mixture g sigmoid(collab) + (1 - g) sigmoid(content) as its logit', () => {
@@ -171,7 +171,7 @@ describe('hybrid architecture', () => {
   it('rejects a gate over popularity without a graph and unknown fusions', () => {
     const inputs = tinyInputs();
     expect(() => buildWith(hybridArchitecture, { ...base, fusion: 'gate' }, { ...inputs, graph: undefined })).toThrow(/graph/);
-    expect(() => buildWith(hybridArchitecture, { ...base, fusion: 'mean' as any }, inputs)).toThrow(/fusion must be/);
+    expect(() => buildWith(hybridArchitecture, { ...base, fusion: 'mean' as any }, inputs)).toThrow("model.fusion: unknown value 'mean'. Valid values: concat, sum, gate.");
     expect(() => buildWith(hybridArchitecture, { ...base, userContent: 'features' }, { ...inputs, userFeatures: undefined })).toThrow(/needs user features/);
   });
 

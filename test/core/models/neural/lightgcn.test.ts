@@ -101,7 +101,7 @@ describe('lightgcn architecture', () => {
   });
 
   it('rejects negative layer counts', () => {
-    expect(() => buildWith(lightGcnArchitecture, { layers: -1 }, twoByThree())).toThrow(/'layers' must be an integer >= 0/);
+    expect(() => buildWith(lightGcnArchitecture, { layers: -1 }, twoByThree())).toThrow('model.layers: Too small: expected number to be >=0');
   });
 
   it('frees every tensor it allocates', () => {

@@ -76,7 +76,7 @@ describe('wide-deep architecture', () => {
   });
 
   it('rejects unknown crosses', () => {
-    expect(() => buildWith(wideDeepArchitecture, { ...config, crosses: ['item-item' as any] }, tinyInputs())).toThrow(/unknown cross 'item-item'/);
+    expect(() => buildWith(wideDeepArchitecture, { ...config, crosses: ['item-item' as any] }, tinyInputs())).toThrow("model.crosses[0]: unknown value 'item-item'. Valid values: user-item-features, user-id-item-features.");
   });
 
   it('frees every tensor it allocates', () => {
