@@ -82,7 +82,7 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? newToken();
   const staticDir = path.resolve(options.staticDir ?? defaultStaticDir());
-  const host = Host.open({ workspace: options.workspace, mode: 'browser', launch: options.launch });
+  const host = Host.open({ workspace: options.workspace, mode: 'browser', launch: options.launch, seedExamples: true });
   let port = 0;
 
   const server = http.createServer((req, res) => {

@@ -8,6 +8,7 @@ import { parseSpec, type ExperimentSpec } from '../spec';
 import { openRunStore, type SqliteRunStore } from '../runs';
 import { Emitter, InputError, serializeError, type Disposable, type Event } from '../util';
 import { startWorker, type WorkerLauncher, type WorkerProcess } from '../worker';
+import { seedExampleNotebooks } from './examples';
 import { workspaceLayout, type WorkspaceLayout } from './layout';
 import { listNotebookFiles, readNotebookFile, resolveInside, saveNotebookFile, type NotebookEntry, type NotebookFile } from './notebook-files';
 import { ProgressTracker, type RunProgressEvent } from './progress-tracker';
@@ -67,6 +68,8 @@ export interface LiveRun {
 }
 
 export interface WorkspaceOptions {
+  /** On a first launch (a folder RecLab never used, with no notebook), copy in the example notebooks. */
+  seedExamples?: boolean;
   /** Starts worker processes; default `child_process.fork`. */
   launch?: WorkerLauncher;
   /** Least time between two progress events of one run. Default 100 ms (10 a second). */
@@ -127,6 +130,8 @@ export class Workspace implements Disposable {
    */
   static open(dir?: string, options: WorkspaceOptions = {}): Workspace {
     const layout = workspaceLayout(dir);
+    fs.mkdirSync(layout.root, { recursive: true });
+    if (options.seedExamples) seedExampleNotebooks(layout.root);
     fs.mkdirSync(layout.stateDir, { recursive: true });
     const store = openRunStore(layout.storeFile);
     store.markStaleRunsKilled();

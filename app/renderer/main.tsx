@@ -1,0 +1,7 @@
+import { createRoot } from 'react-dom/client';
+import { createApiClient } from './api/client';
+import { App } from './workbench/app';
+import './styles/base.css';
+
+const api = createApiClient();
+createRoot(document.getElementById('root')!).render(<App api={api} />);

@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/**
+ * End-to-end tests drive the built workbench as users run it: `reclab serve` from the
+ * built package on a temporary workspace, in Debian's headless Chromium through
+ * playwright-core (never a downloaded browser).
+ */
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const CHROMIUM = process.env.RECLAB_CHROMIUM ?? '/usr/bin/chromium';
+/** Screenshots of every view, written by the test run (git-ignored): look at them. */
+export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
+export const haveChromium = fs.existsSync(CHROMIUM);
+export const haveBuild = fs.existsSync(path.join(ROOT, 'dist', 'app', 'renderer', 'index.html')) && fs.existsSync(path.join(ROOT, 'dist', 'app', 'server', 'index.js'));
+
+export interface Served {
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  workspace: string;
+  /** Milliseconds from spawning `reclab serve` to its URL being printed. */
+  readyMs: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** A fresh temporary workspace folder (serve seeds it with the example notebooks). */
+export function tempWorkspace(prefix = 'reclab-e2e-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Starts `node bin/reclab.js serve --port 0` on `workspace` and waits for its URL. */
+export function startServe(workspace: string, env: NodeJS.ProcessEnv = {}): Promise<Served> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'reclab.js'), '--workspace', workspace, 'serve', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`reclab serve printed no URL in 60 s. stderr: ${stderr}`)), 60_000);
+    child.once('exit', (code) => reject(new Error(`reclab serve exited (${code}) before printing its URL. stderr: ${stderr}`)));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('http://'));
+      if (!line) return;
+      clearTimeout(timer);
+      const url = new URL(line.trim());
+      resolve({
+        url: line.trim(),
+        origin: url.origin,
+        port: Number(url.port),
+        token: url.searchParams.get('token')!,
+        workspace,
+        readyMs: performance.now() - t0,
+        process: child,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGINT');
+            setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+          }),
+      });
+    });
+  });
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+/** A page of the workbench in the given colour scheme, opened at the served URL. */
+export async function openWorkbench(browser: Browser, served: Served, colorScheme: 'light' | 'dark' = 'light'): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme });
+  const page = await context.newPage();
+  await page.goto(served.url);
+  return { context, page };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
