@@ -1,6 +1,7 @@
 import { createRoot } from 'react-dom/client';
 import { createApiClient } from './api/client';
 import { App } from './workbench/app';
+import './styles/theme.css';
 import './styles/base.css';
 
 const api = createApiClient();
