@@ -1,5 +1,6 @@
 // Bundles the workbench (app/renderer) for the browser with esbuild: the page, Monaco's
-// language workers, styles and fonts, into dist/app/renderer. `--watch` rebuilds on change.
+// language workers, styles and fonts, into dist/app/renderer; and Electron's main process
+// and preload into dist/app/main and dist/app/preload. `--watch` rebuilds on change.
 // esbuild rather than webpack or vite: one fast, dependency-free step that also suits
 // Electron's file:// pages, and the project already uses it (tsx, vitest).
 import fs from 'node:fs';
@@ -46,6 +47,16 @@ const contexts = [
     },
     outdir: path.join(outdir, 'workers'),
     format: 'iife',
+  }),
+  // Electron's main process and the sandboxed preload: one file each, electron left to the runtime.
+  await esbuild.context({
+    ...common,
+    entryPoints: { 'main/main': path.join(root, 'app', 'main', 'electron-main.ts'), 'preload/preload': path.join(root, 'app', 'preload', 'preload.ts') },
+    outdir: path.join(root, 'dist', 'app'),
+    platform: 'node',
+    format: 'cjs',
+    external: ['electron'],
+    tsconfig: path.join(root, 'tsconfig.electron.json'),
   }),
 ];
 

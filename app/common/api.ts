@@ -177,10 +177,12 @@ export interface ApiEvents {
   'run.finished': RunFinishedEvent;
   /** A notebook file changed on disk, not by a save of this app. */
   'notebook.changed': { path: string; etag: string | undefined };
+  /** Desktop only: the application menu asks the workbench to run one of its commands (by id). */
+  'app.command': { command: string };
 }
 
 export type EventName = keyof ApiEvents;
-export const API_EVENTS: readonly EventName[] = ['run.started', 'run.progress', 'run.log', 'run.output', 'run.finished', 'notebook.changed'];
+export const API_EVENTS: readonly EventName[] = ['run.started', 'run.progress', 'run.log', 'run.output', 'run.finished', 'notebook.changed', 'app.command'];
 
 export function isCallName(name: unknown): name is CallName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(API_CALLS, name);

@@ -1,3 +1,3 @@
 export * from './server';
 export * from './serve-command';
-export { contentSecurityPolicy } from './security';
+export { contentSecurityPolicy } from '../common/csp';

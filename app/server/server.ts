@@ -6,7 +6,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Disposable } from '../../core/util';
 import { Host, type HostOptions } from '../host';
 import { HTTP_CALL_PREFIX, httpStatusOf, TOKEN_QUERY, WS_EVENTS_PATH, type EventMessage } from '../common/wire';
-import { contentSecurityPolicy, newToken, refusal, TOKEN_COOKIE } from './security';
+import { contentSecurityPolicy } from '../common/csp';
+import { newToken, refusal, TOKEN_COOKIE } from './security';
 
 export interface ServeOptions {
   workspace: string;
