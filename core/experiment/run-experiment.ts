@@ -19,7 +19,7 @@ import { fitFeaturePipeline, type FeaturePipelineSpec, type FittedPipeline } fro
 import { createModel, hasArchitecture, type FitContext, type Recommender } from '../models';
 import { NeuralRecommender } from '../train';
 import type { ExperimentSpec, ModelSpec } from '../spec';
-import { MetricBuffer, type RunStore } from '../runs';
+import { MetricBuffer, writeRunFiles, type RunStore } from '../runs';
 import { appVersion, InputError, RecLabError } from '../util';
 
 /** Callbacks a host (CLI, worker) passes to watch a run. */
@@ -124,8 +124,7 @@ export async function runExperiment(spec: ExperimentSpec, opts: ExperimentOption
   // The tuning metric does not change what is measured, so it stays out of the fingerprint.
   const fingerprint = protocolFingerprint(ds, split, { ks: spec.evaluate.ks, candidates: spec.evaluate.candidates, sampled: spec.evaluate.sampled });
 
-  const { tune: _tune, ...modelParams } = spec.model;
-  const params = flattenParams({ model: modelParams, split: spec.split, data: spec.data });
+  const params = runParams(spec);
   let runId: string;
   if (opts.runId) {
     // The host created the row before forking this worker: complete it.
@@ -147,7 +146,11 @@ export async function runExperiment(spec: ExperimentSpec, opts: ExperimentOption
       tags: spec.tags ?? {},
     }).id;
   }
+  // run.json (and series.csv) in the artifact folder let `reclab runs recover` rebuild the
+  // run if the store file is lost: written now, so a crashed run is not lost either, and at the end.
+  const artifactDir = path.join(opts.artifactsRoot, runId);
   try {
+    writeRunFiles(store, runId, artifactDir);
     const result = await trainAndEvaluate(spec, ds, split, m, runId, opts, fingerprint);
     store.finishRun(runId, 'FINISHED');
     return result;
@@ -155,6 +158,13 @@ export async function runExperiment(spec: ExperimentSpec, opts: ExperimentOption
     const cancelled = e instanceof Error && (e as RecLabError).code === 'CANCELLED';
     store.finishRun(runId, cancelled ? 'KILLED' : 'FAILED', e instanceof Error ? e.message : String(e));
     throw e;
+  } finally {
+    try {
+      writeRunFiles(store, runId, artifactDir);
+    } catch (e) {
+      // The store has the run; only its copy for recovery is missing.
+      log(`could not write ${artifactDir}/run.json: ${(e as Error).message}`);
+    }
   }
 }
 
@@ -354,6 +364,12 @@ function concatIds(a?: Int32Array, b?: Int32Array): Int32Array | undefined {
 
 function failNoColdItems(): never {
   throw new InputError("evaluate.candidates is 'cold-items' but the split holds out no items; use split kind 'cold-item'.", 'SPEC');
+}
+
+/** A run's params: the spec's parts that say how it was made, as dotted keys (`train.lr`, `evaluate.ks`). */
+export function runParams(spec: ExperimentSpec): Record<string, string> {
+  const { tune: _tune, ...modelParams } = spec.model;
+  return flattenParams({ model: modelParams, split: spec.split, data: spec.data, train: spec.train, evaluate: spec.evaluate });
 }
 
 /** Flattens nested params to dotted keys with JSON values, as MLflow params are stored. */
