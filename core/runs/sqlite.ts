@@ -589,8 +589,7 @@ export class SqliteRunStore implements RunStore {
     return inReadTransaction(this.db, this.file, 'list run summaries', () => {
       const rows = this.db.prepare(sql).raw().all(...args) as unknown[][];
       if (rows.length === 0) {
-        // A page past the end has no row to carry the total: count on its own (rare).
-        if (!query.offset) return { total: 0, runs: [] };
+        // An empty page (past the end, or limit 0 to ask only the total) has no row to carry the total.
         const { where, args: whereArgs } = runFilterSql(query);
         const total = this.db.prepare(`SELECT count(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`).pluck().get(...whereArgs) as number;
         return { total, runs: [] };

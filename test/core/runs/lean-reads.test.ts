@@ -93,7 +93,8 @@ describe('run summaries', () => {
     for (const p of pages) expect(p.total).toBe(5);
     expect(store.listRunSummaries({ offset: 10 })).toEqual({ total: 5, runs: [] });
     expect(store.listRunSummaries({ experiment: 'none' })).toEqual({ total: 0, runs: [] });
-    expect(store.listRunSummaries({ limit: 0 }).runs).toEqual([]);
+    expect(store.listRunSummaries({ limit: 0 })).toEqual({ total: 5, runs: [] }); // the total alone
+    expect(store.listRunSummaries({ limit: 0, tag: 'family=mf' })).toEqual({ total: 2, runs: [] });
     expect(code(() => store.listRunSummaries({ limit: -1 }))).toBe('INVALID_ARGUMENT');
     expect(code(() => store.listRunSummaries({ offset: 1.5 }))).toBe('INVALID_ARGUMENT');
     expect(code(() => store.listRunSummaries({ orderBy: { field: 'nope' as 'name' } }))).toBe('INVALID_ARGUMENT');
