@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   engine: async () => (await import('./engine')).main(),
   neumf: async () => (await import('./neumf')).main(),
   models: async () => (await import('./models')).main(),
+  runs: async () => (await import('./runs')).main(),
   baselines: async () => console.log(JSON.stringify(await (await import('./baselines')).benchBaselines())),
   eval: async () => console.log(JSON.stringify(await (await import('./eval')).benchEval())),
 };

@@ -1,12 +1,16 @@
 import { Command } from 'commander';
-import { isRecLabError, RecLabError } from '../util';
+import { appVersion, isRecLabError, RecLabError } from '../util';
 import { downloadDataset, importDataset, listDatasets } from './commands/datasets';
 import { exportRunCommand, recommendCommand } from './commands/export';
-import { compareRunsCommand, listRunsCommand, showRunCommand } from './commands/runs';
+import { recoverRunsCommand } from './commands/recover';
+import { compareRunsCommand, listRunsCommand, showRunCommand, tagRunCommand, untagRunCommand } from './commands/runs';
 import { runCommand } from './commands/run';
+import { dropWritesWhenPipeCloses, writeLine } from './output';
 
-const out = (s: string) => process.stdout.write(s + '\n');
-const err = (s: string) => process.stderr.write(s + '\n');
+const out = (s: string) => writeLine(process.stdout, s);
+const err = (s: string) => writeLine(process.stderr, s);
+/** For repeatable options: `--attr a=1 --attr b=2`. */
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 /**
  * Commands implemented outside the engine: `serve` is browser mode, which lives in the app
@@ -20,6 +24,7 @@ export interface AppCommands {
 export function buildProgram(app: AppCommands = {}): Command {
   const program = new Command('reclab')
     .description('RecLab: train, evaluate and compare hybrid recommenders; every run is kept in the workspace run store')
+    .version(appVersion(), '-V, --version', 'print the RecLab version')
     .option('-w, --workspace <dir>', 'workspace folder (state in <dir>/.reclab); default: $RECLAB_WORKSPACE or the current folder');
   const ws = () => program.opts().workspace as string | undefined;
 
@@ -32,18 +37,36 @@ export function buildProgram(app: AppCommands = {}): Command {
     .action(async (specs: string[], o) => {
       for (const s of specs) await runCommand(s, { ...o, workspace: ws() }, out, err);
     });
-  program
-    .command('runs')
+  const runs = program.command('runs').description('list runs (the default), tag them, or recover a lost run store');
+  runs
+    .command('list', { isDefault: true })
     .description('list runs, newest first')
-    .option('-e, --experiment <name>')
+    .option('-e, --experiment <name>', 'only runs of this experiment')
     .option('-s, --status <status>', 'RUNNING, FINISHED, FAILED or KILLED')
-    .option('-t, --tag <key[=value]>')
+    .option('-t, --tag <key[=value]>', 'only runs with this tag (and value)')
     .option('--search <text>', 'run name contains')
     .option('-m, --metric <key>', 'metric column', 'ndcg@10')
     .option('--sort', 'best first by the metric')
-    .option('-n, --limit <n>')
-    .option('--json')
+    .option('-n, --limit <n>', 'at most this many runs')
+    .option('--json', 'print one JSON array')
     .action((o) => listRunsCommand({ ...o, workspace: ws() }, out));
+  runs
+    .command('tag')
+    .description('set tags on a run (a tag of the same key is replaced)')
+    .argument('<run>', 'run id or unique prefix')
+    .argument('<tags...>', 'key=value pairs')
+    .action((id: string, pairs: string[]) => tagRunCommand(id, pairs, { workspace: ws() }, out));
+  runs
+    .command('untag')
+    .description('remove tags from a run')
+    .argument('<run>', 'run id or unique prefix')
+    .argument('<keys...>', 'tag keys')
+    .action((id: string, keys: string[]) => untagRunCommand(id, keys, { workspace: ws() }, out));
+  runs
+    .command('recover')
+    .description("rebuild a lost or damaged run store from the runs' artifact folders (.reclab/artifacts/RUN_ID); never overwrites a store that has runs")
+    .option('--json', 'print one JSON object')
+    .action((o) => recoverRunsCommand({ ...o, workspace: ws() }, out, err));
   program
     .command('show')
     .description('everything recorded for one run')
@@ -52,9 +75,9 @@ export function buildProgram(app: AppCommands = {}): Command {
     .action((id: string, o) => showRunCommand(id, { ...o, workspace: ws() }, out));
   program
     .command('compare')
-    .description('final metrics side by side; warns when protocol fingerprints differ')
-    .argument('<runs...>')
-    .option('--segment <name>', 'overall, items:cold, ...', 'overall')
+    .description('final metrics side by side, with the difference to the first run and the best marked; warns when protocol fingerprints differ')
+    .argument('<runs...>', 'run ids or unique prefixes')
+    .option('--segment <name>', 'overall, items:cold, users:activity[1-20], ...', 'overall')
     .option('--json')
     .action((ids: string[], o) => compareRunsCommand(ids, { ...o, workspace: ws() }, out, err));
   program
@@ -62,18 +85,22 @@ export function buildProgram(app: AppCommands = {}): Command {
     .description("verify a run's model bundle and copy it out; --recommend prints a user's top items from it")
     .argument('<run>', 'run id or unique prefix')
     .option('-o, --out <dir>', 'copy the bundle to this new folder')
-    .option('--recommend <user>', 'load the bundle and print the top items of this user')
+    .option('--recommend [user]', 'load the bundle and print the top items of this user (or of a new user given by --history/--attr)')
+    .option('--history <items>', 'a new user: items they interacted with, ITEM,ITEM (repeatable)', collect, [])
+    .option('--attr <key=value>', 'a new user: an attribute (repeatable)', collect, [])
     .option('-k <n>', 'number of items for --recommend', '10')
     .option('--json')
     .action((id: string, o) => exportRunCommand(id, { ...o, workspace: ws() }, out));
   program
     .command('recommend')
-    .description('top items of a known user from a bundle folder (plain Node, no workspace needed)')
+    .description('top items of a user from a bundle folder (plain Node, no workspace needed): a known user by id, or a new user by --history and --attr')
     .argument('<bundle>', 'bundle folder')
-    .argument('<user>', 'original user id')
+    .argument('[user]', 'original id of a known user')
+    .option('--history <items>', 'a new user: items they interacted with, ITEM,ITEM (repeatable)', collect, [])
+    .option('--attr <key=value>', "a new user: an attribute, e.g. age=31 (repeatable; list values as a|b)", collect, [])
     .option('-k <n>', 'number of items', '10')
     .option('--json')
-    .action((dir: string, user: string, o) => recommendCommand(dir, user, o, out));
+    .action((dir: string, user: string | undefined, o) => recommendCommand(dir, user, o, out));
   program
     .command('serve')
     .description('browser mode: serve the workbench on 127.0.0.1 and print its URL with a session token (Ctrl-C stops it)')
@@ -85,25 +112,30 @@ export function buildProgram(app: AppCommands = {}): Command {
   const datasets = program.command('datasets').description('list, import or download datasets');
   datasets
     .command('list', { isDefault: true })
-    .option('--json')
+    .description('the embedded sample and the datasets imported into this workspace, with their sizes')
+    .option('--json', 'print one JSON object')
     .action((o) => listDatasets({ ...o, workspace: ws() }, out));
   datasets
     .command('import')
-    .argument('<name>')
+    .description('check a dataset by loading it once, then register it in the workspace under a name (use it as "data": {"source": "workspace", "name": NAME})')
+    .argument('<name>', 'name to register it under')
     .option('--movielens <path>', 'MovieLens 100K folder or ml-100k.zip')
     .option('--csv <mapping>', 'JSON column mapping of CSV files (see README)')
-    .option('--json')
+    .option('--json', 'print one JSON object')
     .action((name: string, o) => importDataset(name, { ...o, workspace: ws() }, out));
   datasets
     .command('download')
+    .description('download a public dataset (progress, checksum verified) and import it; needs internet access')
     .argument('<dataset>', 'ml-100k')
-    .option('--dir <dir>', 'where to put it')
+    .option('--dir <dir>', 'where to put it (default .reclab/downloads)')
     .action((which: string, o) => downloadDataset(which, { ...o, workspace: ws() }, out, err));
   return program;
 }
 
 /** Runs the CLI; user errors print one clear line and exit 1, bugs print a stack. */
 export async function main(argv = process.argv, app: AppCommands = {}): Promise<void> {
+  dropWritesWhenPipeCloses(process.stdout);
+  dropWritesWhenPipeCloses(process.stderr);
   try {
     await buildProgram(app).parseAsync(argv);
   } catch (e) {

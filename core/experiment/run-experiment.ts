@@ -18,7 +18,7 @@ import { evaluateRanking, PopularityFallbackScorer, type EvalResult, type Scorer
 import { writeBundle, writeJson, writeSplitCsv, writeTopKCsv } from '../export';
 import { fitFeaturePipeline, type FittedPipeline } from '../features';
 import { createModel, hasArchitecture, type FitContext, type ModelSummary, type Recommender } from '../models';
-import { MetricBuffer, type RunStore } from '../runs';
+import { MetricBuffer, writeRunFiles, type RunStore } from '../runs';
 import { parseSpec, type ExperimentSpec, type ModelSpec } from '../spec';
 import { NeuralRecommender } from '../train';
 import { InputError, RecLabError } from '../util';
@@ -231,6 +231,9 @@ export async function runExperiment(given: ExperimentSpec, opts: ExperimentOptio
   try {
     fs.mkdirSync(artifactDir, { recursive: true });
     store.updateRun(runId, { pid: process.pid });
+    // run.json (and series.csv) let `reclab runs recover` rebuild the run if the store file
+    // is lost: written now, so a crashed run is not lost either, and again at the end.
+    writeRunFiles(store, runId, artifactDir);
     const p = await prepare(spec, { ...opts, hooks: { ...hooks, onOutput } }, 'model');
     store.updateRun(runId, { fingerprint: p.fingerprint, datasetStats: datasetStats(p.ds) as unknown as Record<string, unknown> });
     store.addArtifact(runId, { path: outputsFile, kind: 'outputs', size: fs.statSync(outputsFile).size });
@@ -242,6 +245,13 @@ export async function runExperiment(given: ExperimentSpec, opts: ExperimentOptio
     const cancelled = e instanceof Error && (e as RecLabError).code === 'CANCELLED';
     store.finishRun(runId, cancelled ? 'KILLED' : 'FAILED', e instanceof Error ? e.message : String(e));
     throw e;
+  } finally {
+    try {
+      writeRunFiles(store, runId, artifactDir);
+    } catch (e) {
+      // The store has the run; only its copy for recovery is missing.
+      hooks.log?.(`could not write ${artifactDir}/run.json: ${(e as Error).message}`);
+    }
   }
 }
 

@@ -12,7 +12,7 @@ const BUSY_TIMEOUT_MS = 5000;
 
 function notAStore(file: string, why: string): RunStoreError {
   return new RunStoreError(
-    `Run store ${file} ${why}. RecLab left it unchanged. Move it aside (e.g. rename it to ${path.basename(file)}.broken) and RecLab starts a new, empty run store; restore it from a backup if you have one.`,
+    `Run store ${file} ${why}. RecLab left it unchanged. Move it aside (e.g. rename it to ${path.basename(file)}.broken), then run \`reclab runs recover\`: it rebuilds the runs from their artifact folders (.reclab/artifacts). Or restore the file from a backup.`,
     'NOT_A_DATABASE',
     { file },
   );

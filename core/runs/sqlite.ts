@@ -4,6 +4,8 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './database';
 import { RunStoreError } from './errors';
+import { runFilterSql } from './filters';
+import { summarySql, toSummary } from './summaries';
 import { guarded, inReadTransaction, inTransaction } from './transaction';
 import {
   RUN_STATUSES,
@@ -18,10 +20,15 @@ import {
   type RunRecord,
   type RunStatus,
   type RunStore,
+  type RunSnapshot,
+  type RunSummaryPage,
+  type RunSummaryQuery,
   type RunUpdate,
   type SegmentMetrics,
   type SeriesOptions,
   type SeriesPoint,
+  type SeriesQuery,
+  type SeriesSlice,
   type StaleRunOptions,
 } from './types';
 
@@ -76,6 +83,9 @@ function fromDb(v: number | null): number {
   return v === null ? NaN : v;
 }
 
+/** The points of series @id within the step range [@from, @to]. */
+const IN_RANGE = 'series_id = @id AND step >= @from AND step <= @to';
+
 /** Min and max per bucket of the points `numbered` gives (with their position `i`). */
 function bucketQuery(numbered: string): string {
   return `WITH p AS (${numbered}),
@@ -83,6 +93,34 @@ function bucketQuery(numbered: string): string {
   SELECT b, step, seq, epoch, time, min(value) FROM q GROUP BY b
   UNION ALL
   SELECT b, step, seq, epoch, time, max(value) FROM q GROUP BY b`;
+}
+
+/** A bucket's min or max: bucket, step, seq, epoch, time, value. */
+type BucketRow = [number, number, number, number | null, number, number | null];
+
+/** A step range as bounds for SQL (steps are safe integers), and whether it is the whole series. */
+interface SeriesRange {
+  from: number;
+  to: number;
+  whole: boolean;
+  maxPoints?: number;
+}
+
+function seriesRange(options: SeriesOptions): SeriesRange {
+  const { maxPoints, afterStep, fromStep, toStep } = options;
+  if (maxPoints !== undefined && (!Number.isInteger(maxPoints) || maxPoints < 2)) throw invalid(`maxPoints must be an integer of at least 2, got ${maxPoints}.`);
+  for (const [name, v] of [['afterStep', afterStep], ['fromStep', fromStep], ['toStep', toStep]] as const) {
+    if (v !== undefined && (typeof v !== 'number' || Number.isNaN(v))) throw invalid(`${name} must be a number, got ${JSON.stringify(v)}.`);
+  }
+  let from = Number.MIN_SAFE_INTEGER;
+  let to = Number.MAX_SAFE_INTEGER;
+  // Steps are integers: "after 2.5" is "from 3", "up to 2.5" is "up to 2".
+  if (afterStep !== undefined) from = Math.max(from, Math.floor(afterStep) + 1);
+  if (fromStep !== undefined) from = Math.max(from, Math.ceil(fromStep));
+  if (toStep !== undefined) to = Math.min(to, Math.floor(toStep));
+  from = Math.min(Math.max(from, Number.MIN_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
+  to = Math.min(Math.max(to, Number.MIN_SAFE_INTEGER), Number.MAX_SAFE_INTEGER);
+  return { from, to, whole: afterStep === undefined && fromStep === undefined && toStep === undefined, maxPoints };
 }
 
 function toPoint([step, epoch, time, value]: [number, number | null, number, number | null]): SeriesPoint {
@@ -151,14 +189,21 @@ export class SqliteRunStore implements RunStore {
       finals: db.prepare('SELECT segment, key, value FROM final_metrics WHERE run_id = ? ORDER BY segment, key').raw(),
       artifacts: db.prepare('SELECT path, kind, size FROM artifacts WHERE run_id = ? ORDER BY path'),
       metricKeys: db.prepare('SELECT key FROM metric_series WHERE run_id = ? ORDER BY key').pluck(),
-      series: db.prepare('SELECT step, epoch, time, value FROM metrics WHERE series_id = ? ORDER BY step, seq').raw(),
-      seriesEnd: db.prepare('SELECT * FROM (SELECT step, epoch, time, value FROM metrics WHERE series_id = @id ORDER BY step, seq LIMIT 1) UNION ALL SELECT * FROM (SELECT step, epoch, time, value FROM metrics WHERE series_id = @id ORDER BY step DESC, seq DESC LIMIT 1)').raw(),
+      series: db.prepare(`SELECT step, epoch, time, value FROM metrics WHERE ${IN_RANGE} ORDER BY step, seq`).raw(),
+      seriesEnd: db.prepare(
+        `SELECT * FROM (SELECT step, epoch, time, value, seq FROM metrics WHERE ${IN_RANGE} ORDER BY step, seq LIMIT 1) UNION ALL SELECT * FROM (SELECT step, epoch, time, value, seq FROM metrics WHERE ${IN_RANGE} ORDER BY step DESC, seq DESC LIMIT 1)`,
+      ).raw(),
+      seriesCount: db.prepare(`SELECT count(*) FROM metrics WHERE ${IN_RANGE}`).pluck(),
       // Bucket of inner point i (0-based, first point excluded) is floor(i * buckets / inner),
       // as in downsampleSeries. With one min() or max() per query, SQLite takes the bare
       // columns from the row holding it; NULL (NaN) values lose, as NaN does there.
-      // An ordered series has i = seq - 1; otherwise a window function numbers the points.
-      seriesBucketsOrdered: db.prepare(bucketQuery('SELECT step, seq, epoch, time, value, seq - 1 AS i FROM metrics WHERE series_id = @id')).raw(),
-      seriesBuckets: db.prepare(bucketQuery('SELECT step, seq, epoch, time, value, row_number() OVER (ORDER BY step, seq) - 2 AS i FROM metrics WHERE series_id = @id')).raw(),
+      // In an ordered series, seq is the position in step order, so i = seq - (first seq) - 1;
+      // otherwise a window function numbers the points.
+      seriesBucketsOrdered: db.prepare(bucketQuery(`SELECT step, seq, epoch, time, value, seq - CAST(@firstSeq AS INTEGER) - 1 AS i FROM metrics WHERE ${IN_RANGE}`)).raw(),
+      seriesBuckets: db.prepare(bucketQuery(`SELECT step, seq, epoch, time, value, row_number() OVER (ORDER BY step, seq) - 2 AS i FROM metrics WHERE ${IN_RANGE}`)).raw(),
+      seriesInArrivalOrder: db.prepare('SELECT s.key, m.step, m.epoch, m.time, m.value FROM metric_series s JOIN metrics m ON m.series_id = s.id WHERE s.run_id = ? ORDER BY s.id, m.seq').raw(),
+      restoreRun: db.prepare(`INSERT INTO runs (id, experiment_id, name, status, start_time, end_time, error, spec, seed, app_version, backend, fingerprint, dataset_stats, notes, pid, host)
+        VALUES (@id, @experimentId, @name, @status, @startTime, @endTime, @error, @spec, @seed, @appVersion, @backend, @fingerprint, @datasetStats, @notes, @pid, @host)`),
       runningRuns: db.prepare("SELECT id, pid, host FROM runs WHERE status = 'RUNNING'"),
       killStale: db.prepare("UPDATE runs SET status = 'KILLED', end_time = ?, error = ? WHERE id = ? AND status = 'RUNNING'"),
     };
@@ -188,8 +233,7 @@ export class SqliteRunStore implements RunStore {
     return name.trim();
   }
 
-  private insertExperiment(name: string): ExperimentRecord {
-    const created = Date.now();
+  private insertExperiment(name: string, created = Date.now()): ExperimentRecord {
     const id = Number(this.stmts.insertExperiment.run(name, created).lastInsertRowid);
     return { id, name, created, runCount: 0 };
   }
@@ -366,6 +410,45 @@ export class SqliteRunStore implements RunStore {
     });
   }
 
+  restoreRuns(runs: readonly RunSnapshot[]): void {
+    for (const r of runs) {
+      if (typeof r.id !== 'string' || !/^[0-9a-f]+$/.test(r.id)) throw invalid(`A restored run needs its id (lower-case hex digits), got ${JSON.stringify(r.id)}. Nothing was restored.`);
+      if (!RUN_STATUSES.includes(r.status)) throw invalid(`Run ${r.id} has status ${JSON.stringify(r.status)}; a run is one of ${RUN_STATUSES.join(', ')}. Nothing was restored.`);
+      if (!Number.isFinite(r.startTime)) throw invalid(`Run ${r.id} needs a start time in milliseconds, got ${JSON.stringify(r.startTime)}. Nothing was restored.`);
+      if (r.spec === undefined) throw invalid(`Run ${r.id} has no spec. Nothing was restored.`);
+    }
+    inTransaction(this.db, this.file, `restore ${runs.length} runs`, () => {
+      for (const r of runs) {
+        if (this.stmts.runExists.get(r.id)) throw new RunStoreError(`Run ${r.id} is already in ${this.file}; a restore never overwrites a run. Nothing was restored.`, 'RUN_EXISTS');
+        const name = this.experimentName(r.experiment);
+        const exp = (this.stmts.experimentByName.get(name) as ExperimentRecord | undefined) ?? this.insertExperiment(name, r.startTime);
+        this.stmts.restoreRun.run({
+          id: r.id,
+          experimentId: exp.id,
+          name: r.name,
+          status: r.status,
+          startTime: r.startTime,
+          endTime: r.endTime ?? null,
+          error: r.error ?? null,
+          spec: JSON.stringify(r.spec),
+          seed: r.seed ?? null,
+          appVersion: r.appVersion ?? null,
+          backend: r.backend ?? null,
+          fingerprint: r.fingerprint ?? null,
+          datasetStats: r.datasetStats === undefined ? null : JSON.stringify(r.datasetStats),
+          notes: r.notes ?? null,
+          pid: r.pid ?? null,
+          host: r.host ?? null,
+        });
+        this.writeParams(r.id, r.params);
+        this.writeTags(r.id, r.tags);
+        this.logFinalMetrics(r.id, r.finalMetrics);
+        for (const a of r.artifacts) this.stmts.upsertArtifact.run(r.id, a.path, a.kind, a.size, r.endTime ?? r.startTime);
+        if (r.series?.length) this.logMetrics(r.id, r.series);
+      }
+    });
+  }
+
   markStaleRunsKilled(options: StaleRunOptions = {}): string[] {
     const live = new Set(options.liveRunIds ?? []);
     const alive = options.isProcessAlive ?? isProcessAlive;
@@ -414,33 +497,9 @@ export class SqliteRunStore implements RunStore {
   }
 
   listRuns(query: ListRunsQuery = {}): RunRecord[] {
-    const where: string[] = [];
-    const args: unknown[] = [];
+    const { where, args } = runFilterSql(query);
     let join = '';
     let order = 'r.start_time DESC, r.rowid DESC';
-    if (query.experiment !== undefined) {
-      where.push('e.name = ?');
-      args.push(query.experiment);
-    }
-    if (query.status !== undefined) {
-      if (!RUN_STATUSES.includes(query.status)) throw invalid(`Unknown run status ${JSON.stringify(query.status)}; use one of ${RUN_STATUSES.join(', ')}.`);
-      where.push('r.status = ?');
-      args.push(query.status);
-    }
-    if (query.tag !== undefined) {
-      const tag = typeof query.tag === 'string' ? parseTagFilter(query.tag) : query.tag;
-      if (tag.value === undefined) {
-        where.push('EXISTS (SELECT 1 FROM tags t WHERE t.run_id = r.id AND t.key = ?)');
-        args.push(tag.key);
-      } else {
-        where.push('EXISTS (SELECT 1 FROM tags t WHERE t.run_id = r.id AND t.key = ? AND t.value = ?)');
-        args.push(tag.key, tag.value);
-      }
-    }
-    if (query.search) {
-      where.push("r.name LIKE ? ESCAPE '\\'");
-      args.push(`%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    }
     const joinArgs: unknown[] = [];
     if (query.orderBy !== undefined) {
       const o = typeof query.orderBy === 'string' ? { metric: query.orderBy } : query.orderBy;
@@ -468,30 +527,82 @@ export class SqliteRunStore implements RunStore {
   }
 
   getMetricSeries(runId: string, key: string, options: SeriesOptions = {}): SeriesPoint[] {
-    const { maxPoints } = options;
-    if (maxPoints !== undefined && (!Number.isInteger(maxPoints) || maxPoints < 2)) throw invalid(`maxPoints must be an integer of at least 2, got ${maxPoints}.`);
+    const range = seriesRange(options);
     return inReadTransaction(this.db, this.file, `read metric ${key} of run ${runId}`, () => {
       const series = this.stmts.seriesByKey.get(runId, key) as SeriesRow | undefined;
-      if (!series) return [];
-      type Row = [number, number | null, number, number | null];
-      if (maxPoints === undefined || series.points <= maxPoints) return (this.stmts.series.all(series.id) as Row[]).map(toPoint);
-      // Aggregated inside SQLite: a million-point series never becomes a million JS objects.
-      const [first, last] = this.stmts.seriesEnd.all({ id: series.id }) as Row[];
-      const buckets = Math.floor((maxPoints - 2) / 2);
-      if (buckets === 0) return [toPoint(first), toPoint(last)];
-      const query = series.ordered ? this.stmts.seriesBucketsOrdered : this.stmts.seriesBuckets;
-      const rows = query.all({ id: series.id, buckets, inner: series.points - 2 }) as [number, number, number, number | null, number, number | null][];
-      // Per bucket, min and max in series order; one point when they are the same row.
-      rows.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
-      const out: SeriesPoint[] = [toPoint(first)];
-      for (let r = 0; r < rows.length; r++) {
-        const [b, step, seq, epoch, time, value] = rows[r];
-        const prev = rows[r - 1];
-        if (prev && prev[0] === b && prev[1] === step && prev[2] === seq) continue;
-        out.push(toPoint([step, epoch, time, value]));
+      return series ? this.readSeries(series, range).points : [];
+    });
+  }
+
+  getMetricSeriesBatch(query: SeriesQuery): SeriesSlice[] {
+    const range = seriesRange(query);
+    return inReadTransaction(this.db, this.file, `read ${query.keys.length} metrics of ${query.runIds.length} runs`, () => {
+      const out: SeriesSlice[] = [];
+      for (const runId of query.runIds) {
+        for (const key of query.keys) {
+          const series = this.stmts.seriesByKey.get(runId, key) as SeriesRow | undefined;
+          if (series) out.push({ runId, key, ...this.readSeries(series, range), lastStep: series.step });
+        }
       }
-      out.push(toPoint(last));
       return out;
+    });
+  }
+
+  /** The points of one series in a step range, downsampled inside SQLite when there are more than `maxPoints`. */
+  private readSeries(series: SeriesRow, range: SeriesRange): { points: SeriesPoint[]; count: number } {
+    const { maxPoints, from, to, whole } = range;
+    const at = { id: series.id, from, to };
+    type Row = [number, number | null, number, number | null];
+    if (whole && (maxPoints === undefined || series.points <= maxPoints)) return { points: (this.stmts.series.all(at) as Row[]).map(toPoint), count: series.points };
+    const ends = this.stmts.seriesEnd.all(at) as [number, number | null, number, number | null, number][];
+    if (ends.length === 0) return { points: [], count: 0 };
+    const [first, last] = ends;
+    // An ordered series' range is a run of consecutive seqs; otherwise the points are counted.
+    const count = whole ? series.points : series.ordered ? last[4] - first[4] + 1 : (this.stmts.seriesCount.get(at) as number);
+    if (maxPoints === undefined || count <= maxPoints) return { points: (this.stmts.series.all(at) as Row[]).map(toPoint), count };
+    // Aggregated inside SQLite: a million-point series never becomes a million JS objects.
+    const buckets = Math.floor((maxPoints - 2) / 2);
+    if (buckets === 0) return { points: [toPoint(first as unknown as Row), toPoint(last as unknown as Row)], count };
+    const rows = series.ordered
+      ? (this.stmts.seriesBucketsOrdered.all({ ...at, buckets, inner: count - 2, firstSeq: first[4] }) as BucketRow[])
+      : (this.stmts.seriesBuckets.all({ ...at, buckets, inner: count - 2 }) as BucketRow[]);
+    // Per bucket, min and max in series order; one point when they are the same row.
+    rows.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+    const out: SeriesPoint[] = [toPoint(first as unknown as Row)];
+    for (let r = 0; r < rows.length; r++) {
+      const [b, step, seq, epoch, time, value] = rows[r];
+      const prev = rows[r - 1];
+      if (prev && prev[0] === b && prev[1] === step && prev[2] === seq) continue;
+      out.push(toPoint([step, epoch, time, value]));
+    }
+    out.push(toPoint(last as unknown as Row));
+    return { points: out, count };
+  }
+
+  listRunSummaries(query: RunSummaryQuery = {}): RunSummaryPage {
+    const { sql, args, metrics, params } = summarySql(query);
+    return inReadTransaction(this.db, this.file, 'list run summaries', () => {
+      const rows = this.db.prepare(sql).raw().all(...args) as unknown[][];
+      if (rows.length === 0) {
+        // An empty page (past the end, or limit 0 to ask only the total) has no row to carry the total.
+        const { where, args: whereArgs } = runFilterSql(query);
+        const total = this.db.prepare(`SELECT count(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`).pluck().get(...whereArgs) as number;
+        return { total, runs: [] };
+      }
+      const runs = rows.map((row) => toSummary(row, metrics, params));
+      return { total: runs[0].total, runs: runs.map((r) => r.summary) };
+    });
+  }
+
+  getRunSnapshot(runId: string): RunSnapshot | undefined {
+    return inReadTransaction(this.db, this.file, `read run ${runId} whole`, () => {
+      const row = this.stmts.runById.get(runId) as RunRow | undefined;
+      if (!row) return undefined;
+      const { experimentId: _experimentId, latestMetrics: _latest, ...run } = this.toRecord(row);
+      const series = (this.stmts.seriesInArrivalOrder.all(runId) as [string, number, number | null, number, number | null][]).map(
+        ([key, step, epoch, time, value]): MetricPoint => (epoch === null ? { key, step, time, value: fromDb(value) } : { key, step, epoch, time, value: fromDb(value) }),
+      );
+      return { ...run, series };
     });
   }
 
@@ -549,7 +660,3 @@ function isProcessAlive(pid: number): boolean {
   }
 }
 
-function parseTagFilter(s: string): { key: string; value?: string } {
-  const eq = s.indexOf('=');
-  return eq < 0 ? { key: s } : { key: s.slice(0, eq), value: s.slice(eq + 1) };
-}

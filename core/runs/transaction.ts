@@ -22,7 +22,7 @@ export function toRunStoreError(e: unknown, file: string, action: string): unkno
   if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_PERM'))
     return new RunStoreError(`${where}: the file or its folder cannot be written (${reason}). Check its permissions.`, 'READ_ONLY', { sqlite: code });
   if (code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB'))
-    return new RunStoreError(`${where}: the database is damaged (${reason}). Move the file aside; RecLab starts a new one.`, 'CORRUPT', { sqlite: code });
+    return new RunStoreError(`${where}: the database is damaged (${reason}). Move the file aside, then run \`reclab runs recover\`: it rebuilds the runs from their artifact folders.`, 'CORRUPT', { sqlite: code });
   if (code.startsWith('SQLITE_CONSTRAINT')) return new RunStoreError(`${where}: ${reason}.`, 'CONSTRAINT', { sqlite: code });
   return new RunStoreError(`${where}: ${reason} (${code}).`, 'DATABASE', { sqlite: code });
 }

@@ -126,8 +126,113 @@ export interface ListRunsQuery {
 }
 
 export interface SeriesOptions {
-  /** At most this many points (at least 2): min and max per bucket, first and last kept. */
+  /**
+   * At most this many points (at least 2): min and max per bucket, first and last kept.
+   * With a step range, the range is what is downsampled (a zoomed chart asks again).
+   */
   maxPoints?: number;
+  /** Only points with a step above this one: what a live chart lacks since its last read. */
+  afterStep?: number;
+  /** Only points with a step of at least this (inclusive). */
+  fromStep?: number;
+  /** Only points with a step of at most this (inclusive). */
+  toStep?: number;
+}
+
+/** Several series at once: every listed key of every listed run, read from one snapshot. */
+export interface SeriesQuery extends SeriesOptions {
+  runIds: readonly string[];
+  keys: readonly string[];
+}
+
+/** One series of a `getMetricSeriesBatch` answer. */
+export interface SeriesSlice {
+  runId: string;
+  key: string;
+  /** The points in the asked step range, downsampled to `maxPoints` when asked. */
+  points: SeriesPoint[];
+  /** Points in the asked step range before downsampling (more than `points.length` when downsampled). */
+  count: number;
+  /** Highest step the series has (whatever the range): the next `afterStep` of a live chart. */
+  lastStep: number;
+}
+
+/** A final metric shown as a column of run summaries. */
+export interface MetricColumn {
+  key: string;
+  /** Default `overall`. */
+  segment?: string;
+}
+
+/** What a run list shows: one row per run, read in one query (no per-run queries). */
+export interface RunSummary {
+  id: string;
+  name: string;
+  experiment: string;
+  status: RunStatus;
+  startTime: number;
+  endTime?: number;
+  error?: string;
+  /** `model.type` of the spec. */
+  modelType?: string;
+  /** Dataset name (from the dataset stats; else the spec's `data.name` or `data.source`). */
+  dataset?: string;
+  fingerprint?: string;
+  /** The asked final metrics the run has, by segment then key (as `RunRecord.finalMetrics`). */
+  metrics: SegmentMetrics;
+  /** The asked params the run has. */
+  params: Record<string, string>;
+  /** Every tag of the run. */
+  tags: Record<string, string>;
+}
+
+/** How a run list is sorted: a run field, a final metric, or a param (numbers by value). */
+export type RunSummaryOrder =
+  | { field: 'startTime' | 'endTime' | 'name' | 'experiment' | 'status' | 'modelType' }
+  | { metric: string; segment?: string }
+  | { param: string };
+
+/** A page of run summaries: filters as `listRuns`, chosen columns, sort, offset and limit. */
+export interface RunSummaryQuery extends Pick<ListRunsQuery, 'experiment' | 'status' | 'tag' | 'search'> {
+  /** Final metrics to return as columns. */
+  metrics?: readonly (string | MetricColumn)[];
+  /** Param keys to return as columns. */
+  params?: readonly string[];
+  /** Default: newest first. Runs without the sort value come last, whichever the direction. */
+  orderBy?: RunSummaryOrder;
+  /** Default: descending for start/end time and metrics, ascending for text and params. */
+  ascending?: boolean;
+  offset?: number;
+  /** Default 100. */
+  limit?: number;
+}
+
+export interface RunSummaryPage {
+  /** Runs that pass the filters, over all pages. */
+  total: number;
+  runs: RunSummary[];
+}
+
+/**
+ * A whole run as recorded, in plain JSON: what `restoreRuns` writes back (ids, times and
+ * status kept) and what every run's artifact folder keeps in `run.json`, so the store
+ * can be rebuilt if its file is lost.
+ */
+export interface RunSnapshot extends RecordedRunFields {
+  id: string;
+  experiment: string;
+  name: string;
+  status: RunStatus;
+  startTime: number;
+  endTime?: number;
+  error?: string;
+  host?: string;
+  params: Record<string, string>;
+  tags: Record<string, string>;
+  finalMetrics: SegmentMetrics;
+  artifacts: ArtifactRecord[];
+  /** Every point of every series, in the order logged. */
+  series?: MetricPoint[];
 }
 
 export interface StaleRunOptions {
@@ -178,8 +283,24 @@ export interface RunStore {
   listRuns(query?: ListRunsQuery): RunRecord[];
   /** Keys of the metric series a run has, sorted. */
   listMetricKeys(runId: string): string[];
-  /** A series in step order, downsampled to `maxPoints` when asked. */
+  /** A series in step order (within the step range when asked), downsampled to `maxPoints` when asked. */
   getMetricSeries(runId: string, key: string, options?: SeriesOptions): SeriesPoint[];
+  /**
+   * Every asked key of every asked run in one snapshot, each as `getMetricSeries` reads
+   * it; series that do not exist are left out. For live charts: `afterStep` gives only
+   * what came since the last read.
+   */
+  getMetricSeriesBatch(query: SeriesQuery): SeriesSlice[];
+  /** A page of run summaries in one query: no per-run queries, fast on many runs. */
+  listRunSummaries(query?: RunSummaryQuery): RunSummaryPage;
+  /**
+   * Writes whole runs back as they were recorded (ids, times, statuses kept; experiments
+   * created when missing), all in one transaction. `RUN_EXISTS` (nothing written) when
+   * an id is taken: a restore never overwrites a run.
+   */
+  restoreRuns(runs: readonly RunSnapshot[]): void;
+  /** A run with every series point in the order logged (what `restoreRuns` takes); `undefined` when there is no such run. */
+  getRunSnapshot(runId: string): RunSnapshot | undefined;
   /** Deletes a run and everything recorded for it (not its artifact files). */
   deleteRun(runId: string): void;
   /**

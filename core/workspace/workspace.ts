@@ -5,7 +5,7 @@ import { checkDataSpecFiles, readWorkspaceDatasets, resolveDataSpec, type Worksp
 import { createRunRecord, SYSTEM_TAGS, type OutputSection, type PreviewStage, type RunOutputs } from '../experiment';
 import { notebookToSpec, parseNotebook, type Notebook } from '../notebook';
 import { parseSpec, type ExperimentSpec } from '../spec';
-import { openRunStore, type SqliteRunStore } from '../runs';
+import { openRunStore, writeRunFiles, type SqliteRunStore } from '../runs';
 import { Emitter, InputError, serializeError, type Disposable, type Event } from '../util';
 import { startWorker, type WorkerLauncher, type WorkerProcess } from '../worker';
 import { seedExampleNotebooks } from './examples';
@@ -236,6 +236,8 @@ export class Workspace implements Disposable {
         const row = this.store.getRun(runId);
         if (row && row.status === 'RUNNING') this.store.finishRun(runId, outcome.status, outcome.error?.message);
         if (logFile && fs.existsSync(logFile)) this.store.addArtifact(runId, { path: logFile, kind: 'log', size: fs.statSync(logFile).size });
+        // The row is final only now (a crash ended here, the log artifact added): refresh the copy `reclab runs recover` reads.
+        writeRunFiles(this.store, runId, path.join(this.layout.artifactsRoot, runId));
       }
       if (outcome.error && outcome.status !== 'FINISHED') this.appendLog(entry, `${outcome.status}: ${outcome.error.message}`);
       const error = outcome.error ? serializeError(outcome.error) : undefined;

@@ -1,3 +1,4 @@
+import { reclab } from './helpers';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -5,13 +6,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '..', '..', '..');
-const bin = path.join(root, 'bin', 'reclab.js');
 const built = fs.existsSync(path.join(root, 'dist', 'core', 'cli', 'index.js'));
 
-function reclab(ws: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, '--workspace', ws, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function writeSpec(dir: string, name: string, spec: unknown): string {
   const f = path.join(dir, name);
@@ -27,9 +23,9 @@ describe.skipIf(!built)('reclab CLI (compiled; run `npm run build` first)', () =
     ws = fs.mkdtempSync(path.join(os.tmpdir(), 'reclab-cli-'));
   });
 
-  it('runs a spec, prints JSON, exports a split and top-K lists that an independent script re-scores to 1e-6', () => {
+  it('runs a spec, prints JSON, exports a split and top-K lists that an independent script re-scores to 1e-6', async () => {
     const spec = writeSpec(ws, 'knn.json', { name: 'knn', experiment: 'cli', data: small, model: { type: 'itemknn', k: 50 }, evaluate: { ks: [5, 10] } });
-    const r = reclab(ws, 'run', spec, '--json');
+    const r = (await reclab(ws, 'run', spec, '--json'));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const res = JSON.parse(r.stdout);
@@ -45,10 +41,10 @@ describe.skipIf(!built)('reclab CLI (compiled; run `npm run build` first)', () =
     expect(recomputed.recomputed['ndcg@10']).toBeCloseTo(res.metrics['ndcg@10'], 6);
   });
 
-  it('gives the same numbers for the same seed, twice', () => {
+  it('gives the same numbers for the same seed, twice', async () => {
     const spec = writeSpec(ws, 'pop.json', { name: 'pop', experiment: 'cli', seed: 3, data: small, model: { type: 'mostpop' } });
-    const a = JSON.parse(reclab(ws, 'run', spec, '--json').stdout);
-    const b = JSON.parse(reclab(ws, 'run', spec, '--json').stdout);
+    const a = JSON.parse((await reclab(ws, 'run', spec, '--json')).stdout);
+    const b = JSON.parse((await reclab(ws, 'run', spec, '--json')).stdout);
     expect(a.run_id).not.toBe(b.run_id);
     const { fit_s: _a, ...ma } = a.metrics;
     const { fit_s: _b, ...mb } = b.metrics;
@@ -56,46 +52,46 @@ describe.skipIf(!built)('reclab CLI (compiled; run `npm run build` first)', () =
     expect(a.fingerprint).toBe(b.fingerprint);
   });
 
-  it('lists, shows and compares runs, warning when protocols differ', () => {
+  it('lists, shows and compares runs, warning when protocols differ', async () => {
     const s1 = writeSpec(ws, 's1.json', { name: 'seed1', experiment: 'cmp', seed: 1, data: small, model: { type: 'mostpop' } });
     const s2 = writeSpec(ws, 's2.json', { name: 'seed2', experiment: 'cmp', seed: 2, data: small, model: { type: 'mostpop' } });
-    const a = JSON.parse(reclab(ws, 'run', s1, '--json').stdout).run_id;
-    const b = JSON.parse(reclab(ws, 'run', s2, '--json').stdout).run_id;
-    const list = reclab(ws, 'runs', '--experiment', 'cmp');
+    const a = JSON.parse((await reclab(ws, 'run', s1, '--json')).stdout).run_id;
+    const b = JSON.parse((await reclab(ws, 'run', s2, '--json')).stdout).run_id;
+    const list = (await reclab(ws, 'runs', '--experiment', 'cmp'));
     expect(list.code).toBe(0);
     expect(list.stdout).toContain(a.slice(0, 8));
     expect(list.stdout).toContain('FINISHED');
-    const show = reclab(ws, 'show', a.slice(0, 10));
+    const show = (await reclab(ws, 'show', a.slice(0, 10)));
     expect(show.stdout).toContain(`run ${a}`);
     expect(show.stdout).toMatch(/ndcg@10/);
-    const cmp = reclab(ws, 'compare', a, b);
+    const cmp = (await reclab(ws, 'compare', a, b));
     expect(cmp.code).toBe(0);
     expect(cmp.stderr).toMatch(/different protocols/);
     expect(cmp.stdout).toMatch(/ndcg@10/);
   });
 
-  it('fails clearly on bad input and leaves the run store untouched', () => {
-    const before = JSON.parse(reclab(ws, 'runs', '--json').stdout).length;
-    const missing = reclab(ws, 'run', path.join(ws, 'nope.json'));
+  it('fails clearly on bad input and leaves the run store untouched', async () => {
+    const before = JSON.parse((await reclab(ws, 'runs', '--json')).stdout).length;
+    const missing = (await reclab(ws, 'run', path.join(ws, 'nope.json')));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/Spec file not found: .*nope\.json/);
     const badCsv = writeSpec(ws, 'bad.json', {
       data: { source: 'csv', csv: { interactions: { path: 'missing.csv', columns: { user: 'u', item: 'i' } } } },
       model: { type: 'mostpop' },
     });
-    const r = reclab(ws, 'run', badCsv);
+    const r = (await reclab(ws, 'run', badCsv));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/missing\.csv/);
-    expect(JSON.parse(reclab(ws, 'runs', '--json').stdout).length).toBe(before);
+    expect(JSON.parse((await reclab(ws, 'runs', '--json')).stdout).length).toBe(before);
   });
 
-  it('refuses a corrupt run store without overwriting it', () => {
+  it('refuses a corrupt run store without overwriting it', async () => {
     const bad = fs.mkdtempSync(path.join(os.tmpdir(), 'reclab-corrupt-'));
     fs.mkdirSync(path.join(bad, '.reclab'));
     const file = path.join(bad, '.reclab', 'runs.sqlite');
     fs.writeFileSync(file, 'this is not a database, just text that someone saved here by mistake');
     const before = fs.readFileSync(file);
-    const r = reclab(bad, 'runs');
+    const r = (await reclab(bad, 'runs'));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(file);
     expect(fs.readFileSync(file).equals(before)).toBe(true);

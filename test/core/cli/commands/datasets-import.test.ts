@@ -1,18 +1,13 @@
-import { spawnSync } from 'node:child_process';
+import { reclab } from '../helpers';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
-const bin = path.join(root, 'bin', 'reclab.js');
 const built = fs.existsSync(path.join(root, 'dist', 'core', 'cli', 'index.js'));
 const mlLatest = path.join(root, 'test', 'fixtures', 'csv', 'ml-latest');
 
-function reclab(ws: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, '-w', ws, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 // `reclab datasets import NAME --csv MAPPING.json`, as users run it: the compiled CLI.
 describe.skipIf(!built)('reclab datasets import --csv (compiled)', () => {
@@ -30,29 +25,29 @@ describe.skipIf(!built)('reclab datasets import --csv (compiled)', () => {
   };
   const ratings = { path: 'ratings.csv', columns: { user: 'userId', item: 'movieId', rating: 'rating', timestamp: 'timestamp' } };
 
-  it('refuses a misspelt key, naming it, its path and the key meant, and registers nothing', () => {
+  it('refuses a misspelt key, naming it, its path and the key meant, and registers nothing', async () => {
     const file = mapping('typo.json', { interactions: ratings, items: { path: 'movies.csv', id: 'movieId', listSeperator: '|', attributes: { title: 'text', genres: 'multi' } } });
-    const r = reclab(ws, 'datasets', 'import', 'x', '--csv', file);
+    const r = (await reclab(ws, 'datasets', 'import', 'x', '--csv', file));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${file}: invalid CSV mapping: items.listSeperator: unknown key 'listSeperator' in the CSV mapping; did you mean 'listSeparator'?`);
     expect(r.stdout).toBe('');
     expect(fs.existsSync(path.join(ws, '.reclab', 'datasets.json'))).toBe(false);
-    expect(JSON.parse(reclab(ws, 'datasets', '--json').stdout).imported).toEqual({});
+    expect(JSON.parse((await reclab(ws, 'datasets', '--json')).stdout).imported).toEqual({});
   });
 
-  it('imports tags.csv gathered per movie beside movies.csv, with every path made absolute', () => {
+  it('imports tags.csv gathered per movie beside movies.csv, with every path made absolute', async () => {
     const file = mapping('tags.json', {
       interactions: ratings,
       items: { path: 'movies.csv', id: 'movieId', listSeparator: '|', attributes: { title: 'text', genres: 'multi' } },
       itemAttributes: [{ path: 'tags.csv', id: 'movieId', column: 'tag', as: 'tags', kind: 'multi' }],
     });
-    const r = reclab(ws, 'datasets', 'import', 'tagged', '--csv', file, '--json');
+    const r = (await reclab(ws, 'datasets', 'import', 'tagged', '--csv', file, '--json'));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.stats.items).toBe(4);
     expect(out.spec.csv.itemAttributes[0].path).toBe(path.join(ws, 'tags.csv'));
-    expect(JSON.parse(reclab(ws, 'datasets', '--json').stdout).imported.tagged.spec.csv.itemAttributes).toEqual([
+    expect(JSON.parse((await reclab(ws, 'datasets', '--json')).stdout).imported.tagged.spec.csv.itemAttributes).toEqual([
       { path: path.join(ws, 'tags.csv'), id: 'movieId', column: 'tag', as: 'tags', kind: 'multi' },
     ]);
   });

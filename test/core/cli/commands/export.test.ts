@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { exportRunCommand, recommendCommand } from '../../../../core/cli/commands/export';
 import { Workspace } from '../../../../core/workspace';
 import { generateSampleDataset, splitDataset, splitMatrices } from '../../../../core/data';
-import { writeBundle } from '../../../../core/export';
+import { loadBundle, writeBundle } from '../../../../core/export';
 import { experimentSpecSchema } from '../../../../core/spec';
 import { NeuralRecommender } from '../../../../core/train';
 
@@ -50,6 +50,25 @@ describe('reclab export / recommend', () => {
     expect(recs).toHaveLength(30 - seen.size);
     expect(typeof recs[0].title).toBe('string');
     for (const r of recs) expect(r.score).toBeCloseTo(expected[ds.itemIds.indexOf(r.item)], 5);
+
+    // A new user, described by a history: the bundle's own answer for {history}.
+    const history = [ds.itemIds[1], ds.itemIds[2]];
+    const bundle = await loadBundle(out);
+    const wanted = await bundle.recommend({ history }, 5);
+    bundle.dispose();
+    const fresh: string[] = [];
+    await recommendCommand(out, undefined, { history: [history.join(',')], k: '5', json: true }, (s) => fresh.push(s));
+    expect((JSON.parse(fresh[0]) as { item: string; score: number }[]).map((r) => [r.item, r.score])).toEqual(wanted.map((r) => [r.item, r.score]));
+    const printed: string[] = [];
+    await exportRunCommand(withBundle, { workspace: root, recommend: true, history: [history[0], history[1]], k: '2' }, (s) => printed.push(s));
+    expect(printed.join('\n')).toContain(`top 2 for a new user (history ${history.join(',')})`);
+    // MF reads no user attributes; an unknown user gets told how to describe a new one.
+    await expect(recommendCommand(out, undefined, { attr: ['age=31'] }, () => {})).rejects.toThrow(/This mf model reads no user attributes, so --attr cannot change its scores; describe the user with --history/);
+    await expect(recommendCommand(out, 'nobody', {}, () => {})).rejects.toThrow(/Unknown user 'nobody': the bundle knows 40 users\. For a new user, leave the id out and describe them: --history ITEM,ITEM/);
+    await expect(recommendCommand(out, ds.userIds[0], { history: [history[0]] }, () => {})).rejects.toThrow(/not both/);
+    await expect(recommendCommand(out, undefined, {}, () => {})).rejects.toThrow(/Say who to recommend for/);
+    await expect(recommendCommand(out, undefined, { attr: ['age'] }, () => {})).rejects.toThrow(/--attr takes key=value, got 'age'/);
+    await expect(recommendCommand(out, undefined, { history: ['no-such-item'] }, () => {})).rejects.toThrow(/names item 'no-such-item', which is not in the bundle/);
 
     await expect(exportRunCommand(without, { workspace: root }, () => {})).rejects.toThrow(/has no model bundle: only neural models are bundled/);
     await expect(exportRunCommand(withBundle, { workspace: root, out }, () => {})).rejects.toThrow(/exists and is not empty/);

@@ -1,18 +1,13 @@
-import { spawnSync } from 'node:child_process';
+import { reclab } from '../helpers';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
-const bin = path.join(root, 'bin', 'reclab.js');
 const built = fs.existsSync(path.join(root, 'dist', 'core', 'cli', 'index.js'));
 const newcomers = path.join(root, 'test', 'fixtures', 'csv', 'newcomers', 'ratings.csv');
 
-function reclab(ws: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, '-w', ws, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 // A global temporal split where a third of the test users are newcomers without history (EASE scores them all alike).
 describe.skipIf(!built)('reclab run: tied users in the summary (compiled)', () => {
@@ -36,20 +31,20 @@ describe.skipIf(!built)('reclab run: tied users in the summary (compiled)', () =
   });
   afterAll(() => fs.rmSync(ws, { recursive: true, force: true }));
 
-  it('shows tied_users and a warning that names the fallback', () => {
-    const r = reclab(ws, 'run', spec({}), '--quiet');
+  it('shows tied_users and a warning that names the fallback', async () => {
+    const r = (await reclab(ws, 'run', spec({}), '--quiet'));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^tied_users\s.*\s7$/m);
     expect(r.stdout).toMatch(/^warning: 7 of 21 evaluated users \(33\.3 %\) got the same score for every item.*evaluate\.fallback: "mostpop"/m);
-    const json = JSON.parse(reclab(ws, 'run', spec({}), '--json').stdout);
+    const json = JSON.parse((await reclab(ws, 'run', spec({}), '--json')).stdout);
     expect(json.metrics.tied_users).toBe(7);
     expect(json.warnings).toHaveLength(1);
     expect(json.segments['users:no-history']['ndcg@10']).toBeGreaterThanOrEqual(0);
   });
 
-  it('with evaluate.fallback "mostpop": no tied users, no warning, another fingerprint', () => {
-    const plain = JSON.parse(reclab(ws, 'run', spec({}), '--json').stdout);
-    const r = JSON.parse(reclab(ws, 'run', spec({ fallback: 'mostpop' }), '--json').stdout);
+  it('with evaluate.fallback "mostpop": no tied users, no warning, another fingerprint', async () => {
+    const plain = JSON.parse((await reclab(ws, 'run', spec({}), '--json')).stdout);
+    const r = JSON.parse((await reclab(ws, 'run', spec({ fallback: 'mostpop' }), '--json')).stdout);
     expect(r.metrics.tied_users).toBe(0);
     expect(r.warnings).toEqual([]);
     expect(r.protocol).toMatch(/fallback mostpop/);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { reclab as runReclab } from '../helpers';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRunStore } from '../../../../core/runs';
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
-const bin = path.join(root, 'bin', 'reclab.js');
 const built = fs.existsSync(path.join(root, 'dist', 'core', 'cli', 'index.js'));
 
 // `reclab run` as users run it: the compiled CLI, in a workspace of its own.
@@ -15,7 +14,7 @@ describe.skipIf(!built)('reclab run: the spec is validated before anything runs 
   const small = { source: 'sample', sample: { users: 120, items: 80, interactions: 2500 } };
   // A dataset that is not there: loading it would fail with a different message.
   const absent = { source: 'movielens-100k', path: 'no-such-folder' };
-  const reclab = (...args: string[]) => spawnSync(process.execPath, [bin, '-w', ws, ...args], { encoding: 'utf8', timeout: 120_000 });
+  const reclab = (...args: string[]) => runReclab(ws, ...args);
   const write = (name: string, spec: unknown) => {
     const file = path.join(ws, name);
     fs.writeFileSync(file, JSON.stringify(spec));
@@ -35,11 +34,11 @@ describe.skipIf(!built)('reclab run: the spec is validated before anything runs 
   });
   afterAll(() => fs.rmSync(ws, { recursive: true, force: true }));
 
-  it('a run of {"type": "mf"} stores every default it trained with as params', () => {
+  it('a run of {"type": "mf"} stores every default it trained with as params', async () => {
     const file = write('mf.json', { name: 'mf-defaults', data: small, model: { type: 'mf' }, train: { epochs: 1 }, export: false });
-    const r = reclab('run', file, '--json');
+    const r = (await reclab('run', file, '--json'));
     expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     const id = JSON.parse(r.stdout).run_id as string;
     const [run] = runs().filter((x) => x.id === id);
     expect(run.params).toMatchObject({
@@ -63,25 +62,25 @@ describe.skipIf(!built)('reclab run: the spec is validated before anything runs 
     expect(run.spec).toMatchObject({ model: { type: 'mf', dim: 32, initStd: 0.01 }, train: { epochs: 1, optimizer: { type: 'adam', lr: 0.001 } } });
   });
 
-  it("a misspelt parameter exits non-zero with the message, before loading data or recording a run", () => {
+  it("a misspelt parameter exits non-zero with the message, before loading data or recording a run", async () => {
     const before = runs().length;
-    const r = reclab('run', write('dimm.json', { data: absent, model: { type: 'mf', dimm: 64 } }));
-    expect(r.status).not.toBe(0);
+    const r = (await reclab('run', write('dimm.json', { data: absent, model: { type: 'mf', dimm: 64 } })));
+    expect(r.code).not.toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(`error: ${path.join(ws, 'dimm.json')}: invalid experiment spec: model.dimm: unknown parameter 'dimm' for model type 'mf'; did you mean 'dim'?\n`);
     expect(runs().length).toBe(before);
   });
 
-  it('an unknown model type lists baselines and neural architectures, before loading data or recording a run', () => {
+  it('an unknown model type lists baselines and neural architectures, before loading data or recording a run', async () => {
     const before = runs().length;
-    const r = reclab('run', write('neumff.json', { data: absent, model: { type: 'neumff' } }));
-    expect(r.status).not.toBe(0);
+    const r = (await reclab('run', write('neumff.json', { data: absent, model: { type: 'neumff' } })));
+    expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("model.type: unknown model type 'neumff'; did you mean 'neumf'? Known model types: baselines random, mostpop, itemknn, ease, puresvd, content-knn; neural architectures mf, gmf, mlp, neumf, content, hybrid, wide-deep, deepfm, two-tower, lightgcn, mult-vae.");
     expect(r.stderr).not.toMatch(/no-such-folder/);
     expect(runs().length).toBe(before);
   });
 
-  it('a bad notebook cell is named, and nothing is recorded', () => {
+  it('a bad notebook cell is named, and nothing is recorded', async () => {
     const before = runs().length;
     const nb = path.join(ws, 'bad.recnb');
     fs.writeFileSync(
@@ -95,8 +94,8 @@ describe.skipIf(!built)('reclab run: the spec is validated before anything runs 
         ],
       }),
     );
-    const r = reclab('run', nb);
-    expect(r.status).not.toBe(0);
+    const r = (await reclab('run', nb));
+    expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("cell 'fit' (train): train.optimiser: unknown setting 'optimiser' in the train section; did you mean 'optimizer'?");
     expect(runs().length).toBe(before);
   });
