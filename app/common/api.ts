@@ -84,6 +84,8 @@ export interface NotebookRunState {
 export interface SeriesRequestResult {
   /** By run id, then metric key: points in step order. */
   series: Record<string, Record<string, SeriesPoint[]>>;
+  /** By run id, then key: the highest step each series has (the next `afterStep` of a live chart). */
+  lastStep: Record<string, Record<string, number>>;
 }
 
 // ---- argument schemas
@@ -120,6 +122,8 @@ export const API_CALLS = {
     limit: z.number().int().min(1).max(1000).default(100),
     experiment: z.string().optional(),
     status: z.enum(['RUNNING', 'FINISHED', 'FAILED', 'KILLED']).optional(),
+    /** Overall final metrics to return with each run. */
+    metrics: z.array(z.string().min(1)).max(50).default(['ndcg@10', 'recall@10']),
   }),
   'runs.get': z.strictObject({ runId }),
   'runs.outputs': z.strictObject({ runId }),
@@ -131,6 +135,9 @@ export const API_CALLS = {
     maxPoints: z.number().int().min(2).max(100_000).optional(),
     /** Only points after this step (live charts ask for what is new). */
     afterStep: z.number().int().optional(),
+    /** A step range (a zoomed chart asks again for what it shows, at full resolution). */
+    fromStep: z.number().int().optional(),
+    toStep: z.number().int().optional(),
   }),
   'notebooks.lastRun': z.strictObject({ path: relPath }),
   'datasets.list': z.strictObject({}),

@@ -18,7 +18,6 @@ import {
   type EventName,
   type NotebookRunState,
   type ParsedArgs,
-  type RunSummary,
 } from '../common/api';
 import { NotebookWatcher } from './notebook-watcher';
 
@@ -133,25 +132,39 @@ export class Host implements Disposable {
       },
       'runs.cancel': ({ runId }) => ({ cancelled: ws.cancel(runId) }),
       'runs.live': () => ws.liveRuns(),
-      'runs.list': ({ offset, limit, experiment, status }) => {
-        const all = ws.store.listRuns({ experiment, status });
-        return { total: all.length, runs: all.slice(offset, offset + limit).map(summaryOf) };
+      'runs.list': ({ offset, limit, experiment, status, metrics }) => {
+        const page = ws.store.listRunSummaries({ experiment, status, offset, limit, metrics });
+        return {
+          total: page.total,
+          runs: page.runs.map((r) => ({
+            id: r.id,
+            name: r.name,
+            experiment: r.experiment,
+            status: r.status,
+            startTime: r.startTime,
+            endTime: r.endTime,
+            modelType: r.modelType,
+            dataset: r.dataset,
+            fingerprint: r.fingerprint,
+            notebook: r.tags[SYSTEM_TAGS.notebook],
+            error: r.error,
+            metrics: r.metrics.overall ?? {},
+            tags: r.tags,
+          })),
+        };
       },
       'runs.get': ({ runId }) => this.requireRun(runId),
       'runs.outputs': ({ runId }) => ws.runOutputs(runId),
       'runs.log': ({ runId }) => ws.runLog(runId),
-      'runs.series': ({ runIds, keys, maxPoints, afterStep }) => {
+      'runs.series': ({ runIds, keys, maxPoints, afterStep, fromStep, toStep }) => {
+        const ids = runIds.map((id) => this.requireRun(id).id);
         const series: Record<string, Record<string, SeriesPoint[]>> = {};
-        for (const id of runIds) {
-          const run = this.requireRun(id);
-          const byKey: Record<string, SeriesPoint[]> = {};
-          for (const key of keys) {
-            const points = ws.store.getMetricSeries(run.id, key, maxPoints ? { maxPoints } : {});
-            byKey[key] = afterStep === undefined ? points : points.filter((p) => p.step > afterStep);
-          }
-          series[run.id] = byKey;
+        const lastStep: Record<string, Record<string, number>> = {};
+        for (const slice of ws.store.getMetricSeriesBatch({ runIds: ids, keys, maxPoints, afterStep, fromStep, toStep })) {
+          (series[slice.runId] ??= {})[slice.key] = slice.points;
+          (lastStep[slice.runId] ??= {})[slice.key] = slice.lastStep;
         }
-        return { series };
+        return { series, lastStep };
       },
       'datasets.list': () => this.datasets(),
       'ui.getState': () => {
@@ -206,25 +219,6 @@ export class Host implements Disposable {
     }
     return out;
   }
-}
-
-function summaryOf(r: RunRecord): RunSummary {
-  const spec = r.spec as { model?: { type?: string }; data?: { source?: string; name?: string } } | undefined;
-  return {
-    id: r.id,
-    name: r.name,
-    experiment: r.experiment,
-    status: r.status,
-    startTime: r.startTime,
-    endTime: r.endTime,
-    modelType: spec?.model?.type,
-    dataset: spec?.data?.name ?? spec?.data?.source,
-    fingerprint: r.fingerprint,
-    notebook: r.tags[SYSTEM_TAGS.notebook],
-    error: r.error,
-    metrics: r.finalMetrics.overall ?? {},
-    tags: r.tags,
-  };
 }
 
 /** The backend a worker will pick (core/train initBackend's order), without loading tfjs here. */
