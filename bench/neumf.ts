@@ -21,7 +21,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { buildCsr } from '../core/data';
 import { buildArchitecture, type FitContext } from '../core/models';
-import { createNeuralRecommender, rankTopK, type BackendName } from '../core/train';
+import { rankTopK } from '../core/models';
+import { createNeuralRecommender, type BackendName } from '../core/train';
 import { requireMl100k } from './ml100k';
 
 export interface BenchNeumfOptions {

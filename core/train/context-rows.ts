@@ -9,11 +9,9 @@ import { BugIndicatingError, InputError } from '../util';
  * file maps between the two and gathers the rows a batch needs.
  */
 
-/** A row-major `n x dim` block of context rows. */
-export interface ContextRows {
-  dim: number;
-  values: Float32Array;
-}
+import type { ContextRows } from '../models';
+
+export type { ContextRows };
 
 /**
  * The context the trainer attaches to batches: row `p` (`train.indices.length x dim`) is

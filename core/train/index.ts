@@ -1,7 +1,6 @@
 export * from './backend';
 export * from './losses';
 export * from './optimizers';
-export * from './scoring';
 export * from './context-rows';
 export * from './early-stopping';
 export * from './trainer';

@@ -1,9 +1,8 @@
 import type { CsrMatrix } from '../data';
-import { buildArchitecture, getArchitecture, type FeatureBlock, type FitContext, type ModelSummary, type NeuralArchitecture, type Recommender } from '../models';
+import { buildArchitecture, createScoreFunction, getArchitecture, topKInto, type FeatureBlock, type FitContext, type ModelSummary, type NeuralArchitecture, type Recommender, type ScoreFunction } from '../models';
 import { BugIndicatingError, InputError } from '../util';
 import { initBackend, type BackendName } from './backend';
 import { checkTrainContext, gatherRows, latestUserInteractions, positiveInteractions, type ContextRows, type PositiveContext } from './context-rows';
-import { createScoreFunction, topKInto, type ScoreFunction } from './scoring';
 import { parseTrainSpec, trainArchitecture, type TrainResult, type TrainSpec } from './trainer';
 
 /** What a neural model needs besides its spec: features from the fitted pipeline. */

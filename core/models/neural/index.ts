@@ -1,5 +1,7 @@
 export * from './types';
 export * from './registry';
+export * from './scoring';
+export * from './kernel-names';
 export * from './layers';
 export * from './mf';
 export * from './gmf';

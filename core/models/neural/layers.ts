@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError, Rng } from '../../util';
 import type { ModelSummary } from '../types';
+import { DENSE_GRAD_KERNEL, DENSE_KERNEL, PAIRWISE_SUM_KERNEL } from './kernel-names';
 
 /**
  * Small building blocks for architectures that own raw `tf.Variable`s (no layers API):
@@ -217,13 +218,6 @@ function denseOp(xs: tf.Tensor2D[], ws: tf.Variable[], bias: tf.Variable, activa
 }
 
 /**
- * Kernel names of RecLab's fused dense layer and its gradient (registered for wasm by
- * core/train's backend set-up; equal to its DENSE and DENSE_GRAD, which a test checks).
- */
-export const DENSE_KERNEL = 'ReclabDense';
-export const DENSE_GRAD_KERNEL = 'ReclabDenseGrad';
-
-/**
  * True when every product of the dense kernels runs in SIMD: input widths a multiple of
  * 4 and an output width a multiple of 4 or 1. Other widths (raw feature blocks) keep the
  * op-by-op path, whose wasm matmul beats the kernels' scalar fallback on them.
@@ -328,11 +322,6 @@ export function towerOverAllItems(userRows: tf.Tensor2D, itemTable: tf.Variable,
   return applyMlp(rest, tf.reshape(h, [nUsers * nItems, first.outDim]) as tf.Tensor2D);
 }
 
-/**
- * Kernel name of RecLab's all-pairs row sum `act(a[u] + b[i])` (wasm; equal to core/train's
- * PAIRWISE_SUM, which a test checks). Full ranking's first tower layer in one pass.
- */
-export const PAIRWISE_SUM_KERNEL = 'ReclabPairwiseSum';
 
 /** Variables of multi-input dense layers, kernels then bias per layer. */
 export function multiInputDenseVariables(layers: MultiInputDenseLayer[]): tf.Variable[] {

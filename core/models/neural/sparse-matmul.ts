@@ -1,11 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CsrMatrix } from '../../data';
+import { SPARSE_DENSE_MATMUL_KERNEL } from './kernel-names';
 
-/**
- * Kernel name of RecLab's CSR x dense matmul (registered for wasm and cpu by
- * core/train's backend set-up; equal to its SPARSE_DENSE_MATMUL, which a test checks).
- */
-export const SPARSE_DENSE_MATMUL_KERNEL = 'ReclabSparseDenseMatMul';
 
 /** A constant sparse matrix as tensors: CSR for the kernel, row ids (COO) for the fallback. */
 export interface SparseMatrixTensors {

@@ -95,3 +95,9 @@ export interface ArchitectureDefinition<C = Record<string, unknown>> {
   readsContext?: boolean;
   build(config: C, inputs: ArchitectureInputs): NeuralArchitecture;
 }
+
+/** A row-major `n x dim` block of context rows (per interaction, or per user for ranking). */
+export interface ContextRows {
+  dim: number;
+  values: Float32Array;
+}

@@ -1,13 +1,12 @@
 import type * as tf from '@tensorflow/tfjs';
 import { heapOffset, type WasmHeapBackend } from './heap';
 import { heapSimd, type HeapSimd } from './heap-simd';
+import { DENSE_GRAD_KERNEL, DENSE_KERNEL } from '../../models';
 
 /**
  * Names of RecLab's dense-layer kernels (wasm). core/models/neural/layers.ts runs them by
  * these names (models do not import core/train); a test keeps the two equal.
  */
-export const DENSE = 'ReclabDense';
-export const DENSE_GRAD = 'ReclabDenseGrad';
 
 /** Attributes of both kernels: the number of (input, kernel) pairs and whether ReLU follows. */
 export interface DenseAttrs {
@@ -24,7 +23,7 @@ export interface DenseAttrs {
  */
 export function denseKernel(backendName: string): tf.KernelConfig {
   return {
-    kernelName: DENSE,
+    kernelName: DENSE_KERNEL,
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { inputs: n, relu } = attrs as unknown as DenseAttrs;
@@ -54,7 +53,7 @@ export function denseKernel(backendName: string): tf.KernelConfig {
  */
 export function denseGradKernel(backendName: string): tf.KernelConfig {
   return {
-    kernelName: DENSE_GRAD,
+    kernelName: DENSE_GRAD_KERNEL,
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { inputs: n, relu } = attrs as unknown as DenseAttrs;

@@ -1,12 +1,12 @@
 import type * as tf from '@tensorflow/tfjs';
 import { heapOffset, type WasmHeapBackend } from './heap';
 import { heapSimd } from './heap-simd';
+import { PAIRWISE_SUM_KERNEL } from '../../models';
 
 /**
  * Name of RecLab's all-pairs row sum (wasm). core/models/neural/layers.ts runs it by this
  * name (models do not import core/train); a test keeps the two equal.
  */
-export const PAIRWISE_SUM = 'ReclabPairwiseSum';
 
 /**
  * `out[u * nB + i] = act(a[u] + b[i])` for `a` [nA, d], `b` [nB, d] (d a multiple of 4),
@@ -17,13 +17,13 @@ export const PAIRWISE_SUM = 'ReclabPairwiseSum';
  */
 export function pairwiseSumKernel(backendName: string): tf.KernelConfig {
   return {
-    kernelName: PAIRWISE_SUM,
+    kernelName: PAIRWISE_SUM_KERNEL,
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
       const a = inputs.a as tf.TensorInfo;
       const b = inputs.b as tf.TensorInfo;
       const d = a.shape[1];
-      if (b.shape[1] !== d || d % 4 !== 0) throw new Error(`${PAIRWISE_SUM}: rows must have one width, a multiple of 4; got ${d} and ${b.shape[1]}`);
+      if (b.shape[1] !== d || d % 4 !== 0) throw new Error(`${PAIRWISE_SUM_KERNEL}: rows must have one width, a multiple of 4; got ${d} and ${b.shape[1]}`);
       const wb = backend as unknown as WasmHeapBackend;
       const out = wb.makeOutput([a.shape[0] * b.shape[0], d], 'float32');
       const at = (t: tf.TensorInfo) => heapOffset(wb, t);

@@ -1,12 +1,12 @@
 import type * as tf from '@tensorflow/tfjs';
 import { kernelMemory } from './heap';
 import { simdSparseMatMul } from './sparse-matmul-simd';
+import { SPARSE_DENSE_MATMUL_KERNEL } from '../../models';
 
 /**
  * Name of RecLab's CSR sparse x dense matmul kernel. core/models/neural/sparse-matmul.ts
  * runs it by this name (models do not import core/train); a test keeps the two equal.
  */
-export const SPARSE_DENSE_MATMUL = 'ReclabSparseDenseMatMul';
 
 /**
  * `A x` for a CSR matrix `A` (inputs `indptr` [nRows + 1], `indices` [nnz] column ids,
@@ -18,7 +18,7 @@ export const SPARSE_DENSE_MATMUL = 'ReclabSparseDenseMatMul';
  */
 export function sparseDenseMatMulKernel(backendName: string): tf.KernelConfig {
   return {
-    kernelName: SPARSE_DENSE_MATMUL,
+    kernelName: SPARSE_DENSE_MATMUL_KERNEL,
     backendName,
     kernelFunc: ({ inputs, backend }) => {
       const indptr = inputs.indptr as tf.TensorInfo;
@@ -52,7 +52,7 @@ function csrTimesDense(indptr: Int32Array, cols: Int32Array, vals: Float32Array,
   const nnz = indptr[nRows];
   for (let p = 0; p < nnz; p++) {
     const col = cols[p];
-    if (!(col >= 0 && col < nCols)) throw new Error(`${SPARSE_DENSE_MATMUL}: column ${col} is not in [0, ${nCols - 1}]`);
+    if (!(col >= 0 && col < nCols)) throw new Error(`${SPARSE_DENSE_MATMUL_KERNEL}: column ${col} is not in [0, ${nCols - 1}]`);
   }
   const simd = d % 4 === 0 ? simdSparseMatMul() : undefined;
   if (simd) return simd(indptr, cols, vals, x, out, nRows, d);

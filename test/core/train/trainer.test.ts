@@ -4,7 +4,7 @@ import { buildCsr, type CsrMatrix } from '../../../core/data';
 import { buildArchitecture } from '../../../core/models/neural';
 import { initBackend } from '../../../core/train/backend';
 import { validationNdcg } from '../../../core/train/neural-recommender';
-import { createScoreFunction } from '../../../core/train/scoring';
+import { createScoreFunction } from '../../../core/models/neural/scoring';
 import { parseTrainSpec, scheduledLearningRate, trainArchitecture } from '../../../core/train/trainer';
 import { Rng } from '../../../core/util';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../../../../core/train/backend';
-import { SPARSE_DENSE_MATMUL } from '../../../../core/train/kernels/sparse-matmul';
+import { SPARSE_DENSE_MATMUL_KERNEL } from '../../../../core/models/neural/kernel-names';
 import { applyDenseTo, bilinear, featureTable, lookupRows, perDistinctId, timesInputs } from '../../../../core/models/neural/feature-table';
 import { applyDense, denseLayer, disposeVariables } from '../../../../core/models/neural/layers';
 import { Rng } from '../../../../core/util';
@@ -109,14 +109,14 @@ describe('featureTable', () => {
 
   it('multiplies the batch rows and gives the weight gradient X^T G without the kernel (gather + segment-sum)', async () => {
     await tf.setBackend('cpu');
-    expect(tf.getKernel(SPARSE_DENSE_MATMUL, 'cpu')).toBeUndefined();
+    expect(tf.getKernel(SPARSE_DENSE_MATMUL_KERNEL, 'cpu')).toBeUndefined();
     expectTablesMatchReference();
   });
 
   for (const backend of ['cpu', 'wasm'] as const) {
     it(`multiplies the batch rows and gives the weight gradient X^T G through RecLab's kernel on ${backend}`, async () => {
       expect(await initBackend(backend)).toBe(backend);
-      expect(tf.getKernel(SPARSE_DENSE_MATMUL, backend)).toBeDefined();
+      expect(tf.getKernel(SPARSE_DENSE_MATMUL_KERNEL, backend)).toBeDefined();
       expectTablesMatchReference();
     });
   }

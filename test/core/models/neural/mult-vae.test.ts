@@ -5,7 +5,7 @@ import { multVaeArchitecture } from '../../../../core/models/neural/mult-vae';
 import type { ArchitectureInputs, NeuralArchitecture } from '../../../../core/models/neural/types';
 import { initBackend } from '../../../../core/train/backend';
 import { validationNdcg } from '../../../../core/train/neural-recommender';
-import { createScoreFunction } from '../../../../core/train/scoring';
+import { createScoreFunction } from '../../../../core/models/neural/scoring';
 import { parseTrainSpec, trainArchitecture } from '../../../../core/train/trainer';
 import { buildWith } from './hybrid-fixtures';
 

@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../../core/train/backend';
-import { DENSE, DENSE_GRAD } from '../../../../core/train/kernels/dense';
 import { disableHeapSimd } from '../../../../core/train/kernels/heap-simd';
 import { FUSED_ADAM } from '../../../../core/train/kernels/adam';
 import { hasFusedKernel } from '../../../../core/train/kernels/register';
-import { applyMultiInputDense, DENSE_GRAD_KERNEL, DENSE_KERNEL, multiInputDenseLayer, PAIRWISE_SUM_KERNEL } from '../../../../core/models/neural/layers';
-import { PAIRWISE_SUM } from '../../../../core/train/kernels/pairwise-sum';
+import { applyMultiInputDense, multiInputDenseLayer } from '../../../../core/models/neural/layers';
+import { DENSE_GRAD_KERNEL, DENSE_KERNEL, PAIRWISE_SUM_KERNEL } from '../../../../core/models/neural/kernel-names';
 import { Rng } from '../../../../core/util';
 
 /** Deterministic values in [-1, 1) (negative ones exercise the ReLU mask). */
@@ -57,8 +56,8 @@ function byKernels(c: Case): Float32Array[] {
     const g = tf.tensor2d(values(c.rows * c.outDim, 7), [c.rows, c.outDim]);
     const named = (prefix: string, ts: tf.Tensor[]) => Object.fromEntries(ts.map((t, k) => [`${prefix}${k}`, t]));
     const attrs = { inputs: c.inDims.length, relu: c.relu };
-    const y = tf.engine().runKernel(DENSE, { ...named('x', xs), ...named('w', layer.kernels), bias: layer.bias }, attrs as never) as tf.Tensor;
-    const grads = tf.engine().runKernel(DENSE_GRAD, { dy: g, y, ...named('x', xs), ...named('w', layer.kernels) }, attrs as never) as tf.Tensor[];
+    const y = tf.engine().runKernel(DENSE_KERNEL, { ...named('x', xs), ...named('w', layer.kernels), bias: layer.bias }, attrs as never) as tf.Tensor;
+    const grads = tf.engine().runKernel(DENSE_GRAD_KERNEL, { dy: g, y, ...named('x', xs), ...named('w', layer.kernels) }, attrs as never) as tf.Tensor[];
     const out = [y, ...grads].map((t) => t.dataSync() as Float32Array);
     for (const v of [...layer.kernels, layer.bias]) v.dispose();
     return out;
@@ -87,15 +86,10 @@ function expectClose(actual: Float32Array, expected: Float32Array, label: string
 describe('dense-layer kernels (wasm)', () => {
   afterEach(() => disableHeapSimd(false));
 
-  it('share their names with the model layer code', () => {
-    expect(DENSE_KERNEL).toBe(DENSE);
-    expect(DENSE_GRAD_KERNEL).toBe(DENSE_GRAD);
-  });
-
   for (const simd of [true, false]) {
     it(`match plain tfjs ops in value and every gradient (${simd ? 'SIMD' : 'JS'} loops)`, async () => {
       expect(await initBackend('wasm')).toBe('wasm');
-      expect(hasFusedKernel(DENSE)).toBe(true);
+      expect(hasFusedKernel(DENSE_KERNEL)).toBe(true);
       disableHeapSimd(!simd);
       const before = tf.memory().numTensors;
       for (const c of CASES) {
@@ -111,7 +105,7 @@ describe('dense-layer kernels (wasm)', () => {
 
   it('leaves the cpu backend on the op-by-op path', async () => {
     await initBackend('cpu');
-    expect(hasFusedKernel(DENSE)).toBe(false);
+    expect(hasFusedKernel(DENSE_KERNEL)).toBe(false);
     const [value] = run(CASES[4], false);
     expectClose(value, run(CASES[4], true)[0], 'cpu value');
   });
@@ -157,10 +151,6 @@ describe('fused Adam kernel (wasm)', () => {
 describe('pairwise row sum kernel (wasm)', () => {
   afterEach(() => disableHeapSimd(false));
 
-  it('shares its name with the model layer code', () => {
-    expect(PAIRWISE_SUM_KERNEL).toBe(PAIRWISE_SUM);
-  });
-
   for (const simd of [true, false]) {
     it(`gives act(a[u] + b[i]) for every pair, user-major (${simd ? 'SIMD' : 'JS'})`, async () => {
       await initBackend('wasm');
@@ -171,7 +161,7 @@ describe('pairwise row sum kernel (wasm)', () => {
           const a = tf.tensor2d(values(3 * 8, 1), [3, 8]);
           const b = tf.tensor2d(values(5 * 8, 2), [5, 8]);
           const sum = tf.reshape(tf.add(tf.reshape(a, [3, 1, 8]), tf.reshape(b, [1, 5, 8])), [15, 8]);
-          const byKernel = tf.engine().runKernel(PAIRWISE_SUM, { a, b }, { relu } as never) as tf.Tensor;
+          const byKernel = tf.engine().runKernel(PAIRWISE_SUM_KERNEL, { a, b }, { relu } as never) as tf.Tensor;
           return [byKernel.dataSync() as Float32Array, (relu ? tf.relu(sum) : sum).dataSync() as Float32Array];
         });
         expectClose(mine, reference, `relu ${relu}`);

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../../../../core/train/backend';
-import { SPARSE_DENSE_MATMUL } from '../../../../core/train/kernels/sparse-matmul';
 import { hasFusedKernel } from '../../../../core/train/kernels/register';
 import { simdSparseMatMul } from '../../../../core/train/kernels/sparse-matmul-simd';
 import {
@@ -9,8 +8,8 @@ import {
   disposeSparse,
   sparseDenseMatMul,
   sparseTensors,
-  SPARSE_DENSE_MATMUL_KERNEL,
 } from '../../../../core/models/neural/sparse-matmul';
+import { SPARSE_DENSE_MATMUL_KERNEL } from '../../../../core/models/neural/kernel-names';
 import { transposeCsr } from '../../../../core/data';
 
 /** A 6 x 4 matrix with an empty row (3), an empty column (2) and a duplicate entry (0, 1). */
@@ -60,10 +59,6 @@ function dense(): { value: number[]; grad: number[] } {
 }
 
 describe('sparseDenseMatMul', () => {
-  it('uses the kernel name core/train registers', () => {
-    expect(SPARSE_DENSE_MATMUL_KERNEL).toBe(SPARSE_DENSE_MATMUL);
-  });
-
   it('builds CSR from triples and transposes it', () => {
     const a = csrFromTriples(6, 4, ROW, COL, VAL);
     expect(Array.from(a.indptr)).toEqual([0, 3, 5, 6, 6, 8, 10]);
@@ -83,7 +78,7 @@ describe('sparseDenseMatMul', () => {
     it(`equals gather + segment-sum in value and gradient on ${backend}, width ${width}, kernel and no leaks`, async () => {
       setWidth(width);
       expect(await initBackend(backend)).toBe(backend);
-      expect(hasFusedKernel(SPARSE_DENSE_MATMUL)).toBe(true);
+      expect(hasFusedKernel(SPARSE_DENSE_MATMUL_KERNEL)).toBe(true);
       const csr = csrFromTriples(6, 4, ROW, COL, VAL);
       const a = sparseTensors(csr);
       const aT = sparseTensors(transposeCsr(csr));
@@ -110,8 +105,8 @@ describe('sparseDenseMatMul', () => {
 
   it('falls back to gather + segment-sum where the kernel is missing', async () => {
     await initBackend('cpu');
-    const kernel = tf.getKernel(SPARSE_DENSE_MATMUL, 'cpu')!;
-    tf.unregisterKernel(SPARSE_DENSE_MATMUL, 'cpu');
+    const kernel = tf.getKernel(SPARSE_DENSE_MATMUL_KERNEL, 'cpu')!;
+    tf.unregisterKernel(SPARSE_DENSE_MATMUL_KERNEL, 'cpu');
     try {
       const csr = csrFromTriples(6, 4, ROW, COL, VAL);
       const a = sparseTensors(csr);

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildArchitecture, type NeuralArchitecture } from '../../../core/models/neural';
-import { initBackend } from '../../../core/train/backend';
-import { buildCsr } from '../../../core/data';
-import { createScoreFunction, rankTopK, topKInto } from '../../../core/train/scoring';
+import { buildArchitecture, type NeuralArchitecture } from '../../../../core/models/neural';
+import { initBackend } from '../../../../core/train/backend';
+import { buildCsr } from '../../../../core/data';
+import { createScoreFunction, rankTopK, topKInto } from '../../../../core/models/neural/scoring';
 
 const nItems = 9;
 const inputs = { nUsers: 6, nItems, contextDim: 0, seed: 5 };

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Factors, NeuralArchitecture } from '../models';
-import type { ContextRows } from './context-rows';
+import type { ContextRows, Factors, NeuralArchitecture } from './types';
 
 /** Rows (pairs) per scoring call of an interaction model: large, since per-call overhead dominates small batches. */
 const PAIRS_PER_CALL = 131_072;
