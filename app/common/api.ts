@@ -19,6 +19,8 @@ export interface ApiError {
   message: string;
   /** For `INVALID_ARGUMENT`: the path of the argument that failed its schema, e.g. `path` or `args.offset`. */
   field?: string;
+  /** More about the error, e.g. `{position, length}` of a filter query's syntax error. */
+  details?: Record<string, unknown>;
 }
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiError };
@@ -66,6 +68,8 @@ export interface RunSummary {
   error?: string;
   /** Overall final metrics (e.g. `ndcg@10`). */
   metrics: Record<string, number>;
+  /** The asked params (`runs.list`'s `params`). */
+  params: Record<string, string>;
   tags: Record<string, string>;
 }
 
@@ -119,12 +123,36 @@ export const API_CALLS = {
   'runs.live': z.strictObject({}),
   'runs.list': z.strictObject({
     offset: z.number().int().min(0).default(0),
-    limit: z.number().int().min(1).max(1000).default(100),
+    limit: z.number().int().min(0).max(1000).default(100),
     experiment: z.string().optional(),
     status: z.enum(['RUNNING', 'FINISHED', 'FAILED', 'KILLED']).optional(),
+    /** A filter in the runs query language (core/spec run-query); a QUERY error gives its position in `details`. */
+    query: z.string().max(10_000).optional(),
     /** Overall final metrics to return with each run. */
     metrics: z.array(z.string().min(1)).max(50).default(['ndcg@10', 'recall@10']),
+    /** Params to return with each run (as columns). */
+    params: z.array(z.string().min(1)).max(50).default([]),
+    /** Sort by a run field, a final metric, or a param; default newest first. */
+    orderBy: z
+      .union([
+        z.strictObject({ field: z.enum(['startTime', 'endTime', 'name', 'experiment', 'status', 'modelType']) }),
+        z.strictObject({ metric: z.string().min(1), segment: z.string().optional() }),
+        z.strictObject({ param: z.string().min(1) }),
+      ])
+      .optional(),
+    ascending: z.boolean().optional(),
+    /** The runs in the trash instead. */
+    trashed: z.boolean().default(false),
   }),
+  'runs.rename': z.strictObject({ runId, name: z.string().min(1).max(200) }),
+  'runs.setNotes': z.strictObject({ runId, notes: z.string().max(100_000) }),
+  'runs.setTags': z.strictObject({ runId, tags: z.record(z.string().min(1).max(250), z.string().max(5000)) }),
+  'runs.deleteTag': z.strictObject({ runId, key: z.string().min(1) }),
+  /** Moves runs to the trash (RUNNING ones are refused); everything is kept until the trash is emptied. */
+  'runs.trash': z.strictObject({ runIds: z.array(runId).min(1).max(10_000) }),
+  'runs.restore': z.strictObject({ runIds: z.array(runId).min(1).max(10_000) }),
+  /** Deletes the trashed runs and their artifact folders for good; `confirm` must be true (the UI asks first). */
+  'runs.emptyTrash': z.strictObject({ confirm: z.literal(true) }),
   'runs.get': z.strictObject({ runId }),
   'runs.outputs': z.strictObject({ runId }),
   'runs.log': z.strictObject({ runId }),
@@ -157,6 +185,13 @@ export interface ApiResults {
   'runs.cancel': { cancelled: boolean };
   'runs.live': LiveRunInfo[];
   'runs.list': { total: number; runs: RunSummary[] };
+  'runs.rename': Record<string, never>;
+  'runs.setNotes': Record<string, never>;
+  'runs.setTags': Record<string, never>;
+  'runs.deleteTag': Record<string, never>;
+  'runs.trash': { trashed: number };
+  'runs.restore': { restored: number };
+  'runs.emptyTrash': { deleted: number };
   'runs.get': RunRecord;
   'runs.outputs': RunOutputs;
   'runs.log': string[];
@@ -176,6 +211,8 @@ export type CallResult<K extends CallName> = ApiResults[K];
 
 /** Every event the host pushes, with its payload. */
 export interface ApiEvents {
+  /** Runs were renamed, tagged, trashed, restored or deleted: lists should read again. */
+  'runs.changed': { runIds: string[] };
   'run.started': LiveRunInfo;
   /** At most 10 a second per run. */
   'run.progress': RunProgressEvent;
@@ -189,7 +226,7 @@ export interface ApiEvents {
 }
 
 export type EventName = keyof ApiEvents;
-export const API_EVENTS: readonly EventName[] = ['run.started', 'run.progress', 'run.log', 'run.output', 'run.finished', 'notebook.changed', 'app.command'];
+export const API_EVENTS: readonly EventName[] = ['runs.changed', 'run.started', 'run.progress', 'run.log', 'run.output', 'run.finished', 'notebook.changed', 'app.command'];
 
 export function isCallName(name: unknown): name is CallName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(API_CALLS, name);

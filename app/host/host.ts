@@ -4,7 +4,7 @@ import path from 'node:path';
 import { datasetStats, generateSampleDataset } from '../../core/data';
 import { SYSTEM_TAGS } from '../../core/experiment';
 import { NOTEBOOK_TEMPLATES, notebookTemplate, serializeNotebook } from '../../core/notebook';
-import type { RunRecord, SeriesPoint } from '../../core/runs';
+import { writeRunFiles, type RunRecord, type SeriesPoint } from '../../core/runs';
 import { appVersion, DisposableStore, Emitter, InputError, isRecLabError, type Disposable } from '../../core/util';
 import { Workspace, type WorkspaceOptions } from '../../core/workspace';
 import {
@@ -79,7 +79,10 @@ export class Host implements Disposable {
       const handler = this.handlers[name] as (args: unknown) => unknown;
       return { ok: true, value: await handler(parsed.value) };
     } catch (e) {
-      if (isRecLabError(e)) return { ok: false, error: { code: (e as { code: string }).code, message: e.message } };
+      if (isRecLabError(e)) {
+        const details = (e as { details?: Record<string, unknown> }).details;
+        return { ok: false, error: { code: (e as { code: string }).code, message: e.message, ...(details ? { details } : {}) } };
+      }
       // A bug: the message helps a bug report; the stack stays in the host's log.
       console.error(`reclab host: ${name} failed:`, e);
       return { ok: false, error: { code: 'INTERNAL', message: `Internal error in ${name}: ${e instanceof Error ? e.message : String(e)}` } };
@@ -132,8 +135,8 @@ export class Host implements Disposable {
       },
       'runs.cancel': ({ runId }) => ({ cancelled: ws.cancel(runId) }),
       'runs.live': () => ws.liveRuns(),
-      'runs.list': ({ offset, limit, experiment, status, metrics }) => {
-        const page = ws.store.listRunSummaries({ experiment, status, offset, limit, metrics });
+      'runs.list': ({ offset, limit, experiment, status, query, metrics, params, orderBy, ascending, trashed }) => {
+        const page = ws.store.listRunSummaries({ experiment, status, query, offset, limit, metrics, params, orderBy, ascending, trashed });
         return {
           total: page.total,
           runs: page.runs.map((r) => ({
@@ -149,11 +152,34 @@ export class Host implements Disposable {
             notebook: r.tags[SYSTEM_TAGS.notebook],
             error: r.error,
             metrics: r.metrics.overall ?? {},
+            params: r.params,
             tags: r.tags,
           })),
         };
       },
       'runs.get': ({ runId }) => this.requireRun(runId),
+      'runs.rename': ({ runId, name }) => this.editRun(runId, (id) => ws.store.updateRun(id, { name })),
+      'runs.setNotes': ({ runId, notes }) => this.editRun(runId, (id) => ws.store.setNotes(id, notes)),
+      'runs.setTags': ({ runId, tags }) => this.editRun(runId, (id) => ws.store.setTags(id, tags)),
+      'runs.deleteTag': ({ runId, key }) => this.editRun(runId, (id) => ws.store.deleteTag(id, key)),
+      'runs.trash': ({ runIds }) => {
+        const ids = runIds.map((id) => this.requireRun(id).id);
+        ws.store.moveToTrash(ids);
+        this._onEvent.fire({ name: 'runs.changed', payload: { runIds: ids } });
+        return { trashed: ids.length };
+      },
+      'runs.restore': ({ runIds }) => {
+        const ids = runIds.map((id) => this.requireRun(id).id);
+        ws.store.restoreFromTrash(ids);
+        this._onEvent.fire({ name: 'runs.changed', payload: { runIds: ids } });
+        return { restored: ids.length };
+      },
+      'runs.emptyTrash': () => {
+        const ids = ws.store.emptyTrash();
+        for (const id of ids) fs.rmSync(path.join(ws.layout.artifactsRoot, id), { recursive: true, force: true });
+        this._onEvent.fire({ name: 'runs.changed', payload: { runIds: ids } });
+        return { deleted: ids.length };
+      },
       'runs.outputs': ({ runId }) => ws.runOutputs(runId),
       'runs.log': ({ runId }) => ws.runLog(runId),
       'runs.series': ({ runIds, keys, maxPoints, afterStep, fromStep, toStep }) => {
@@ -189,6 +215,15 @@ export class Host implements Disposable {
 
   private uiStateFile(): string {
     return path.join(this.workspace.layout.stateDir, 'ui-state.json');
+  }
+
+  /** An edit of a recorded run: then its recovery copy (run.json) is refreshed and lists are told. */
+  private editRun(runId: string, edit: (id: string) => void): Record<string, never> {
+    const id = this.requireRun(runId).id;
+    edit(id);
+    writeRunFiles(this.workspace.store, id, path.join(this.workspace.layout.artifactsRoot, id));
+    this._onEvent.fire({ name: 'runs.changed', payload: { runIds: [id] } });
+    return {};
   }
 
   private requireRun(runId: string): RunRecord {

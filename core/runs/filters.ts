@@ -1,15 +1,16 @@
 import { RunStoreError } from './errors';
+import { runQuerySql } from './query-sql';
 import { RUN_STATUSES, type ListRunsQuery } from './types';
 
 /** The filters `listRuns` and `listRunSummaries` share. */
-export type RunFilter = Pick<ListRunsQuery, 'experiment' | 'status' | 'tag' | 'search'>;
+export type RunFilter = Pick<ListRunsQuery, 'experiment' | 'status' | 'tag' | 'search' | 'query' | 'trashed'>;
 
 /**
  * WHERE conditions (ANDed) and their arguments for a filter, over `runs r` joined with
  * `experiments e`. One place, so the list and the pages always agree on what matches.
  */
 export function runFilterSql(filter: RunFilter): { where: string[]; args: unknown[] } {
-  const where: string[] = [];
+  const where: string[] = [filter.trashed ? 'r.deleted_at IS NOT NULL' : 'r.deleted_at IS NULL'];
   const args: unknown[] = [];
   if (filter.experiment !== undefined) {
     where.push('e.name = ?');
@@ -33,6 +34,13 @@ export function runFilterSql(filter: RunFilter): { where: string[]; args: unknow
   if (filter.search) {
     where.push("r.name LIKE ? ESCAPE '\\'");
     args.push(`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  }
+  if (filter.query !== undefined) {
+    const q = runQuerySql(filter.query);
+    if (q) {
+      where.push(`coalesce(${q.sql}, 0)`);
+      args.push(...q.args);
+    }
   }
   return { where, args };
 }

@@ -102,6 +102,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    description: 'the trash: a deleted run keeps everything until the trash is emptied',
+    sql: `
+      ALTER TABLE runs ADD COLUMN deleted_at INTEGER;
+      CREATE INDEX runs_by_deleted ON runs(deleted_at);
+    `,
+  },
 ];
 
 /** The schema version this RecLab writes and the newest it can open. */

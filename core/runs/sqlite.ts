@@ -64,6 +64,7 @@ interface RunRow {
   notes: string | null;
   pid: number | null;
   host: string | null;
+  deleted_at: number | null;
 }
 
 /** SQLite stores a NaN as NULL; a metric value is never absent, so NULL reads back as NaN. */
@@ -140,7 +141,7 @@ function invalid(message: string): RunStoreError {
 }
 
 const RUN_COLUMNS = `r.id, r.experiment_id, e.name AS experiment, r.name, r.status, r.start_time, r.end_time, r.error, r.spec,
-  r.seed, r.app_version, r.backend, r.fingerprint, r.dataset_stats, r.notes, r.pid, r.host`;
+  r.seed, r.app_version, r.backend, r.fingerprint, r.dataset_stats, r.notes, r.pid, r.host, r.deleted_at`;
 
 /** The run store in one SQLite file (WAL, so the UI reads while a worker writes). */
 export class SqliteRunStore implements RunStore {
@@ -410,6 +411,35 @@ export class SqliteRunStore implements RunStore {
     });
   }
 
+  moveToTrash(runIds: readonly string[]): void {
+    inTransaction(this.db, this.file, `move ${runIds.length} runs to the trash`, () => {
+      const now = Date.now();
+      for (const id of runIds) {
+        this.requireRun(id);
+        const status = this.db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(id);
+        if (status === 'RUNNING') throw new RunStoreError(`Run ${id} is still running: cancel it before deleting it. Nothing was moved to the trash.`, 'RUN_LIVE');
+        this.db.prepare('UPDATE runs SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL').run(now, id);
+      }
+    });
+  }
+
+  restoreFromTrash(runIds: readonly string[]): void {
+    inTransaction(this.db, this.file, `restore ${runIds.length} runs from the trash`, () => {
+      for (const id of runIds) {
+        this.requireRun(id);
+        this.db.prepare('UPDATE runs SET deleted_at = NULL WHERE id = ?').run(id);
+      }
+    });
+  }
+
+  emptyTrash(): string[] {
+    return inTransaction(this.db, this.file, 'empty the trash', () => {
+      const ids = this.db.prepare('SELECT id FROM runs WHERE deleted_at IS NOT NULL ORDER BY deleted_at').pluck().all() as string[];
+      this.db.prepare('DELETE FROM runs WHERE deleted_at IS NOT NULL').run();
+      return ids;
+    });
+  }
+
   restoreRuns(runs: readonly RunSnapshot[]): void {
     for (const r of runs) {
       if (typeof r.id !== 'string' || !/^[0-9a-f]+$/.test(r.id)) throw invalid(`A restored run needs its id (lower-case hex digits), got ${JSON.stringify(r.id)}. Nothing was restored.`);
@@ -636,6 +666,7 @@ export class SqliteRunStore implements RunStore {
       notes: opt(row.notes),
       pid: opt(row.pid),
       host: opt(row.host),
+      deletedAt: opt(row.deleted_at),
       params,
       tags,
       latestMetrics,

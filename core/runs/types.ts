@@ -98,6 +98,8 @@ export interface RunRecord extends RecordedRunFields {
   endTime?: number;
   error?: string;
   host?: string;
+  /** When the run was moved to the trash (milliseconds since the Unix epoch); absent when it is not there. */
+  deletedAt?: number;
   params: Record<string, string>;
   tags: Record<string, string>;
   /** Last value of each metric series, by key. */
@@ -115,6 +117,14 @@ export interface ListRunsQuery {
   tag?: string | { key: string; value?: string };
   /** Case-insensitive substring of the run name. */
   search?: string;
+  /**
+   * A filter in the runs query language (core/spec run-query: `metrics.ndcg@10 > 0.3 and
+   * params.model.type = "hybrid" or ...`); a RunStoreError `QUERY` with the position when it
+   * does not parse.
+   */
+  query?: string;
+  /** List the runs in the trash (and only those); default: the runs not in it. */
+  trashed?: boolean;
   /**
    * Order by a metric, best first (descending unless `ascending`): the final metric of
    * `segment` (default `overall`; for `overall` only, a run without final metrics is
@@ -193,7 +203,7 @@ export type RunSummaryOrder =
   | { param: string };
 
 /** A page of run summaries: filters as `listRuns`, chosen columns, sort, offset and limit. */
-export interface RunSummaryQuery extends Pick<ListRunsQuery, 'experiment' | 'status' | 'tag' | 'search'> {
+export interface RunSummaryQuery extends Pick<ListRunsQuery, 'experiment' | 'status' | 'tag' | 'search' | 'query' | 'trashed'> {
   /** Final metrics to return as columns. */
   metrics?: readonly (string | MetricColumn)[];
   /** Param keys to return as columns. */
@@ -303,6 +313,14 @@ export interface RunStore {
   getRunSnapshot(runId: string): RunSnapshot | undefined;
   /** Deletes a run and everything recorded for it (not its artifact files). */
   deleteRun(runId: string): void;
+  /**
+   * Moves runs to the trash: hidden from lists (unless `trashed` is asked), everything
+   * kept, `restoreFromTrash` brings them back. A RUNNING run is refused (`RUN_LIVE`).
+   */
+  moveToTrash(runIds: readonly string[]): void;
+  restoreFromTrash(runIds: readonly string[]): void;
+  /** Deletes the runs in the trash for good; returns their ids (their artifact folders are the caller's). */
+  emptyTrash(): string[];
   /**
    * Ends as KILLED the RUNNING runs whose owner process is gone (a crash, a kill -9, a
    * closed laptop), so they do not stay RUNNING forever. Call it at start-up. Runs in

@@ -32,3 +32,4 @@ export * from './json-schema';
 export { formatIssue, formatIssues, formatPath } from './issues';
 export { configObject, valueErrorMap, unknownKeyMessage } from './config-object';
 export { editDistance, closestName, didYouMean } from './suggest';
+export * from './run-query';

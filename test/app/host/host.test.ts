@@ -32,7 +32,7 @@ describe('the host: the API contract over a workspace', () => {
 
   it('answers every call with a result: unknown calls and bad arguments name what is wrong', async () => {
     expect(await host.handle('nope', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
-    expect(await host.handle('runs.list', { limit: 0 })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', field: 'limit' } });
+    expect(await host.handle('runs.list', { limit: 5000 })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', field: 'limit' } });
     expect(await host.handle('runs.get', { runId: '0123456789abcdef' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(await host.handle('notebooks.read', { path: '../x.recnb' })).toMatchObject({ ok: false, error: { code: 'BAD_PATH' } });
   });
@@ -87,6 +87,34 @@ describe('the host: the API contract over a workspace', () => {
     const r = await host.handle('runs.start', { notebook: notebook({ type: 'mf', dimm: 8 }), path: 'bad.recnb' });
     expect(r).toMatchObject({ ok: false, error: { code: 'SPEC' } });
     expect((r as { error: { message: string } }).error.message).toMatch(/dimm.*did you mean 'dim'/);
+  });
+
+  it('renames, tags and annotates runs, filters them by a query, and moves them to a trash that loses nothing', async () => {
+    const list = async (args: Record<string, unknown> = {}) => ((await host.handle('runs.list', args)) as { ok: true; value: { total: number; runs: { id: string; name: string; tags: Record<string, string>; params: Record<string, string> }[] } }).value;
+    const [run] = (await list()).runs;
+    expect(await host.handle('runs.rename', { runId: run.id, name: 'mf-small' })).toEqual({ ok: true, value: {} });
+    await host.handle('runs.setTags', { runId: run.id, tags: { stage: 'tuned' } });
+    await host.handle('runs.setNotes', { runId: run.id, notes: 'first try' });
+    expect(events.filter((e) => e.name === 'runs.changed').length).toBeGreaterThanOrEqual(3);
+    const found = await list({ query: 'tags.stage = "tuned" and params.model.dim = 8 and metrics.ndcg@10 > 0', params: ['model.dim'] });
+    expect(found.runs.map((r) => [r.name, r.params['model.dim']])).toEqual([['mf-small', '8']]);
+    // Edits reach the copy `reclab runs recover` reads.
+    const runJson = JSON.parse(fs.readFileSync(path.join(dir, '.reclab', 'artifacts', run.id, 'run.json'), 'utf8'));
+    expect(runJson).toMatchObject({ name: 'mf-small', tags: { stage: 'tuned' }, notes: 'first try' });
+    const bad = await host.handle('runs.list', { query: 'metrics.ndcg@10 >> 1' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'QUERY', details: { position: 17 } } });
+
+    expect(await host.handle('runs.trash', { runIds: [run.id] })).toEqual({ ok: true, value: { trashed: 1 } });
+    expect((await list()).total).toBe(0);
+    expect((await list({ trashed: true })).runs.map((r) => r.id)).toEqual([run.id]);
+    expect(await host.handle('runs.restore', { runIds: [run.id] })).toEqual({ ok: true, value: { restored: 1 } });
+    expect((await list()).runs[0]).toMatchObject({ id: run.id, name: 'mf-small', tags: { stage: 'tuned' } });
+    // Emptying the trash must be confirmed; then the run and its artifacts are gone.
+    expect(await host.handle('runs.emptyTrash', {})).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', field: 'confirm' } });
+    await host.handle('runs.trash', { runIds: [run.id] });
+    expect(await host.handle('runs.emptyTrash', { confirm: true })).toEqual({ ok: true, value: { deleted: 1 } });
+    expect(fs.existsSync(path.join(dir, '.reclab', 'artifacts', run.id))).toBe(false);
+    expect((await list({ trashed: true })).total).toBe(0);
   });
 
   it('keeps the UI state of the workspace', async () => {
