@@ -1,5 +1,5 @@
 import { BugIndicatingError, InputError } from '../util';
-import type { ModelDefinition, Recommender } from './types';
+import type { ModelDefinition, ModelInputs, Recommender } from './types';
 
 const models = new Map<string, ModelDefinition<any>>();
 
@@ -13,15 +13,20 @@ export function modelTypes(): string[] {
   return [...models.keys()].sort();
 }
 
+/** True when `type` names a registered model (checked before the architectures: `lightfm` is both). */
+export function hasModel(type: string): boolean {
+  return models.has(type);
+}
+
 export function getModelDefinition(type: string): ModelDefinition<any> {
   const d = models.get(type);
   if (!d) throw new InputError(`Unknown model type '${type}'. Known types: ${modelTypes().join(', ')}.`, 'UNKNOWN_MODEL');
   return d;
 }
 
-/** Builds a model from a spec `{type, ...config}`. */
-export function createModel(spec: { type: string } & Record<string, unknown>): Recommender {
+/** Builds a model from a spec `{type, ...config}`; `inputs` reach the models that read features. */
+export function createModel(spec: { type: string } & Record<string, unknown>, inputs?: ModelInputs): Recommender {
   const def = getModelDefinition(spec.type);
   const { type: _type, ...config } = spec;
-  return def.create({ ...def.defaults, ...config });
+  return def.create({ ...def.defaults, ...config }, inputs);
 }

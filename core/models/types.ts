@@ -1,5 +1,6 @@
 import type { CsrMatrix, Dataset } from '../data';
 import type { Scorer } from '../eval';
+import type { FeatureBlock } from './neural/types';
 
 /** What a model gets to learn from. Only `train` (and, for early stopping, `valid`) may be read. */
 export interface FitContext {
@@ -38,11 +39,17 @@ export interface ModelSummary {
   layers?: { name: string; shape: string; parameters: number }[];
 }
 
+/** What a model may get besides its config: the fitted feature pipeline's blocks (models that read features). */
+export interface ModelInputs {
+  userFeatures?: FeatureBlock;
+  itemFeatures?: FeatureBlock;
+}
+
 /** A registered model type: builds a Recommender from its config (already validated). */
 export interface ModelDefinition<C = Record<string, unknown>> {
   type: string;
   description: string;
   /** Defaults merged under the user's config. */
   defaults: C;
-  create(config: C): Recommender;
+  create(config: C, inputs?: ModelInputs): Recommender;
 }
