@@ -16,7 +16,7 @@ import {
 import { evaluateRanking, type EvalResult } from '../eval';
 import { writeBundle, writeJson, writeSplitCsv, writeTopKCsv } from '../export';
 import { fitFeaturePipeline, type FeaturePipelineSpec, type FittedPipeline } from '../features';
-import { createModel, hasArchitecture, type FitContext, type Recommender } from '../models';
+import { createModel, hasArchitecture, hasModel, LightfmRecommender, type FitContext, type Recommender } from '../models';
 import { NeuralRecommender } from '../train';
 import type { ExperimentSpec, ModelSpec } from '../spec';
 import { MetricBuffer, type RunStore } from '../runs';
@@ -210,14 +210,14 @@ async function trainAndEvaluate(
   if (pipeline) log(`features: user ${pipeline.userDim}, item ${pipeline.itemDim}, context ${pipeline.contextDim} columns`);
   // One context row per training interaction (rows follow split.train, as FitContext.trainIndex does).
   const trainContext = pipeline && pipeline.contextDim > 0 ? pipeline.contextFeatures(split.train) : undefined;
+  const features = {
+    userFeatures: pipeline && pipeline.userDim > 0 ? pipeline.userFeatures() : undefined,
+    itemFeatures: pipeline && pipeline.itemDim > 0 ? pipeline.itemFeatures() : undefined,
+  };
   const build = (params: ModelSpec): Recommender => {
-    if (!hasArchitecture(params.type)) return createModel(params);
-    return new NeuralRecommender(params, spec.train ?? {}, {
-      userFeatures: pipeline && pipeline.userDim > 0 ? pipeline.userFeatures() : undefined,
-      itemFeatures: pipeline && pipeline.itemDim > 0 ? pipeline.itemFeatures() : undefined,
-      contextDim: trainContext ? pipeline!.contextDim : 0,
-      trainContext,
-    });
+    // Registered models first: `lightfm` is also an architecture, but only for its bundles.
+    if (hasModel(params.type) || !hasArchitecture(params.type)) return createModel(params, features);
+    return new NeuralRecommender(params, spec.train ?? {}, { ...features, contextDim: trainContext ? pipeline!.contextDim : 0, trainContext });
   };
   const noteBackend = (model: Recommender) => {
     if (model instanceof NeuralRecommender && model.backend && !backendNoted) {
@@ -315,7 +315,7 @@ async function trainAndEvaluate(
     for (const f of ['train.csv', 'valid.csv', 'test.csv', 'topk.csv', 'metrics.json', 'spec.json']) {
       store.addArtifact(runId, { path: path.join(artifactDir, f), kind: f.endsWith('.csv') ? 'csv' : 'json', size: fs.statSync(path.join(artifactDir, f)).size });
     }
-    if (model instanceof NeuralRecommender && spec.export !== false) {
+    if ((model instanceof NeuralRecommender || model instanceof LightfmRecommender) && spec.export !== false) {
       // A bundle scores users outside the app (loadBundle, `reclab export`); baselines have none.
       hooks.onProgress?.({ phase: 'export' });
       const bundleDir = path.join(artifactDir, 'bundle');
