@@ -16,19 +16,34 @@ import { initParams, representAll, type LightfmParams } from './params';
  * The variables split each side's table at the identity columns, because the identity
  * tables grow with the entities (a new user or item appends a row) and the attribute
  * tables do not:
- *   lightfm/user_id_embedding [nUsers, d]          (userIdentity)
+ *   lightfm/user_id_embedding [nUsers, d], lightfm/user_id_bias [nUsers, 1]   (userIdentity)
  *   lightfm/user_feature_embedding [userDim, d]     (user features)
  *   lightfm/item_id_embedding [nItems, d], lightfm/item_id_bias [nItems]          (itemIdentity)
  *   lightfm/item_feature_embedding [itemDim, d], lightfm/item_feature_bias [itemDim]  (item features)
  * A new entity's identity rows are zero, so it is scored from its attributes (and, for a
  * user with a history, from the id row fold-in fits).
+ *
+ * The user bias is zero for every trained user (pairwise training gives it no gradient,
+ * and a per-user constant changes no ranking, so full ranking leaves it out). It is here
+ * for fold-in: its loss is pointwise (BCE against sampled negatives), and without an
+ * intercept of its own the new user's vector would spend itself shifting every score
+ * down to the 1:4 label ratio (measured on the sample: the history fell against the
+ * catalogue mean) instead of ranking the history up.
  */
 export class LightfmArchitecture implements NeuralArchitecture {
   readonly type = 'lightfm';
   readonly variables: tf.Variable[];
   readonly userRows: FeatureRows;
   readonly itemRows: FeatureRows;
-  private readonly tables: { userId?: tf.Variable; userFeature?: tf.Variable; itemId?: tf.Variable; itemIdBias?: tf.Variable; itemFeature?: tf.Variable; itemFeatureBias?: tf.Variable };
+  private readonly tables: {
+    userId?: tf.Variable;
+    userIdBias?: tf.Variable;
+    userFeature?: tf.Variable;
+    itemId?: tf.Variable;
+    itemIdBias?: tf.Variable;
+    itemFeature?: tf.Variable;
+    itemFeatureBias?: tf.Variable;
+  };
 
   constructor(
     readonly config: LightfmConfig,
@@ -46,6 +61,8 @@ export class LightfmArchitecture implements NeuralArchitecture {
     const b = split(init.itemBiases, this.itemRows, 1);
     this.tables = {
       userId: table('user_id_embedding', u.identity, this.userRows.identityCols, d),
+      // [nUsers, 1], not [nUsers]: fold-in masks its gradients row-wise as [rows, 1].
+      userIdBias: table('user_id_bias', new Float32Array(this.userRows.identityCols), this.userRows.identityCols, 1),
       userFeature: table('user_feature_embedding', u.features, this.userRows.nCols - this.userRows.identityCols, d),
       itemId: table('item_id_embedding', i.identity, this.itemRows.identityCols, d),
       itemIdBias: table('item_id_bias', b.identity, this.itemRows.identityCols),
@@ -53,7 +70,7 @@ export class LightfmArchitecture implements NeuralArchitecture {
       itemFeatureBias: table('item_feature_bias', b.features, this.itemRows.nCols - this.itemRows.identityCols),
     };
     const t = this.tables;
-    this.variables = [t.userId, t.userFeature, t.itemId, t.itemIdBias, t.itemFeature, t.itemFeatureBias].filter((v): v is tf.Variable => v !== undefined);
+    this.variables = [t.userId, t.userIdBias, t.userFeature, t.itemId, t.itemIdBias, t.itemFeature, t.itemFeatureBias].filter((v): v is tf.Variable => v !== undefined);
   }
 
   /** Sets every variable from trained typed arrays (shapes as `initParams` makes them for these rows). */
@@ -70,6 +87,7 @@ export class LightfmArchitecture implements NeuralArchitecture {
       if (v) tf.tidy(() => v.assign(tf.tensor(values, v.shape)));
     };
     set(t.userId, u.identity);
+    set(t.userIdBias, new Float32Array(this.userRows.identityCols));
     set(t.userFeature, u.features);
     set(t.itemId, i.identity);
     set(t.itemIdBias, b.identity);
@@ -98,7 +116,8 @@ export class LightfmArchitecture implements NeuralArchitecture {
     const u = sideRepresentation(this.userRows, users, batch.users, t.userId, t.userFeature);
     const i = sideRepresentation(this.itemRows, items, batch.items, t.itemId, t.itemFeature);
     const bias = sideBias(this.itemRows, items, batch.items, t.itemIdBias, t.itemFeatureBias);
-    return tf.add(tf.sum(tf.mul(u, i), 1), bias) as tf.Tensor1D;
+    const logits = tf.add(tf.sum(tf.mul(u, i), 1), bias) as tf.Tensor1D;
+    return t.userIdBias ? (tf.add(logits, tf.reshape(tf.gather(t.userIdBias, batch.users), [users.length])) as tf.Tensor1D) : logits;
   }
 
   /** User and item representations: full ranking multiplies them once (and core/export writes the item vectors out). */
@@ -172,11 +191,13 @@ function sideBias(rows: FeatureRows, ids: Int32Array, idTensor: tf.Tensor1D, idB
   return parts.length === 1 ? parts[0] : (tf.addN(parts) as tf.Tensor1D);
 }
 
-/** Parses a `lightfm` config, naming every wrong key. */
+/** Parses a `lightfm` config (the model spec with or without its `type`), naming every wrong key. */
 export function parseLightfmConfig(input: unknown): LightfmConfig {
-  const r = lightfmConfigSchema.safeParse(input ?? {});
+  const { type, ...config } = (input ?? {}) as Record<string, unknown>;
+  if (type !== undefined && type !== 'lightfm') throw new InputError(`A lightfm model was given the spec of model type '${String(type)}'.`, 'SPEC');
+  const r = lightfmConfigSchema.safeParse(config);
   if (r.success) return r.data;
-  const issues = r.error.issues.map((i) => `model.${i.path.join('.')}: ${i.message}`).join('; ');
+  const issues = r.error.issues.map((i) => `${['model', ...i.path].join('.')}: ${i.message}`).join('; ');
   throw new InputError(`The lightfm model config is not valid: ${issues}.`, 'SPEC');
 }
 

@@ -156,11 +156,11 @@ describe('lightfm as a registered model', () => {
     await model.fit(ctx(toyTrain()));
     expect(tf.memory().numTensors).toBe(start);
     const arch = model.architecture!;
-    expect(arch.variables.map((v) => v.name.replace(/_\d+$/, ''))).toEqual(['lightfm/user_id_embedding', 'lightfm/item_id_embedding', 'lightfm/item_id_bias', 'lightfm/item_feature_embedding', 'lightfm/item_feature_bias']);
+    expect(arch.variables.map((v) => v.name.replace(/_\d+$/, ''))).toEqual(['lightfm/user_id_embedding', 'lightfm/user_id_bias', 'lightfm/item_id_embedding', 'lightfm/item_id_bias', 'lightfm/item_feature_embedding', 'lightfm/item_feature_bias']);
     // Its logits are the typed-array scores.
     const users = Int32Array.from({ length: N }, (_, k) => k % 7);
     const items = Int32Array.from({ length: N }, (_, k) => k);
-    const logits = tf.tidy(() => arch.score({ users: tf.tensor1d(users, 'int32'), items: tf.tensor1d(items, 'int32') }, false).dataSync());
+    const logits = tf.tidy(() => arch.score({ users: tf.tensor1d(users, 'int32'), items: tf.tensor1d(items, 'int32') }).dataSync());
     const row = new Float32Array(N);
     for (let k = 0; k < N; k++) {
       model.scoreUsers(Int32Array.of(users[k]), row);
