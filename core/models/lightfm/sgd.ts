@@ -3,6 +3,7 @@ import { BugIndicatingError, Rng } from '../../util';
 import type { LightfmConfig } from './config';
 import type { FeatureRows } from './feature-rows';
 import { representRow, type LightfmParams } from './params';
+import { LightfmSimdKernel } from './simd';
 
 /** The settings of the SGD loop (a subset of the model config). */
 export type SgdSettings = Pick<LightfmConfig, 'loss' | 'maxSampled' | 'bprNegatives' | 'optimizer' | 'learningRate' | 'userAlpha' | 'itemAlpha'>;
@@ -70,12 +71,19 @@ export class LightfmSgd {
   private readonly p: Float32Array;
   private readonly n: Float32Array;
   private readonly diff: Float32Array;
+  private readonly kernel: LightfmSimdKernel | undefined;
 
+  /**
+   * `simd` (default true): run the representations and steps in the WebAssembly SIMD
+   * kernel (simd.ts) where the engine has one; false: the JS loops below (the reference
+   * the kernel is tested against).
+   */
   constructor(
     readonly params: LightfmParams,
     private readonly settings: SgdSettings,
     private readonly data: SgdData,
     seed: number,
+    options: { simd?: boolean } = {},
   ) {
     const { dim } = params;
     if (params.userEmbeddings.length !== data.users.nCols * dim || params.itemEmbeddings.length !== data.items.nCols * dim || params.itemBiases.length !== data.items.nCols) {
@@ -93,6 +101,12 @@ export class LightfmSgd {
     this.p = new Float32Array(dim);
     this.n = new Float32Array(dim);
     this.diff = new Float32Array(dim);
+    this.kernel = options.simd === false ? undefined : LightfmSimdKernel.create(data.users, data.items, dim, settings);
+  }
+
+  /** Whether the epochs run in the WebAssembly SIMD kernel. */
+  get simd(): boolean {
+    return this.kernel !== undefined;
   }
 
   /** One pass over the training positives in a fresh shuffled order. */
@@ -108,14 +122,23 @@ export class LightfmSgd {
       order[j] = t;
     }
     const warp = this.settings.loss === 'warp';
+    const kernel = this.kernel;
+    kernel?.load(this.params);
     let loss = 0;
     let updates = 0;
     for (let k = 0; k < order.length; k++) {
       const e = order[k];
-      const r = warp ? this.warpExample(users[e], items[e]) : this.bprExample(users[e], items[e]);
+      const r = kernel
+        ? warp
+          ? this.warpExampleSimd(kernel, users[e], items[e])
+          : this.bprExampleSimd(kernel, users[e], items[e])
+        : warp
+          ? this.warpExample(users[e], items[e])
+          : this.bprExample(users[e], items[e]);
       loss += r;
       if (r > 0 || !warp) updates++;
     }
+    kernel?.store(this.params);
     return { loss: order.length > 0 ? loss / order.length : 0, updates, examples: order.length };
   }
 
@@ -142,9 +165,7 @@ export class LightfmSgd {
       for (let q = indptr[negative], end = indptr[negative + 1]; q < end; q++) {
         const f = indices[q];
         const off = f * dim;
-        let s = bias[f];
-        for (let c = 0; c < dim; c++) s += u[c] * emb[off + c];
-        negScore += values[q] * s;
+        negScore += values[q] * (bias[f] + rowDot(u, emb, off, dim));
       }
       if (negScore > posScore - 1) {
         const weight = warpWeight(poolSize, sampled);
@@ -158,6 +179,38 @@ export class LightfmSgd {
     return 0;
   }
 
+  /** warpExample with the representations, scores and step in the SIMD kernel. */
+  private warpExampleSimd(kernel: LightfmSimdKernel, user: number, positive: number): number {
+    const pool = this.data.negatives;
+    const poolSize = pool.length;
+    const maxSampled = this.settings.maxSampled;
+    const { random, positives } = this;
+    kernel.user(user);
+    const posScore = kernel.item(positive, 0);
+    let sampled = 0;
+    for (let draws = 0; sampled < maxSampled && draws < MAX_DRAWS; draws++) {
+      const negative = pool[random.below(poolSize)];
+      if (positives.has(user, negative)) continue;
+      sampled++;
+      if (kernel.item(negative, 1) > posScore - 1) {
+        const weight = warpWeight(poolSize, sampled);
+        if (weight > 0) kernel.step(user, positive, negative, weight);
+        return weight;
+      }
+    }
+    return 0;
+  }
+
+  /** bprExample with the representations, scores and step in the SIMD kernel. */
+  private bprExampleSimd(kernel: LightfmSimdKernel, user: number, positive: number): number {
+    const negative = this.drawBprNegative(user);
+    if (negative < 0) return 0;
+    kernel.user(user);
+    const x = kernel.item(positive, 0) - kernel.item(negative, 1);
+    kernel.step(user, positive, negative, bprWeight(x));
+    return bprLoss(x);
+  }
+
   /** One BPR step for (user, positive) against a drawn negative; returns -log sigmoid(positive - negative). */
   private bprExample(user: number, positive: number): number {
     const { params, data, u, p, n } = this;
@@ -168,10 +221,8 @@ export class LightfmSgd {
     const posScore = dot(u, p, dim, representRow(data.items, positive, params.itemEmbeddings, dim, p, params.itemBiases));
     const negScore = dot(u, n, dim, representRow(data.items, negative, params.itemEmbeddings, dim, n, params.itemBiases));
     const x = posScore - negScore;
-    // 1 - sigmoid(x) and -log sigmoid(x) = softplus(-x), written to stay finite for large |x|.
-    const weight = x >= 0 ? Math.exp(-x) / (1 + Math.exp(-x)) : 1 / (1 + Math.exp(x));
-    this.step(user, positive, negative, weight);
-    return x >= 0 ? Math.log1p(Math.exp(-x)) : -x + Math.log1p(Math.exp(x));
+    this.step(user, positive, negative, bprWeight(x));
+    return bprLoss(x);
   }
 
   private drawBprNegative(user: number): number {
@@ -232,6 +283,33 @@ class FastRandom {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return Math.floor(((t ^ (t >>> 14)) >>> 0) * (n / 4294967296));
   }
+}
+
+/** BPR's step weight 1 - sigmoid(x) for x = positive - negative, finite for large |x|. */
+function bprWeight(x: number): number {
+  return x >= 0 ? Math.exp(-x) / (1 + Math.exp(-x)) : 1 / (1 + Math.exp(x));
+}
+
+/** BPR's loss -log sigmoid(x) = softplus(-x), finite for large |x|. */
+function bprLoss(x: number): number {
+  return x >= 0 ? Math.log1p(Math.exp(-x)) : -x + Math.log1p(Math.exp(x));
+}
+
+/** u · w[off .. off + dim), four partial sums (no dependency chain through one accumulator). */
+function rowDot(u: Float32Array, w: Float32Array, off: number, dim: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let c = 0;
+  for (; c + 3 < dim; c += 4) {
+    s0 += u[c] * w[off + c];
+    s1 += u[c + 1] * w[off + c + 1];
+    s2 += u[c + 2] * w[off + c + 2];
+    s3 += u[c + 3] * w[off + c + 3];
+  }
+  for (; c < dim; c++) s0 += u[c] * w[off + c];
+  return s0 + s1 + (s2 + s3);
 }
 
 function dot(a: Float32Array, b: Float32Array, dim: number, init: number): number {

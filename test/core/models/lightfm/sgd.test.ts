@@ -15,7 +15,10 @@ function closeArrays(actual: ArrayLike<number>, expected: number[], digits = 6):
   expected.forEach((e, k) => expect(actual[k]).toBeCloseTo(e, digits));
 }
 
-describe('one BPR step with Adagrad and L2 (1 user, 2 items sharing a feature)', () => {
+// Every step test runs twice: in the WebAssembly SIMD kernel and in the JS loop.
+const ENGINES = [{ simd: true }, { simd: false }];
+
+describe.each(ENGINES)('one BPR step with Adagrad and L2 (1 user, 2 items sharing a feature), simd $simd', ({ simd }) => {
   // User 0 (identity only) liked item 0. Items: identity + one shared attribute, rows
   // normalised to sum 1, so each item is 0.5 x its id row + 0.5 x the shared row (column 2).
   const train = buildCsr(1, 2, Int32Array.of(0), Int32Array.of(0));
@@ -39,7 +42,8 @@ describe('one BPR step with Adagrad and L2 (1 user, 2 items sharing a feature)',
       itemBiases: Float32Array.of(bid0, bid1, bf),
     };
     const settings = lightfmConfigSchema.parse({ loss: 'bpr', bprNegatives: 'uniform', optimizer: 'adagrad', learningRate: lr, itemAlpha: ia, userAlpha: ua });
-    const sgd = new LightfmSgd(params, settings, { users, items, train, negatives: Int32Array.of(0, 1) }, 1);
+    const sgd = new LightfmSgd(params, settings, { users, items, train, negatives: Int32Array.of(0, 1) }, 1, { simd });
+    expect(sgd.simd).toBe(simd);
     const stats = sgd.epoch();
 
     // Representations before the step.
@@ -79,7 +83,7 @@ describe('one BPR step with Adagrad and L2 (1 user, 2 items sharing a feature)',
   });
 });
 
-describe('one WARP step with plain SGD (1 user, 4 items)', () => {
+describe.each(ENGINES)('one WARP step with plain SGD (1 user, 4 items), simd $simd', ({ simd }) => {
   // Items are attributes only: item 0 has feature 0, items 1-3 feature 1, so whichever
   // negative is drawn, the step is the same.
   const train = buildCsr(1, 4, Int32Array.of(0), Int32Array.of(0));
@@ -93,7 +97,7 @@ describe('one WARP step with plain SGD (1 user, 4 items)', () => {
   function run(b0: number, b1: number) {
     const params: LightfmParams = { dim: 2, userEmbeddings: Float32Array.from(U), itemEmbeddings: Float32Array.from([...E0, ...E1]), itemBiases: Float32Array.of(b0, b1) };
     const settings = lightfmConfigSchema.parse({ loss: 'warp', optimizer: 'sgd', learningRate: lr, maxSampled: 5 });
-    const stats = new LightfmSgd(params, settings, { users, items, train, negatives: Int32Array.of(0, 1, 2, 3) }, 7).epoch();
+    const stats = new LightfmSgd(params, settings, { users, items, train, negatives: Int32Array.of(0, 1, 2, 3) }, 7, { simd }).epoch();
     return { params, stats };
   }
 
@@ -117,11 +121,46 @@ describe('one WARP step with plain SGD (1 user, 4 items)', () => {
     closeArrays(params.userEmbeddings, U);
   });
 
+});
+
+describe('the WARP rank weight', () => {
   it('weights by the estimated rank, clipped as LightFM does', () => {
     expect(warpWeight(1682, 1)).toBeCloseTo(Math.log(1681), 10);
     expect(warpWeight(1682, 10)).toBeCloseTo(Math.log(168), 10);
     expect(warpWeight(4, 2)).toBe(0);
     expect(warpWeight(1e6, 1)).toBe(MAX_WARP_WEIGHT);
+  });
+});
+
+describe('the SIMD kernel and the JS loop', () => {
+  // 30 users, 25 items with identities and 3 attributes each; 7 components (padded to 8 in the kernel).
+  const rng = new Rng(11);
+  const pairs = Array.from({ length: 150 }, () => [rng.int(30), rng.int(25)]);
+  const train = buildCsr(30, 25, Int32Array.from(pairs, (p) => p[0]), Int32Array.from(pairs, (p) => p[1]));
+  const users = buildFeatureRows(30, true, { dim: 2, values: Float32Array.from({ length: 60 }, () => rng.int(2)) }, true);
+  const items = buildFeatureRows(25, true, { dim: 6, values: Float32Array.from({ length: 150 }, () => (rng.next() < 0.4 ? rng.next() : 0)) }, true);
+
+  it.each([
+    { loss: 'warp', optimizer: 'adagrad', itemAlpha: 0.01, userAlpha: 0.02 },
+    { loss: 'bpr', optimizer: 'sgd', itemAlpha: 0, userAlpha: 0.01 },
+    { loss: 'bpr', optimizer: 'adagrad', bprNegatives: 'uniform' },
+  ])('train alike over three epochs (%o)', (config) => {
+    const settings = lightfmConfigSchema.parse({ ...config, learningRate: 0.05 });
+    const run = (simd: boolean) => {
+      const params = initParams(7, users, items, new Rng(4));
+      const sgd = new LightfmSgd(params, settings, { users, items, train, negatives: Int32Array.from({ length: 25 }, (_, i) => i) }, 9, { simd });
+      const losses = [sgd.epoch(), sgd.epoch(), sgd.epoch()].map((e) => e.loss);
+      return { params, losses };
+    };
+    const a = run(true);
+    const b = run(false);
+    a.losses.forEach((l, k) => expect(l).toBeCloseTo(b.losses[k], 4));
+    const diff = (x: Float32Array, y: Float32Array) => x.reduce((m, v, k) => Math.max(m, Math.abs(v - y[k])), 0);
+    expect(diff(a.params.userEmbeddings, b.params.userEmbeddings)).toBeLessThan(1e-4);
+    expect(diff(a.params.itemEmbeddings, b.params.itemEmbeddings)).toBeLessThan(1e-4);
+    expect(diff(a.params.itemBiases, b.params.itemBiases)).toBeLessThan(1e-4);
+    // And they moved: a kernel that did nothing would fail here.
+    expect(diff(a.params.itemEmbeddings, initParams(7, users, items, new Rng(4)).itemEmbeddings)).toBeGreaterThan(1e-3);
   });
 });
 
