@@ -93,7 +93,6 @@ export class LightfmSgd {
     this.userG = new Float32Array(params.userEmbeddings.length).fill(1);
     this.itemG = new Float32Array(params.itemEmbeddings.length).fill(1);
     this.biasG = new Float32Array(params.itemBiases.length).fill(1);
-    this.random = new FastRandom(seed);
     this.positiveUsers = new Int32Array(data.train.indices.length);
     for (let r = 0; r < data.train.nRows; r++) this.positiveUsers.fill(r, data.train.indptr[r], data.train.indptr[r + 1]);
     this.positives = new PositiveSet(data.train);
@@ -101,7 +100,13 @@ export class LightfmSgd {
     this.p = new Float32Array(dim);
     this.n = new Float32Array(dim);
     this.diff = new Float32Array(dim);
-    this.kernel = options.simd === false ? undefined : LightfmSimdKernel.create(data.users, data.items, dim, settings);
+    this.kernel =
+      options.simd === false
+        ? undefined
+        : LightfmSimdKernel.create(data.users, data.items, dim, settings, { negatives: data.negatives, positives: this.positives.bits, nItems: data.train.nCols, maxDraws: MAX_DRAWS });
+    // In the kernel, the generator's state lives in its memory, so JS draws (the shuffle,
+    // BPR's negatives) and the kernel's WARP draws are one stream, the same as the JS loop's.
+    this.random = new FastRandom(seed, this.kernel?.randomState);
   }
 
   /** Whether the epochs run in the WebAssembly SIMD kernel. */
@@ -179,22 +184,38 @@ export class LightfmSgd {
     return 0;
   }
 
-  /** warpExample with the representations, scores and step in the SIMD kernel. */
+  /**
+   * warpExample with the representations, scores and step in the SIMD kernel; where the
+   * positives fit a bit set, the draws too (one call per positive instead of one per draw).
+   */
   private warpExampleSimd(kernel: LightfmSimdKernel, user: number, positive: number): number {
     const pool = this.data.negatives;
     const poolSize = pool.length;
-    const maxSampled = this.settings.maxSampled;
-    const { random, positives } = this;
     kernel.user(user);
     const posScore = kernel.item(positive, 0);
+    if (kernel.draws) {
+      const { negative, sampled } = kernel.warpDraws(user, posScore);
+      if (negative < 0) return 0;
+      const weight = warpWeight(poolSize, sampled);
+      if (weight > 0) {
+        kernel.item(negative, 1);
+        kernel.step(user, positive, negative, weight);
+      }
+      return weight;
+    }
+    const maxSampled = this.settings.maxSampled;
+    const { random, positives } = this;
     let sampled = 0;
     for (let draws = 0; sampled < maxSampled && draws < MAX_DRAWS; draws++) {
       const negative = pool[random.below(poolSize)];
       if (positives.has(user, negative)) continue;
       sampled++;
-      if (kernel.item(negative, 1) > posScore - 1) {
+      if (kernel.score(negative) > posScore - 1) {
         const weight = warpWeight(poolSize, sampled);
-        if (weight > 0) kernel.step(user, positive, negative, weight);
+        if (weight > 0) {
+          kernel.item(negative, 1);
+          kernel.step(user, positive, negative, weight);
+        }
         return weight;
       }
     }
@@ -268,20 +289,23 @@ export class LightfmSgd {
 /**
  * Mulberry32 with its state in an Int32Array, for the sampling loop: core/util's Rng keeps
  * its state in a plain number field, which costs a heap number per draw (45 ns against 10).
+ * `state` may be a view into the SIMD kernel's memory, whose WARP draws step the same
+ * generator (simd.ts writes the same arithmetic).
  */
 class FastRandom {
-  private readonly state = new Int32Array(1);
-
-  constructor(seed: number) {
+  constructor(
+    seed: number,
+    private readonly state: Int32Array = new Int32Array(1),
+  ) {
     this.state[0] = new Rng(seed).int(0x7fffffff);
   }
 
-  /** Uniform integer in [0, n), n < 2^32. */
+  /** Integer in [0, n), n < 2^31: the 32-bit draw modulo n (as LightFM's rand_r() % n; the bias is below n / 2^32). */
   below(n: number): number {
     const s = (this.state[0] = (this.state[0] + 0x6d2b79f5) | 0);
     let t = Math.imul(s ^ (s >>> 15), s | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor(((t ^ (t >>> 14)) >>> 0) * (n / 4294967296));
+    return ((t ^ (t >>> 14)) >>> 0) % n;
   }
 }
 
@@ -350,7 +374,8 @@ const MAX_BITSET_BITS = 2 ** 28;
 
 /** "Is (user, item) a training positive": a bit set where it fits, else a binary search in the user's row. */
 class PositiveSet {
-  private readonly bits: Int32Array | undefined;
+  /** Bit `user x nCols + item` set for every positive; undefined when the matrix is too large. */
+  readonly bits: Int32Array | undefined;
   private readonly nCols: number;
 
   constructor(private readonly train: CsrMatrix) {

@@ -15,6 +15,14 @@ const F32_SUB = 0x93;
 const F32_MUL = 0x94;
 const F32_DIV = 0x95;
 const F32_NEG = 0x8c;
+const F32_GT = 0x5e;
+const I32_REM_U = 0x70;
+const I32_AND = 0x71;
+const I32_OR = 0x72;
+const I32_XOR = 0x73;
+const I32_SHR_U = 0x76;
+const RETURN = 0x0f;
+const i32Store = (offset = 0) => [0x36, 2, ...wasmAsm.uleb(offset)];
 const call = (f: number) => [0x10, ...wasmAsm.uleb(f)];
 const f32c = (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)];
 
@@ -35,6 +43,8 @@ export class LightfmSimdKernel {
   private readonly fn: {
     user: (row: number) => void;
     item: (row: number, out: number) => void;
+    score: (row: number) => void;
+    warp?: (user: number, posScore: number) => void;
     step: (user: number, pos: number, neg: number, weight: number) => void;
   };
 
@@ -44,9 +54,12 @@ export class LightfmSimdKernel {
     exports: Record<string, unknown>,
     users: FeatureRows,
     items: FeatureRows,
+    sampling: WarpSampling | undefined,
   ) {
     this.f32 = new Float32Array(memory.buffer);
     const i32 = new Int32Array(memory.buffer);
+    this.i32 = i32;
+    this.randomState = i32.subarray(layout.state / 4, layout.state / 4 + 1);
     const put = (at: number, values: Int32Array | Float32Array) => (values instanceof Int32Array ? i32 : this.f32).set(values, at / 4);
     put(layout.userIndptr, users.indptr);
     put(layout.userIndices, users.indices);
@@ -54,17 +67,41 @@ export class LightfmSimdKernel {
     put(layout.itemIndptr, items.indptr);
     put(layout.itemIndices, items.indices);
     put(layout.itemValues, items.values);
+    if (sampling?.positives) {
+      put(layout.pool, sampling.negatives);
+      put(layout.bits, sampling.positives);
+    }
     this.fn = exports as unknown as LightfmSimdKernel['fn'];
   }
 
+  /** The state of the sampling generator (sgd.ts's FastRandom steps it too). */
+  readonly randomState: Int32Array;
+  private readonly i32: Int32Array;
+
+  /** Whether WARP's draws run in the kernel (they do where the positives fit a bit set). */
+  get draws(): boolean {
+    return this.fn.warp !== undefined;
+  }
+
+  /**
+   * WARP's draws for the user buffer against a positive scoring `posScore`: uniform draws
+   * from the negatives, skipping the user's positives, until one scores above posScore - 1
+   * or maxSampled were drawn. Returns the violator (-1: none) and the draws it took.
+   */
+  warpDraws(user: number, posScore: number): { negative: number; sampled: number } {
+    this.fn.warp!(user, posScore);
+    return { negative: this.i32[this.layout.negative / 4], sampled: this.i32[this.layout.sampled / 4] };
+  }
+
   /** A kernel for these rows and settings, or undefined where the engine has no WebAssembly SIMD. */
-  static create(users: FeatureRows, items: FeatureRows, dim: number, settings: SgdSettings): LightfmSimdKernel | undefined {
+  static create(users: FeatureRows, items: FeatureRows, dim: number, settings: SgdSettings, sampling?: WarpSampling): LightfmSimdKernel | undefined {
     const api = wasmApi();
     if (!api) return undefined;
-    const layout = planLayout(users, items, dim);
+    const draws = sampling?.positives ? sampling : undefined;
+    const layout = planLayout(users, items, dim, draws);
     let instance: { exports: Record<string, unknown> };
     try {
-      instance = new api.Instance(new api.Module(kernelBytes(layout, settings)));
+      instance = new api.Instance(new api.Module(kernelBytes(layout, settings, draws)));
     } catch {
       return undefined; // no SIMD in this engine: the JS loop runs instead
     }
@@ -73,7 +110,7 @@ export class LightfmSimdKernel {
     const have = memory.buffer.byteLength / 65_536;
     if (pages > have) memory.grow(pages - have);
     (instance.exports.init as () => void)();
-    return new LightfmSimdKernel(layout, memory, instance.exports, users, items);
+    return new LightfmSimdKernel(layout, memory, instance.exports, users, items, draws);
   }
 
   /** Copies the parameters in (before an epoch); the Adagrad sums stay in the kernel. */
@@ -103,10 +140,30 @@ export class LightfmSimdKernel {
     return this.f32[this.layout.score / 4];
   }
 
+  /**
+   * Item `row`'s score against the user buffer, without building its representation (a
+   * WARP draw that does not violate needs no more); `item(row, 1)` builds it for a step.
+   */
+  score(row: number): number {
+    this.fn.score(row);
+    return this.f32[this.layout.score / 4];
+  }
+
   /** The pairwise step of weight `weight` from the user, positive and negative buffers. */
   step(user: number, positive: number, negative: number, weight: number): void {
     this.fn.step(user, positive, negative, weight);
   }
+}
+
+/** What the kernel needs to draw WARP's negatives itself. */
+export interface WarpSampling {
+  /** Items that may be drawn, ascending. */
+  negatives: Int32Array;
+  /** Bit `user x nItems + item` set for every training positive; without it the draws stay in JS. */
+  positives: Int32Array | undefined;
+  nItems: number;
+  /** Draws per positive at most, skipped positives included. */
+  maxDraws: number;
 }
 
 /** Byte offsets of everything in the kernel's memory (16-byte aligned), and the padded row stride in floats. */
@@ -129,12 +186,17 @@ interface Layout {
   neg: number;
   diff: number;
   score: number;
+  state: number;
+  negative: number;
+  sampled: number;
+  pool: number;
+  bits: number;
   bytes: number;
   /** Adagrad sums start at 1 (LightFM): filled by the module's init. */
   accumulatorFloats: number;
 }
 
-function planLayout(users: FeatureRows, items: FeatureRows, dim: number): Layout {
+function planLayout(users: FeatureRows, items: FeatureRows, dim: number, sampling: WarpSampling | undefined): Layout {
   const stride = Math.ceil(dim / 4) * 4;
   let at = 0;
   const take = (floats: number) => {
@@ -167,7 +229,12 @@ function planLayout(users: FeatureRows, items: FeatureRows, dim: number): Layout
     pos: take(stride),
     neg: take(stride),
     diff: take(stride),
-    score: take(4),
+    score: take(1),
+    state: take(1),
+    negative: take(1),
+    sampled: take(1),
+    pool: take(sampling?.negatives.length ?? 0),
+    bits: take(sampling?.positives?.length ?? 0),
     bytes: 0,
   };
   layout.bytes = at;
@@ -193,8 +260,8 @@ const overEntries = (indptr: number, row: number, q: number, end: number, body: 
   ...BLOCK, ...LOOP, ...get(q), ...get(end), GE_U, ...brIf(1), ...body, ...inc(q, 1), ...br(0), END, END,
 ]; // prettier-ignore
 
-/** The module: user, item, updateRow, updateBias, step, init (function indices in this order). */
-function kernelBytes(l: Layout, s: SgdSettings): Uint8Array {
+/** The module: user, item, updateRow, updateBias, step, init, score (function indices in this order: step calls 2 and 3). */
+function kernelBytes(l: Layout, s: SgdSettings, sampling: WarpSampling | undefined): Uint8Array {
   const rowBytes = l.stride * 4;
   const adagrad = s.optimizer === 'adagrad';
   const lr = s.learningRate;
@@ -233,6 +300,28 @@ function kernelBytes(l: Layout, s: SgdSettings): Uint8Array {
     ...get(iACC), ...f32x4ExtractLane(0), ...get(iACC), ...f32x4ExtractLane(1), F32_ADD,
     ...get(iACC), ...f32x4ExtractLane(2), ...get(iACC), ...f32x4ExtractLane(3), F32_ADD, F32_ADD,
     ...get(iB), F32_ADD,
+    ...f32Store(),
+  ]; // prettier-ignore
+
+  // score(row): sum of x * (itemBias[f] + u . itemEmb[f]), one horizontal sum at the end.
+  const [cROW, cQ, cEND, cSRC, cC, cB, cXS, cX, cACC] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const score = [
+    ...f32c(0), ...set(cB),
+    ...v128Zero, ...set(cACC),
+    ...overEntries(l.itemIndptr, cROW, cQ, cEND, [
+      ...at4(l.itemValues, cQ), ...f32Load(), ...set(cXS),
+      ...at4(l.itemIndices, cQ), ...i32Load(0), ...set(cSRC),
+      ...get(cB), ...get(cXS), ...get(cSRC), ...i32c(2), SHL, ...f32Load(l.itemBias), F32_MUL, F32_ADD, ...set(cB),
+      ...get(cXS), ...f32x4Splat, ...set(cX),
+      ...get(cSRC), ...i32c(rowBytes), MUL, ...i32c(l.itemEmb), ADD, ...set(cSRC),
+      ...overRow(cC, rowBytes, [
+        ...get(cACC), ...get(cX), ...get(cC), ...v128Load(l.user), ...get(cSRC), ...get(cC), ADD, ...v128Load(), ...f32x4Mul, ...f32x4Mul, ...f32x4Add, ...set(cACC),
+      ]),
+    ]),
+    ...i32c(l.score),
+    ...get(cACC), ...f32x4ExtractLane(0), ...get(cACC), ...f32x4ExtractLane(1), F32_ADD,
+    ...get(cACC), ...f32x4ExtractLane(2), ...get(cACC), ...f32x4ExtractLane(3), F32_ADD, F32_ADD,
+    ...get(cB), F32_ADD,
     ...f32Store(),
   ]; // prettier-ignore
 
@@ -297,6 +386,40 @@ function kernelBytes(l: Layout, s: SgdSettings): Uint8Array {
   const one = [0xfd, 0x0c, ...Array.from({ length: 4 }, () => Array.from(new Uint8Array(Float32Array.of(1).buffer))).flat()];
   const init = [...overRow(nC, l.accumulatorFloats * 4, [...get(nC), ...one, ...v128Store(l.userG)])];
 
+  // warp(user, posScore): sgd.ts's draw loop (warpExample), with FastRandom.below inlined.
+  const [wUSER, wPOS, wSAMPLED, wDRAWS, wS, wT, wNEG, wBIT] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const warp = sampling
+    ? [
+        ...i32c(0), ...set(wSAMPLED), ...i32c(0), ...set(wDRAWS),
+        ...BLOCK, ...LOOP,
+        ...get(wSAMPLED), ...i32c(s.maxSampled), GE_U, ...brIf(1),
+        ...get(wDRAWS), ...i32c(sampling.maxDraws), GE_U, ...brIf(1),
+        ...inc(wDRAWS, 1),
+        // s = state + 0x6d2b79f5; t = imul(s ^ s >>> 15, s | 1); t ^= t + imul(t ^ t >>> 7, t | 61); t ^= t >>> 14
+        ...i32c(0), ...i32Load(l.state), ...i32c(0x6d2b79f5), ADD, ...set(wS),
+        ...i32c(0), ...get(wS), ...i32Store(l.state),
+        ...get(wS), ...get(wS), ...i32c(15), I32_SHR_U, I32_XOR, ...get(wS), ...i32c(1), I32_OR, MUL, ...set(wT),
+        ...get(wT), ...get(wT), ...get(wT), ...get(wT), ...i32c(7), I32_SHR_U, I32_XOR, ...get(wT), ...i32c(61), I32_OR, MUL, ADD, I32_XOR, ...set(wT),
+        ...get(wT), ...get(wT), ...i32c(14), I32_SHR_U, I32_XOR, ...set(wT),
+        ...get(wT), ...i32c(sampling.negatives.length), I32_REM_U, ...i32c(2), SHL, ...i32Load(l.pool), ...set(wNEG),
+        // a training positive of the user: draw again
+        ...get(wUSER), ...i32c(sampling.nItems), MUL, ...get(wNEG), ADD, ...set(wBIT),
+        ...get(wBIT), ...i32c(5), I32_SHR_U, ...i32c(2), SHL, ...i32Load(l.bits), ...get(wBIT), I32_SHR_U, ...i32c(1), I32_AND, ...brIf(0),
+        ...inc(wSAMPLED, 1),
+        ...get(wNEG), ...call(6),
+        ...i32c(0), ...f32Load(l.score), ...get(wPOS), ...f32c(1), F32_SUB, F32_GT,
+        ...wasmAsm.IF,
+        ...i32c(0), ...get(wNEG), ...i32Store(l.negative),
+        ...i32c(0), ...get(wSAMPLED), ...i32Store(l.sampled),
+        RETURN,
+        END,
+        ...br(0),
+        END, END,
+        ...i32c(0), ...i32c(-1), ...i32Store(l.negative),
+        ...i32c(0), ...get(wSAMPLED), ...i32Store(l.sampled),
+      ]
+    : [];
+
   const bytes = moduleBytes(
     [
       { name: 'user', params: [I32], locals: [[4, I32], [1, V128]], body: user },
@@ -305,6 +428,8 @@ function kernelBytes(l: Layout, s: SgdSettings): Uint8Array {
       { name: 'updateBias', params: [I32, F32], locals: [[1, I32], [2, F32]], body: updateBias },
       { name: 'step', params: [I32, I32, I32, F32], locals: [[4, I32], [1, F32]], body: step },
       { name: 'init', params: [], locals: [[1, I32]], body: init },
+      { name: 'score', params: [I32], locals: [[4, I32], [2, F32], [2, V128]], body: score },
+      ...(sampling ? [{ name: 'warp', params: [I32, F32], locals: [[6, I32]] as [number, number][], body: warp }] : []),
     ],
     'own',
   );

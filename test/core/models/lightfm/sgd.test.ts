@@ -97,7 +97,9 @@ describe.each(ENGINES)('one WARP step with plain SGD (1 user, 4 items), simd $si
   function run(b0: number, b1: number) {
     const params: LightfmParams = { dim: 2, userEmbeddings: Float32Array.from(U), itemEmbeddings: Float32Array.from([...E0, ...E1]), itemBiases: Float32Array.of(b0, b1) };
     const settings = lightfmConfigSchema.parse({ loss: 'warp', optimizer: 'sgd', learningRate: lr, maxSampled: 5 });
-    const stats = new LightfmSgd(params, settings, { users, items, train, negatives: Int32Array.of(0, 1, 2, 3) }, 7, { simd }).epoch();
+    const sgd = new LightfmSgd(params, settings, { users, items, train, negatives: Int32Array.of(0, 1, 2, 3) }, 7, { simd });
+    expect(sgd.simd).toBe(simd);
+    const stats = sgd.epoch();
     return { params, stats };
   }
 
@@ -149,9 +151,11 @@ describe('the SIMD kernel and the JS loop', () => {
     const run = (simd: boolean) => {
       const params = initParams(7, users, items, new Rng(4));
       const sgd = new LightfmSgd(params, settings, { users, items, train, negatives: Int32Array.from({ length: 25 }, (_, i) => i) }, 9, { simd });
+      expect(sgd.simd).toBe(simd);
       const losses = [sgd.epoch(), sgd.epoch(), sgd.epoch()].map((e) => e.loss);
       return { params, losses };
     };
+    // One random stream in both (the kernel draws WARP's negatives from the same generator state), so the same steps.
     const a = run(true);
     const b = run(false);
     a.losses.forEach((l, k) => expect(l).toBeCloseTo(b.losses[k], 4));
