@@ -76,23 +76,21 @@ export class LightfmSgd {
   /**
    * `simd` (default true): run the representations and steps in the WebAssembly SIMD
    * kernel (simd.ts) where the engine has one; false: the JS loops below (the reference
-   * the kernel is tested against).
+   * the kernel is tested against). `kernelDraws` (default true): WARP's draws in the
+   * kernel too, where the positives fit a bit set; false: drawn in JS, as for larger data.
    */
   constructor(
     readonly params: LightfmParams,
     private readonly settings: SgdSettings,
     private readonly data: SgdData,
     seed: number,
-    options: { simd?: boolean } = {},
+    options: { simd?: boolean; kernelDraws?: boolean } = {},
   ) {
     const { dim } = params;
     if (params.userEmbeddings.length !== data.users.nCols * dim || params.itemEmbeddings.length !== data.items.nCols * dim || params.itemBiases.length !== data.items.nCols) {
       throw new BugIndicatingError('LightfmSgd: parameter shapes do not match the feature rows');
     }
     if (data.negatives.length < 2) throw new BugIndicatingError('LightfmSgd: needs at least two items to draw negatives from');
-    this.userG = new Float32Array(params.userEmbeddings.length).fill(1);
-    this.itemG = new Float32Array(params.itemEmbeddings.length).fill(1);
-    this.biasG = new Float32Array(params.itemBiases.length).fill(1);
     this.positiveUsers = new Int32Array(data.train.indices.length);
     for (let r = 0; r < data.train.nRows; r++) this.positiveUsers.fill(r, data.train.indptr[r], data.train.indptr[r + 1]);
     this.positives = new PositiveSet(data.train);
@@ -103,10 +101,15 @@ export class LightfmSgd {
     this.kernel =
       options.simd === false
         ? undefined
-        : LightfmSimdKernel.create(data.users, data.items, dim, settings, { negatives: data.negatives, positives: this.positives.bits, nItems: data.train.nCols, maxDraws: MAX_DRAWS });
+        : LightfmSimdKernel.create(data.users, data.items, dim, settings, { negatives: data.negatives, positives: options.kernelDraws === false ? undefined : this.positives.bits, nItems: data.train.nCols, maxDraws: MAX_DRAWS });
     // In the kernel, the generator's state lives in its memory, so JS draws (the shuffle,
     // BPR's negatives) and the kernel's WARP draws are one stream, the same as the JS loop's.
     this.random = new FastRandom(seed, this.kernel?.randomState);
+    // Adagrad's sums of the JS loop (the kernel keeps its own).
+    const sums = (n: number) => new Float32Array(this.kernel ? 0 : n).fill(1);
+    this.userG = sums(params.userEmbeddings.length);
+    this.itemG = sums(params.itemEmbeddings.length);
+    this.biasG = sums(params.itemBiases.length);
   }
 
   /** Whether the epochs run in the WebAssembly SIMD kernel. */

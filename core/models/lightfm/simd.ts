@@ -9,6 +9,7 @@ const {
 } = wasmAsm; // prettier-ignore
 type WasmMemory = wasmAsm.WasmMemory;
 
+// Encodings util's wasmAsm does not name (scalar f32 and bitwise i32 operators, calls, stores).
 const F32_SQRT = 0x91;
 const F32_ADD = 0x92;
 const F32_SUB = 0x93;
@@ -29,8 +30,9 @@ const f32c = (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)]
 /**
  * The inner loops of LightFM's SGD (sgd.ts) as a WebAssembly module with 128-bit SIMD,
  * 4 components per instruction: the representation of a user, of an item with its score
- * against the user, and the whole pairwise step (Adagrad or plain SGD, L2). The sampling
- * (random draws, the positives bit set) stays in JS, one call per draw. The module owns
+ * against the user, the whole pairwise step (Adagrad or plain SGD, L2), and WARP's draws
+ * (the generator, the positives bit set; where the bit set does not fit, sgd.ts draws in
+ * JS and calls `score` per draw). BPR draws its one negative in JS. The module owns
  * its memory: the feature rows are copied in once, the parameters in and out around each
  * epoch (well under a millisecond for ML-100K). Components are padded to a multiple of 4
  * with zeros, which stay zero (their gradients are products with zero components).
@@ -39,7 +41,10 @@ const f32c = (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)]
  * the two agree to float32 round-off, not bit for bit.
  */
 export class LightfmSimdKernel {
+  /** The state of the sampling generator (sgd.ts's FastRandom steps it too). */
+  readonly randomState: Int32Array;
   private readonly f32: Float32Array;
+  private readonly i32: Int32Array;
   private readonly fn: {
     user: (row: number) => void;
     item: (row: number, out: number) => void;
@@ -57,8 +62,7 @@ export class LightfmSimdKernel {
     sampling: WarpSampling | undefined,
   ) {
     this.f32 = new Float32Array(memory.buffer);
-    const i32 = new Int32Array(memory.buffer);
-    this.i32 = i32;
+    const i32 = (this.i32 = new Int32Array(memory.buffer));
     this.randomState = i32.subarray(layout.state / 4, layout.state / 4 + 1);
     const put = (at: number, values: Int32Array | Float32Array) => (values instanceof Int32Array ? i32 : this.f32).set(values, at / 4);
     put(layout.userIndptr, users.indptr);
@@ -73,10 +77,6 @@ export class LightfmSimdKernel {
     }
     this.fn = exports as unknown as LightfmSimdKernel['fn'];
   }
-
-  /** The state of the sampling generator (sgd.ts's FastRandom steps it too). */
-  readonly randomState: Int32Array;
-  private readonly i32: Int32Array;
 
   /** Whether WARP's draws run in the kernel (they do where the positives fit a bit set). */
   get draws(): boolean {

@@ -148,9 +148,9 @@ describe('the SIMD kernel and the JS loop', () => {
     { loss: 'bpr', optimizer: 'adagrad', bprNegatives: 'uniform' },
   ])('train alike over three epochs (%o)', (config) => {
     const settings = lightfmConfigSchema.parse({ ...config, learningRate: 0.05 });
-    const run = (simd: boolean) => {
+    const run = (simd: boolean, kernelDraws = true) => {
       const params = initParams(7, users, items, new Rng(4));
-      const sgd = new LightfmSgd(params, settings, { users, items, train, negatives: Int32Array.from({ length: 25 }, (_, i) => i) }, 9, { simd });
+      const sgd = new LightfmSgd(params, settings, { users, items, train, negatives: Int32Array.from({ length: 25 }, (_, i) => i) }, 9, { simd, kernelDraws });
       expect(sgd.simd).toBe(simd);
       const losses = [sgd.epoch(), sgd.epoch(), sgd.epoch()].map((e) => e.loss);
       return { params, losses };
@@ -158,6 +158,9 @@ describe('the SIMD kernel and the JS loop', () => {
     // One random stream in both (the kernel draws WARP's negatives from the same generator state), so the same steps.
     const a = run(true);
     const b = run(false);
+    // WARP's draws in JS with the kernel scoring each one (data whose positives fit no bit set): the same steps again.
+    const c = run(true, false);
+    c.losses.forEach((l, k) => expect(l).toBeCloseTo(a.losses[k], 5));
     a.losses.forEach((l, k) => expect(l).toBeCloseTo(b.losses[k], 4));
     const diff = (x: Float32Array, y: Float32Array) => x.reduce((m, v, k) => Math.max(m, Math.abs(v - y[k])), 0);
     expect(diff(a.params.userEmbeddings, b.params.userEmbeddings)).toBeLessThan(1e-4);
