@@ -17,7 +17,7 @@ import {
 import { evaluateRanking, PopularityFallbackScorer, type EvalResult, type Scorer } from '../eval';
 import { writeBundle, writeJson, writeSplitCsv, writeTopKCsv } from '../export';
 import { fitFeaturePipeline, type FittedPipeline } from '../features';
-import { createModel, hasArchitecture, type FitContext, type ModelSummary, type Recommender } from '../models';
+import { createModel, hasArchitecture, hasModel, LightfmRecommender, type FitContext, type ModelSummary, type Recommender } from '../models';
 import { MetricBuffer, writeRunFiles, type RunStore } from '../runs';
 import { parseSpec, type ExperimentSpec, type ModelSpec } from '../spec';
 import { NeuralRecommender } from '../train';
@@ -166,16 +166,19 @@ async function prepare(spec: ExperimentSpec, opts: StageOptions, until: PreviewS
   return { ds, split, m, fingerprint, pipeline, trainContext };
 }
 
-/** A model of `params`: a baseline from the registry, or a neural architecture with the pipeline's features. */
+/**
+ * A model of `params`: a registered model (baselines, lightfm) from the registry with the
+ * pipeline's feature blocks, else a neural architecture with the features and context.
+ */
 function buildModel(spec: ExperimentSpec, params: ModelSpec, p: Prepared): Recommender {
-  if (!hasArchitecture(params.type)) return createModel(params);
   const { pipeline, trainContext } = p;
-  return new NeuralRecommender(params, spec.train ?? {}, {
+  const features = {
     userFeatures: pipeline && pipeline.userDim > 0 ? pipeline.userFeatures() : undefined,
     itemFeatures: pipeline && pipeline.itemDim > 0 ? pipeline.itemFeatures() : undefined,
-    contextDim: trainContext ? pipeline!.contextDim : 0,
-    trainContext,
-  });
+  };
+  // Registered models first: `lightfm` is also an architecture, but only for its bundles.
+  if (hasModel(params.type) || !hasArchitecture(params.type)) return createModel(params, features);
+  return new NeuralRecommender(params, spec.train ?? {}, { ...features, contextDim: trainContext ? pipeline!.contextDim : 0, trainContext });
 }
 
 function modelConfig(spec: ExperimentSpec): Record<string, unknown> {
@@ -412,7 +415,7 @@ async function trainAndEvaluate(
     for (const f of ['train.csv', 'valid.csv', 'test.csv', 'topk.csv', 'metrics.json', 'spec.json']) {
       store.addArtifact(runId, { path: path.join(artifactDir, f), kind: f.endsWith('.csv') ? 'csv' : 'json', size: fs.statSync(path.join(artifactDir, f)).size });
     }
-    if (model instanceof NeuralRecommender && spec.export !== false) {
+    if ((model instanceof NeuralRecommender || model instanceof LightfmRecommender) && spec.export !== false) {
       // A bundle scores users outside the app (loadBundle, `reclab export`); baselines have none.
       const bundleDir = path.join(artifactDir, 'bundle');
       const manifest = await writeBundle(bundleDir, { spec, model, pipeline, dataset: ds, train: m.train, metrics: segments, runId });

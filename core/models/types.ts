@@ -1,5 +1,6 @@
 import type { CsrMatrix, Dataset } from '../data';
 import type { Scorer } from '../eval';
+import type { FeatureBlock } from './neural/types';
 
 /** What a model gets to learn from. Only `train` (and, for early stopping, `valid`) may be read. */
 export interface FitContext {
@@ -59,6 +60,12 @@ export interface ModelSummary {
   layers?: { name: string; shape: string; parameters: number }[];
 }
 
+/** What a model may get besides its config: the fitted feature pipeline's blocks (models that read features). */
+export interface ModelInputs {
+  userFeatures?: FeatureBlock;
+  itemFeatures?: FeatureBlock;
+}
+
 /**
  * A registered model type: builds a Recommender from its config, validated and with its
  * defaults filled by the type's schema in core/spec (which holds the defaults).
@@ -66,5 +73,5 @@ export interface ModelSummary {
 export interface ModelDefinition<C = Record<string, unknown>> {
   type: string;
   description: string;
-  create(config: C): Recommender;
+  create(config: C, inputs?: ModelInputs): Recommender;
 }

@@ -26,6 +26,7 @@ export * from './train';
 export * from './model-schema';
 export * from './model-baselines';
 export * from './model-architectures';
+export * from './model-factorised';
 export * from './model';
 export * from './parse';
 export * from './json-schema';

@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { configObject, innerValueSchema } from './config-object';
 
-/** Closed-form or count-based baselines (core/models/baselines), or neural architectures trained by core/train. */
-export type ModelFamily = 'baseline' | 'neural';
+/**
+ * Closed-form or count-based baselines (core/models/baselines), factorised hybrids trained
+ * on typed arrays without tensors (core/models/lightfm), or neural architectures trained by
+ * core/train with the `train` section.
+ */
+export type ModelFamily = 'baseline' | 'factorised' | 'neural';
 
 /**
  * One model type's schemas, all from one shape of parameters (each with its default and a

@@ -16,6 +16,7 @@ import {
   wideDeepArchitectureSchema,
 } from './model-architectures';
 import { contentKnnModel, easeModel, itemKnnModel, mostPopModel, pureSvdModel, randomModel } from './model-baselines';
+import { lightfmModel } from './model-factorised';
 import type { ModelFamily } from './model-schema';
 
 /*
@@ -30,6 +31,7 @@ const MODELS = [
   easeModel,
   pureSvdModel,
   contentKnnModel,
+  lightfmModel,
   mfArchitectureSchema,
   gmfArchitectureSchema,
   mlpArchitectureSchema,
@@ -63,7 +65,7 @@ export function isNeuralModelType(type: unknown): boolean {
   return isModelType(type) && MODEL_SCHEMAS[type].family === 'neural';
 }
 
-const KNOWN_TYPES = `Known model types: baselines ${modelTypeNames('baseline').join(', ')}; neural architectures ${modelTypeNames('neural').join(', ')}.`;
+const KNOWN_TYPES = `Known model types: baselines ${modelTypeNames('baseline').join(', ')}; factorised hybrids ${modelTypeNames('factorised').join(', ')}; neural architectures ${modelTypeNames('neural').join(', ')}.`;
 
 /** `unknown model type 'neumff'; did you mean 'neumf'? Known model types: ...` (every type, both families). */
 export function unknownModelTypeMessage(given: unknown): string {

@@ -22,7 +22,7 @@ describe('JSON Schema of the config cells', () => {
   it('model: one branch per type with its parameters, descriptions and defaults, closed to other keys', () => {
     const model = cellJsonSchema('model') as { oneOf: Branch[] };
     expect(model.oneOf.map((b) => b.properties.type.const)).toEqual([
-      'random', 'mostpop', 'itemknn', 'ease', 'puresvd', 'content-knn',
+      'random', 'mostpop', 'itemknn', 'ease', 'puresvd', 'content-knn', 'lightfm',
       'mf', 'gmf', 'mlp', 'neumf', 'content', 'hybrid', 'wide-deep', 'deepfm', 'two-tower', 'lightgcn', 'mult-vae',
     ]);
     const mf = model.oneOf.find((b) => b.properties.type.const === 'mf')!;

@@ -20,7 +20,7 @@ describe('parseSpec: model', () => {
   it('lists every model type, baselines and neural, for an unknown one and suggests the nearest', () => {
     expect(message({ data, model: { type: 'neumff' } })).toBe(
       "bad.json: invalid experiment spec: model.type: unknown model type 'neumff'; did you mean 'neumf'? " +
-        'Known model types: baselines random, mostpop, itemknn, ease, puresvd, content-knn; ' +
+        'Known model types: baselines random, mostpop, itemknn, ease, puresvd, content-knn; factorised hybrids lightfm; ' +
         'neural architectures mf, gmf, mlp, neumf, content, hybrid, wide-deep, deepfm, two-tower, lightgcn, mult-vae.',
     );
     expect(message({ data, model: { type: 'xyzzy' } })).toMatch(/model\.type: unknown model type 'xyzzy'\. Known model types: baselines random,/);

@@ -75,7 +75,7 @@ describe.skipIf(!built)('reclab run: the spec is validated before anything runs 
     const before = runs().length;
     const r = (await reclab('run', write('neumff.json', { data: absent, model: { type: 'neumff' } })));
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain("model.type: unknown model type 'neumff'; did you mean 'neumf'? Known model types: baselines random, mostpop, itemknn, ease, puresvd, content-knn; neural architectures mf, gmf, mlp, neumf, content, hybrid, wide-deep, deepfm, two-tower, lightgcn, mult-vae.");
+    expect(r.stderr).toContain("model.type: unknown model type 'neumff'; did you mean 'neumf'? Known model types: baselines random, mostpop, itemknn, ease, puresvd, content-knn; factorised hybrids lightfm; neural architectures mf, gmf, mlp, neumf, content, hybrid, wide-deep, deepfm, two-tower, lightgcn, mult-vae.");
     expect(r.stderr).not.toMatch(/no-such-folder/);
     expect(runs().length).toBe(before);
   });
