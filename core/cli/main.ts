@@ -45,6 +45,7 @@ export function buildProgram(app: AppCommands = {}): Command {
     .option('-s, --status <status>', 'RUNNING, FINISHED, FAILED or KILLED')
     .option('-t, --tag <key[=value]>', 'only runs with this tag (and value)')
     .option('--search <text>', 'run name contains')
+    .option('-f, --filter <query>', 'a query: metrics.ndcg@10 > 0.3 and params.model.type = "hybrid" or tags.stage = "tuned" (and, or, not, parentheses, in, like, is null)')
     .option('-m, --metric <key>', 'metric column', 'ndcg@10')
     .option('--sort', 'best first by the metric')
     .option('-n, --limit <n>', 'at most this many runs')

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeRunFiles, type RunRecord, type RunStatus, type SqliteRunStore } from '../../runs';
+import { RunStoreError, writeRunFiles, type RunRecord, type RunStatus, type SqliteRunStore } from '../../runs';
 import { InputError } from '../../util';
 import { compareMetricKeys, compareSegments, metricDirection } from '../metric-order';
 import { formatNumber, formatTable } from '../table';
@@ -24,20 +24,21 @@ function modelType(r: RunRecord): string {
 
 /** `reclab runs`: lists runs, newest first, with a chosen metric. */
 export function listRunsCommand(
-  opts: { workspace?: string; experiment?: string; status?: string; tag?: string; search?: string; limit?: string; metric?: string; sort?: boolean; json?: boolean },
+  opts: { workspace?: string; experiment?: string; status?: string; tag?: string; search?: string; filter?: string; limit?: string; metric?: string; sort?: boolean; json?: boolean },
   out: Out,
 ): void {
   const store = Workspace.open(opts.workspace).store;
   try {
     const metric = opts.metric ?? 'ndcg@10';
-    const runs = store.listRuns({
+    const runs = withQueryCaret(opts.filter, () => store.listRuns({
       experiment: opts.experiment,
       status: opts.status?.toUpperCase() as RunStatus | undefined,
       tag: opts.tag,
       search: opts.search,
+      query: opts.filter,
       limit: opts.limit ? Number(opts.limit) : undefined,
       orderBy: opts.sort ? metric : undefined,
-    });
+    }));
     if (opts.json) {
       out(JSON.stringify(runs.map((r) => ({ id: r.id, experiment: r.experiment, name: r.name, status: r.status, start: r.startTime, end: r.endTime, model: modelType(r), metrics: r.finalMetrics.overall ?? {}, fingerprint: r.fingerprint, error: r.error }))));
       return;
@@ -59,12 +60,25 @@ export function listRunsCommand(
   }
 }
 
-function describeFilter(opts: { experiment?: string; status?: string; tag?: string; search?: string }): string {
+/** A filter that does not parse: the message, then the query with a caret under the place. */
+function withQueryCaret<T>(query: string | undefined, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    const details = (e as { code?: string; details?: { position?: number; length?: number } }).details;
+    if (query === undefined || (e as { code?: string }).code !== 'QUERY' || details?.position === undefined) throw e;
+    const caret = ' '.repeat(details.position) + '^'.repeat(Math.max(1, details.length ?? 1));
+    throw new RunStoreError(`${(e as Error).message}\n  ${query}\n  ${caret}`, 'QUERY', details);
+  }
+}
+
+function describeFilter(opts: { experiment?: string; status?: string; tag?: string; search?: string; filter?: string }): string {
   const parts = [
     opts.experiment !== undefined && `--experiment ${opts.experiment}`,
     opts.status !== undefined && `--status ${opts.status}`,
     opts.tag !== undefined && `--tag ${opts.tag}`,
     opts.search !== undefined && `--search ${opts.search}`,
+    opts.filter !== undefined && `--filter '${opts.filter}'`,
   ];
   return parts.filter(Boolean).join(' ') || 'none';
 }

@@ -127,3 +127,22 @@ describe.skipIf(!built)('reclab runs, show, compare, datasets (compiled CLI)', (
     }
   });
 });
+
+describe.skipIf(!built)('reclab runs --filter (compiled)', () => {
+  it('filters by a query and shows a query that does not parse with a caret under the place', async () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'reclab-filter-'));
+    try {
+      const spec = path.join(ws, 'pop.json');
+      fs.writeFileSync(spec, JSON.stringify({ name: 'pop', data: { source: 'sample', sample: { users: 60, items: 50, interactions: 900 } }, model: { type: 'mostpop' } }));
+      expect((await reclab(ws, 'run', spec, '--json')).code).toBe(0);
+      const hit = JSON.parse((await reclab(ws, 'runs', '--filter', 'model = "mostpop" and metrics.ndcg@10 >= 0', '--json')).stdout) as { name: string }[];
+      expect(hit.map((r) => r.name)).toEqual(['pop']);
+      expect((await reclab(ws, 'runs', '--filter', 'model in ("ease", "mf")')).stdout).toMatch(/no run matches the filter \(--filter 'model in \("ease", "mf"\)'\); the workspace has 1 run/);
+      const bad = await reclab(ws, 'runs', '--filter', 'metrics.ndcg@10 >> 0.3');
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toBe("error: Filter: Expected a value (a number or a quoted string), found '>'.\n  metrics.ndcg@10 >> 0.3\n                   ^\n");
+    } finally {
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
+  });
+});
