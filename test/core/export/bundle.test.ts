@@ -126,6 +126,25 @@ describe('model bundle of a gated hybrid', () => {
     expect(only.map((r) => r.item).sort()).toEqual([t.ds.itemIds[1], t.ds.itemIds[3]].sort());
   });
 
+  it("gives the trained architecture's gate per (user, item), and scores blocks of users as the model did", () => {
+    const arch = t.model.architecture!;
+    const users = Int32Array.from({ length: 60 }, (_, k) => (k * 7) % 80);
+    const items = Int32Array.from({ length: 60 }, (_, k) => k);
+    const trained = tf.tidy(() => arch.gate!({ users: tf.tensor1d(users, 'int32'), items: tf.tensor1d(items, 'int32') }));
+    const expected = trained.dataSync() as Float32Array;
+    trained.dispose();
+    expect(bundle.hasGate).toBe(true);
+    // Default gateUserFeatures with user features: the gate reads the user too.
+    expect(bundle.gateReadsUser).toBe(true);
+    expect(maxAbsDiff(bundle.gate(users, items), expected)).toBeLessThan(1e-6);
+    expect(new Set(Array.from(expected)).size).toBeGreaterThan(1);
+    const block = Int32Array.of(3, 17, 41);
+    const out = new Float32Array(3 * 60);
+    bundle.scoreUsers(block, out);
+    block.forEach((u, r) => expect(maxAbsDiff(out.subarray(r * 60, (r + 1) * 60), modelScores(t, u))).toBe(0));
+    expect(() => bundle.scoreUsers(Int32Array.of(80), new Float32Array(60))).toThrow(/outside 0\.\.79/);
+  });
+
   it('gives the same scores when loaded in a separate node process, on the default backend and on cpu', async () => {
     const users = [t.ds.userIds[0], t.ds.userIds[41]];
     for (const backend of [undefined, 'cpu']) {
