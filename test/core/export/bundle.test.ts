@@ -308,6 +308,10 @@ describe('model bundle with context features', () => {
           // Default: the context of the user's latest training interaction, which the trained model ranks in too.
           const byDefault = await b.score(user, [...b.items]);
           expect(maxAbsDiff(byDefault, modelScores(t, u))).toBeLessThan(1e-5);
+          // What export and the inspector rank with: bit for bit the trained model's scores, so the lists equal evaluation's.
+          const ranked = new Float32Array(b.items.length);
+          b.scoreUsers(Int32Array.of(u), ranked);
+          expect(maxAbsDiff(ranked, modelScores(t, u))).toBe(0);
           const latest = t.model.userContext!.slice(u * dim, u * dim + dim);
           expect(maxAbsDiff(byDefault, scoresInContext(t, u, latest))).toBeLessThan(1e-5);
 
