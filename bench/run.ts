@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   neumf: async () => (await import('./neumf')).main(),
   models: async () => (await import('./models')).main(),
   runs: async () => (await import('./runs')).main(),
+  inspect: async () => (await import('./inspect')).main(),
   baselines: async () => console.log(JSON.stringify(await (await import('./baselines')).benchBaselines())),
   eval: async () => console.log(JSON.stringify(await (await import('./eval')).benchEval())),
 };

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { LiveRunInfo, NotebookEntry, NotebookFile, RunFinishedEvent, RunLogEvent, RunOutputEvent, RunProgressEvent } from '../../core/workspace';
 import type { RunOutputs } from '../../core/experiment';
 import type { RunRecord, SeriesPoint } from '../../core/runs';
-import type { DatasetStats } from '../../core/data';
+import type { DataPreview, DatasetStats, ImportProgress } from '../../core/data';
+import type { EmbeddingView, ExportProgress, ExportResult, GateView, RunInspection, UserInspection, UserSearchResult } from '../../core/export';
 
 /**
  * The app's one API contract: every call the renderer can make, with a zod schema for
@@ -51,6 +52,22 @@ export interface DatasetInfo {
   source: string;
   description: string;
   stats?: Pick<DatasetStats, 'users' | 'items' | 'interactions' | 'density'>;
+  /** Imported datasets: when (ISO time), and the whole summary recorded then. */
+  imported?: string;
+  summary?: DatasetStats;
+}
+
+/** What `export.run` wrote; every path is relative to the workspace folder (browser mode downloads it from `downloadPath(path)`). */
+export interface ExportRunResult extends Omit<ExportResult, 'dir' | 'files'> {
+  dir: string;
+  files: (Omit<ExportResult['files'][number], 'path'> & { path: string })[];
+}
+
+/** A dataset just imported. */
+export interface ImportDatasetResult {
+  name: string;
+  source: string;
+  stats: DatasetStats;
 }
 
 /** One row of the runs table: what a list shows, read in one query. */
@@ -97,6 +114,8 @@ export interface SeriesRequestResult {
 const runId = z.string().regex(/^(?:[0-9a-f]{4,16}|preview-[0-9a-f]+)$/, 'a run id: 16 hex digits (or a unique prefix)');
 const relPath = z.string().min(1).max(1024).describe('a path relative to the workspace folder');
 const previewStage = z.enum(['data', 'split', 'features', 'model']);
+/** The host runs on the user's machine: a path there, absolute or relative to the workspace folder. */
+const localPath = z.string().min(1).max(4096).describe('an absolute path, or one relative to the workspace folder');
 
 /** Every call: its argument schema. Results are typed by `ApiResults` below. */
 export const API_CALLS = {
@@ -169,6 +188,68 @@ export const API_CALLS = {
   }),
   'notebooks.lastRun': z.strictObject({ path: relPath }),
   'datasets.list': z.strictObject({}),
+  /** What an import form shows for a path: a CSV file's first rows (delimiter, header, columns with kinds, suggested roles), a MovieLens 100K folder or zip's summary, or a folder's CSV files. */
+  'datasets.preview': z.strictObject({
+    path: localPath,
+    delimiter: z.string().length(1).optional(),
+    header: z.boolean().optional(),
+    listSeparator: z.string().min(1).max(5).optional(),
+    rows: z.number().int().min(1).max(500).default(20),
+  }),
+  /**
+   * Imports MovieLens 100K (folder or zip) or CSV files through a mapping (README "CSV import
+   * mapping"; paths in it absolute or relative to `baseDir`, default the workspace folder).
+   * Progress comes as `datasets.importProgress`; errors name file, line and column (`details`);
+   * nothing is registered when it fails. An existing name is refused (EXISTS) unless `replace`.
+   */
+  'datasets.import': z.strictObject({
+    name: z.string().min(1).max(120),
+    source: z.union([z.strictObject({ movielens: localPath }), z.strictObject({ csv: z.unknown(), baseDir: localPath.optional() })]),
+    replace: z.boolean().default(false),
+  }),
+  /**
+   * Exports a finished run into `exports/<run name>-<id8>/`: its bundle (verified by loading it),
+   * every user's top-K as topk.csv, metrics as CSV and JSON, item embeddings as TSV for projector
+   * tools. Progress comes as `export.progress`.
+   */
+  'export.run': z.strictObject({
+    runId,
+    /** Length of each user's list; default the largest K the run evaluated. */
+    k: z.number().int().min(1).max(1000).optional(),
+    parts: z.strictObject({ bundle: z.boolean().optional(), topk: z.boolean().optional(), metrics: z.boolean().optional(), embeddings: z.boolean().optional() }).optional(),
+  }),
+  /** What a finished run offers the inspector (model, gate, embeddings, attributes), without loading its model. */
+  'inspect.run': z.strictObject({ runId }),
+  /** The run's users whose id contains `query` (ids starting with it first, natural order), a page at a time. */
+  'inspect.users': z.strictObject({
+    runId,
+    query: z.string().max(200).default(''),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(1000).default(50),
+  }),
+  /** One user of a run: training history with titles and attributes, held-out items, the top-K with scores, cold items marked, and the gate of a gated hybrid. */
+  'inspect.user': z.strictObject({
+    runId,
+    user: z.string().min(1).max(500),
+    k: z.number().int().min(1).max(1000).default(10),
+    historyLimit: z.number().int().min(0).max(100_000).default(200),
+  }),
+  /** A gated hybrid's gate per item with popularity and cold flags: exact, or the mean over a seeded sample of users when the gate reads user features. */
+  'inspect.gate': z.strictObject({
+    runId,
+    sampleUsers: z.number().int().min(1).max(10_000).default(200),
+    seed: z.number().int().default(0),
+  }),
+  /** Item embeddings projected to 2-D (PCA, or seeded UMAP) with title, popularity, cold flag and an attribute per point. */
+  'inspect.embeddings': z.strictObject({
+    runId,
+    method: z.enum(['pca', 'umap']).default('pca'),
+    seed: z.number().int().default(0),
+    /** An item attribute to colour by (a list attribute gives its first value). */
+    attribute: z.string().min(1).optional(),
+    /** Larger catalogues keep their most popular items. */
+    maxPoints: z.number().int().min(2).max(200_000).default(20_000),
+  }),
   'ui.getState': z.strictObject({}),
   'ui.setState': z.strictObject({ state: z.record(z.string(), z.unknown()) }),
 } as const;
@@ -198,6 +279,14 @@ export interface ApiResults {
   'runs.series': SeriesRequestResult;
   'notebooks.lastRun': NotebookRunState | null;
   'datasets.list': DatasetInfo[];
+  'datasets.preview': DataPreview;
+  'datasets.import': ImportDatasetResult;
+  'export.run': ExportRunResult;
+  'inspect.run': RunInspection;
+  'inspect.users': UserSearchResult;
+  'inspect.user': UserInspection;
+  'inspect.gate': GateView;
+  'inspect.embeddings': EmbeddingView;
   'ui.getState': Record<string, unknown>;
   'ui.setState': Record<string, never>;
 }
@@ -221,12 +310,30 @@ export interface ApiEvents {
   'run.finished': RunFinishedEvent;
   /** A notebook file changed on disk, not by a save of this app. */
   'notebook.changed': { path: string; etag: string | undefined };
+  /** An export's progress (`export.run`): stage and fraction. */
+  'export.progress': ExportProgress;
+  /** A dataset import's progress (`datasets.import`): one per file read, then checks and registering. */
+  'datasets.importProgress': ImportProgress;
+  /** Datasets were imported or replaced: lists should read again. */
+  'datasets.changed': { names: string[] };
   /** Desktop only: the application menu asks the workbench to run one of its commands (by id). */
   'app.command': { command: string };
 }
 
 export type EventName = keyof ApiEvents;
-export const API_EVENTS: readonly EventName[] = ['runs.changed', 'run.started', 'run.progress', 'run.log', 'run.output', 'run.finished', 'notebook.changed', 'app.command'];
+export const API_EVENTS: readonly EventName[] = [
+  'runs.changed',
+  'run.started',
+  'run.progress',
+  'run.log',
+  'run.output',
+  'run.finished',
+  'notebook.changed',
+  'export.progress',
+  'datasets.importProgress',
+  'datasets.changed',
+  'app.command',
+];
 
 export function isCallName(name: unknown): name is CallName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(API_CALLS, name);

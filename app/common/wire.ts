@@ -9,6 +9,17 @@ import type { ApiError } from './api';
  */
 export const HTTP_CALL_PREFIX = '/api/call/';
 export const WS_EVENTS_PATH = '/api/events';
+/**
+ * Browser mode's downloads: `GET /api/files/<workspace-relative path>` serves a file under
+ * `exports/` or a run's artifact folder (`.reclab/artifacts/<run id>/`) as an attachment, a
+ * folder there as a zip; anything else is refused. The session cookie carries the token.
+ */
+export const HTTP_FILES_PREFIX = '/api/files/';
+
+/** The download URL path of a workspace-relative path (each segment encoded). */
+export function downloadPath(relPath: string): string {
+  return HTTP_FILES_PREFIX + relPath.split('/').map(encodeURIComponent).join('/');
+}
 /** The token travels in this header on calls, and as `?token=` on the page URL and the socket. */
 export const TOKEN_HEADER = 'x-reclab-token';
 export const TOKEN_QUERY = 'token';

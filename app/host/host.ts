@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { datasetStats, generateSampleDataset } from '../../core/data';
+import { datasetStats, generateSampleDataset, type DatasetStats } from '../../core/data';
 import { SYSTEM_TAGS } from '../../core/experiment';
 import { NOTEBOOK_TEMPLATES, notebookTemplate, serializeNotebook } from '../../core/notebook';
 import { writeRunFiles, type RunRecord, type SeriesPoint } from '../../core/runs';
@@ -19,6 +19,7 @@ import {
   type NotebookRunState,
   type ParsedArgs,
 } from '../common/api';
+import { InspectCalls } from './inspect-calls';
 import { NotebookWatcher } from './notebook-watcher';
 
 export interface HostOptions extends WorkspaceOptions {
@@ -43,6 +44,7 @@ export class Host implements Disposable {
   private readonly disposables = new DisposableStore();
   private readonly _onEvent = new Emitter<{ name: EventName; payload: unknown }>();
   private readonly watcher: NotebookWatcher;
+  private readonly inspect: InspectCalls;
   private sampleStats: DatasetInfo['stats'] | undefined;
   private readonly handlers: Handlers;
 
@@ -57,6 +59,9 @@ export class Host implements Disposable {
     this.disposables.add(workspace.onDidOutput(fire('run.output')));
     this.disposables.add(workspace.onDidFinish(fire('run.finished')));
     this.watcher = this.disposables.add(new NotebookWatcher(workspace.root, fire('notebook.changed')));
+    this.inspect = this.disposables.add(new InspectCalls(workspace, (name, payload) => this._onEvent.fire({ name, payload })));
+    // A trashed, restored or deleted run: its cached artifacts and model are dropped.
+    this.disposables.add(this.onEvent((e) => e.name === 'runs.changed' && this.inspect.forget((e.payload as ApiEvents['runs.changed']).runIds)));
     this.handlers = this.createHandlers();
   }
 
@@ -193,6 +198,7 @@ export class Host implements Disposable {
         return { series, lastStep };
       },
       'datasets.list': () => this.datasets(),
+      ...this.inspect.handlers(),
       'ui.getState': () => {
         const file = this.uiStateFile();
         if (!fs.existsSync(file)) return {};
@@ -250,7 +256,13 @@ export class Host implements Disposable {
     const out: DatasetInfo[] = [{ name: 'sample', source: 'sample', description: 'Embedded synthetic catalogue (seeded generator): always available, offline', stats: this.sampleStats }];
     for (const [name, e] of Object.entries(this.workspace.importedDatasets())) {
       const st = e.stats as DatasetInfo['stats'] | undefined;
-      out.push({ name, source: e.spec.source, description: e.spec.path ?? e.spec.csv?.interactions.path ?? '', ...(st ? { stats: { users: st.users, items: st.items, interactions: st.interactions, density: st.density } } : {}) });
+      out.push({
+        name,
+        source: e.spec.source,
+        description: e.spec.path ?? e.spec.csv?.interactions.path ?? '',
+        imported: e.imported,
+        ...(st ? { stats: { users: st.users, items: st.items, interactions: st.interactions, density: st.density }, summary: e.stats as unknown as DatasetStats } : {}),
+      });
     }
     return out;
   }

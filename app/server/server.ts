@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Disposable } from '../../core/util';
 import { Host, type HostOptions } from '../host';
-import { HTTP_CALL_PREFIX, httpStatusOf, TOKEN_QUERY, WS_EVENTS_PATH, type EventMessage } from '../common/wire';
+import { HTTP_CALL_PREFIX, HTTP_FILES_PREFIX, httpStatusOf, TOKEN_QUERY, WS_EVENTS_PATH, type EventMessage } from '../common/wire';
 import { contentSecurityPolicy } from '../common/csp';
+import { serveDownload } from './files';
 import { newToken, refusal, TOKEN_COOKIE } from './security';
 
 export interface ServeOptions {
@@ -121,6 +122,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, { ok: false, error: { code: 'METHOD', message: `${req.method} is not served here.` } });
+      return;
+    }
+    if (url.pathname.startsWith(HTTP_FILES_PREFIX)) {
+      serveDownload(host.workspace.root, url.pathname.slice(HTTP_FILES_PREFIX.length), req, res);
       return;
     }
     // The token came in the URL: keep it in a cookie for the page's assets and calls, and drop it from the address bar.

@@ -280,13 +280,16 @@ export function inferAttributeKind(values: string[], listSeparator: string | und
   return 'categorical';
 }
 
+/** Reads one file of a mapping as a table; importers that show progress pass tables they read beforehand. */
+export type CsvTableReader = (file: string, opts: CsvReadOptions) => CsvTable;
+
 type EntityFile = NonNullable<CsvImportSpec['items']>;
 type LongAttributeFile = NonNullable<CsvImportSpec['itemAttributes']>[number];
 
 /** Reads an items/users attribute file: ids in file order and typed columns aligned with them. */
-function readEntityFile(spec: EntityFile, baseDir: string, role: 'item' | 'user'): { ids: string[]; columns: AttributeColumn[] } {
+function readEntityFile(spec: EntityFile, baseDir: string, role: 'item' | 'user', readTable: CsvTableReader): { ids: string[]; columns: AttributeColumn[] } {
   const listSeparator = spec.listSeparator ?? '|';
-  const table = readCsvTable(path.resolve(baseDir, spec.path), { delimiter: spec.delimiter, header: spec.header, listSeparator: spec.listSeparator });
+  const table = readTable(path.resolve(baseDir, spec.path), { delimiter: spec.delimiter, header: spec.header, listSeparator: spec.listSeparator });
   const idCol = columnIndex(table, spec.id, `${role} id`);
   const kinds: [string, AttributeKind][] = spec.attributes
     ? Object.entries(spec.attributes)
@@ -331,8 +334,8 @@ interface GatheredValues {
  * `column` values by `id`. Empty cells add nothing; with a `listSeparator`, each cell is
  * also split on it.
  */
-function readLongAttribute(spec: LongAttributeFile, baseDir: string, role: 'item' | 'user'): GatheredValues {
-  const table = readCsvTable(path.resolve(baseDir, spec.path), { delimiter: spec.delimiter, header: spec.header, listSeparator: spec.listSeparator });
+function readLongAttribute(spec: LongAttributeFile, baseDir: string, role: 'item' | 'user', readTable: CsvTableReader): GatheredValues {
+  const table = readTable(path.resolve(baseDir, spec.path), { delimiter: spec.delimiter, header: spec.header, listSeparator: spec.listSeparator });
   const idCol = columnIndex(table, spec.id, `${role} id`);
   const valueCol = columnIndex(table, spec.column, `${role} attribute`);
   const byId = new Map<string, string[]>();
@@ -392,14 +395,14 @@ function internId(id: string, index: Map<string, number>, ids: string[]): number
  * where the mapping has no such column or the cell is empty; context cells are strings
  * (null when empty). Every error is an InputError naming file, line, column and value.
  */
-export function importCsvDataset(spec: CsvImportSpec, baseDir: string, name?: string): Dataset {
-  const items = spec.items ? readEntityFile(spec.items, baseDir, 'item') : { ids: [], columns: [] };
-  const users = spec.users ? readEntityFile(spec.users, baseDir, 'user') : { ids: [], columns: [] };
+export function importCsvDataset(spec: CsvImportSpec, baseDir: string, name?: string, readTable: CsvTableReader = readCsvTable): Dataset {
+  const items = spec.items ? readEntityFile(spec.items, baseDir, 'item', readTable) : { ids: [], columns: [] };
+  const users = spec.users ? readEntityFile(spec.users, baseDir, 'user', readTable) : { ids: [], columns: [] };
   const itemIndex = new Map(items.ids.map((id, k) => [id, k]));
   const userIndex = new Map(users.ids.map((id, k) => [id, k]));
 
   const ispec = spec.interactions;
-  const table = readCsvTable(path.resolve(baseDir, ispec.path), { delimiter: ispec.delimiter, header: ispec.header, listSeparator: ispec.listSeparator });
+  const table = readTable(path.resolve(baseDir, ispec.path), { delimiter: ispec.delimiter, header: ispec.header, listSeparator: ispec.listSeparator });
   const map = ispec.columns;
   const userCol = columnIndex(table, map.user, 'user');
   const itemCol = columnIndex(table, map.item, 'item');
@@ -439,8 +442,8 @@ export function importCsvDataset(spec: CsvImportSpec, baseDir: string, name?: st
       context[map.context![c]][r] = v === '' ? null : v;
     }
   }
-  const longItems = (spec.itemAttributes ?? []).map((f) => readLongAttribute(f, baseDir, 'item'));
-  const longUsers = (spec.userAttributes ?? []).map((f) => readLongAttribute(f, baseDir, 'user'));
+  const longItems = (spec.itemAttributes ?? []).map((f) => readLongAttribute(f, baseDir, 'item', readTable));
+  const longUsers = (spec.userAttributes ?? []).map((f) => readLongAttribute(f, baseDir, 'user', readTable));
   checkAttributeNames([...items.columns.map((c) => ({ name: c.name, from: spec.items!.path })), ...longItems.map((g) => ({ name: g.name, from: g.file }))], 'item');
   checkAttributeNames([...users.columns.map((c) => ({ name: c.name, from: spec.users!.path })), ...longUsers.map((g) => ({ name: g.name, from: g.file }))], 'user');
   for (const g of longItems) for (const id of g.byId.keys()) internId(id, itemIndex, items.ids);

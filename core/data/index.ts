@@ -11,3 +11,4 @@ export * from './split';
 export * from './fingerprint';
 export * from './workspace-datasets';
 export * from './sampler';
+export * from './dataset-import';

@@ -5,7 +5,7 @@ import type { DataSpec } from '../spec';
 import type { Dataset } from './types';
 import { generateSampleDataset } from './sample';
 import { loadMovieLens100k } from './movielens';
-import { importCsvDataset } from './csv';
+import { importCsvDataset, type CsvTableReader } from './csv';
 import { kcoreFilter, toImplicit } from './transform';
 
 /** Environment variable naming the ML-100K folder or zip when the spec gives no path. */
@@ -86,9 +86,10 @@ export function checkDataSpecFiles(spec: DataSpec, baseDir: string, search: Data
 /**
  * Loads the dataset a data spec describes (paths relative to `baseDir`, the notebook's
  * folder), then keeps ratings >= `implicit.threshold` and applies the `kcore` filter,
- * in that order. A `workspace` spec must be resolved to its imported spec first.
+ * in that order. A `workspace` spec must be resolved to its imported spec first. `readTable`
+ * reads a CSV mapping's files (an importer passes the tables it already read).
  */
-export function loadDataset(spec: DataSpec, baseDir: string, search: DataSearchOptions = {}): Dataset {
+export function loadDataset(spec: DataSpec, baseDir: string, search: DataSearchOptions = {}, readTable?: CsvTableReader): Dataset {
   let ds: Dataset;
   switch (spec.source) {
     case 'sample':
@@ -100,7 +101,7 @@ export function loadDataset(spec: DataSpec, baseDir: string, search: DataSearchO
     case 'csv':
       if (!spec.csv)
         throw new InputError('data.source is "csv" but data.csv is missing: give the interactions file and its column mapping (data.csv.interactions).', 'SPEC');
-      ds = importCsvDataset(spec.csv, baseDir, spec.name);
+      ds = importCsvDataset(spec.csv, baseDir, spec.name, readTable);
       break;
     case 'workspace':
       throw new InputError(

@@ -21,8 +21,13 @@ export function readWorkspaceDatasets(file: string): WorkspaceDatasets {
   }
 }
 
+/** Refuses a name that could not be a dataset's (checked before any file is read). */
+export function checkDatasetName(name: string): void {
+  if (!/^[\w.-]+$/.test(name)) throw new InputError(`Dataset name '${name}' may hold only letters, digits, '.', '_' and '-'.`, 'DATASET_NAME', { name });
+}
+
 export function saveWorkspaceDataset(file: string, name: string, entry: WorkspaceDatasets[string]): void {
-  if (!/^[\w.-]+$/.test(name)) throw new InputError(`Dataset name '${name}' may hold only letters, digits, '.', '_' and '-'.`, 'DATASET_NAME');
+  checkDatasetName(name);
   const all = readWorkspaceDatasets(file);
   all[name] = entry;
   fs.mkdirSync(path.dirname(file), { recursive: true });

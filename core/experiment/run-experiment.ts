@@ -15,7 +15,7 @@ import {
   type Split,
 } from '../data';
 import { evaluateRanking, PopularityFallbackScorer, type EvalResult, type Scorer } from '../eval';
-import { writeBundle, writeJson, writeSplitCsv, writeTopKCsv } from '../export';
+import { writeBundle, writeJson, writeRunItems, writeSplitCsv, writeTopKCsv } from '../export';
 import { fitFeaturePipeline, type FittedPipeline } from '../features';
 import { createModel, hasArchitecture, hasModel, LightfmRecommender, type FitContext, type ModelSummary, type Recommender } from '../models';
 import { MetricBuffer, writeRunFiles, type RunStore } from '../runs';
@@ -412,7 +412,9 @@ async function trainAndEvaluate(
     writeTopKCsv(path.join(artifactDir, 'topk.csv'), ds, result.topK ?? []);
     writeJson(path.join(artifactDir, 'metrics.json'), { protocol, ks, overall: result.overall, tied_users: result.tiedUsers, segments: result.segments, sampled: sampled?.overall, warnings });
     writeJson(path.join(artifactDir, 'spec.json'), spec);
-    for (const f of ['train.csv', 'valid.csv', 'test.csv', 'topk.csv', 'metrics.json', 'spec.json']) {
+    // Item ids and attributes, so the inspector can show titles for every run, baselines included.
+    writeRunItems(path.join(artifactDir, 'items.json'), ds);
+    for (const f of ['train.csv', 'valid.csv', 'test.csv', 'topk.csv', 'metrics.json', 'spec.json', 'items.json']) {
       store.addArtifact(runId, { path: path.join(artifactDir, f), kind: f.endsWith('.csv') ? 'csv' : 'json', size: fs.statSync(path.join(artifactDir, f)).size });
     }
     if ((model instanceof NeuralRecommender || model instanceof LightfmRecommender) && spec.export !== false) {

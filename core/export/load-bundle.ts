@@ -83,6 +83,7 @@ export class Bundle {
   private readonly itemIndex: Map<string, number>;
   private readonly warm: Uint8Array;
   private baseScore: ScoreFunction | undefined;
+  private rankingScore: ScoreFunction | undefined;
   private disposed = false;
 
   constructor(
@@ -122,6 +123,74 @@ export class Bundle {
     const u = this.requireUser(user);
     const g = this.data.graph;
     return Array.from(g.indices.subarray(g.indptr[u], g.indptr[u + 1]), (i) => this.items[i]);
+  }
+
+  /** Dense index of a known user (its position in `users`), or undefined. */
+  userIndexOf(user: string): number | undefined {
+    return this.userIndex.get(user);
+  }
+
+  /** Dense index of a known item (its position in `items`), or undefined. */
+  itemIndexOf(item: string): number | undefined {
+    return this.itemIndex.get(item);
+  }
+
+  /**
+   * Scores of known users (dense indices) for every known item, `users.length x items.length`
+   * into `out`, computed as the run's evaluation computed them: the same scoring function over
+   * the same weights, each user in their default (latest training) context. Ranking these with
+   * core/eval's seeded tie order gives the run's own top-K lists.
+   */
+  scoreUsers(users: Int32Array, out: Float32Array): void {
+    this.checkOpen();
+    const { nItems, contextDim } = this.state;
+    if (out.length !== users.length * nItems) throw new InputError(`scoreUsers: out holds ${out.length} scores, expected ${users.length} users x ${nItems} items.`, 'INPUT');
+    for (const u of users) if (!(u >= 0 && u < this.state.nUsers)) throw new InputError(`scoreUsers: user index ${u} is outside 0..${this.state.nUsers - 1}.`, 'INPUT');
+    this.rankingScore ??= createScoreFunction(this.base, nItems, this.userContext && contextDim > 0 ? { dim: contextDim, values: this.userContext } : undefined);
+    this.rankingScore(users, out);
+  }
+
+  /** True when the model is a gated hybrid: `gate` tells the weight of its collaborative branch. */
+  get hasGate(): boolean {
+    return typeof this.base.gate === 'function';
+  }
+
+  /** True when the gate also reads user features, so one item's gate differs from user to user. */
+  get gateReadsUser(): boolean {
+    return this.hasGate && this.state.spec.gateUserFeatures !== false && this.state.userFeatureDim > 0;
+  }
+
+  /**
+   * The gate (weight of the collaborative branch, 0..1) of each (user, item) pair, in dense
+   * indices, as the model computes it when scoring (no id dropout).
+   */
+  gate(users: Int32Array, items: Int32Array): Float32Array {
+    this.checkOpen();
+    const gate = this.base.gate;
+    if (!gate) throw new InputError(`This ${this.state.spec.type} model has no gate; only hybrid models with fusion 'gate' have one.`, 'NO_GATE');
+    if (users.length !== items.length) throw new InputError(`gate: ${users.length} users but ${items.length} items; give one user per item.`, 'INPUT');
+    const out = new Float32Array(users.length);
+    const chunk = 65_536;
+    for (let lo = 0; lo < users.length; lo += chunk) {
+      const hi = Math.min(users.length, lo + chunk);
+      const g = tf.tidy(() => gate({ users: tf.tensor1d(users.subarray(lo, hi), 'int32'), items: tf.tensor1d(items.subarray(lo, hi), 'int32') }));
+      out.set(g.dataSync() as Float32Array, lo);
+      g.dispose();
+    }
+    return out;
+  }
+
+  /** Training interactions per known item (the popularity the model saw). */
+  itemPopularity(): Int32Array {
+    const counts = new Int32Array(this.state.nItems);
+    for (const i of this.data.graph.indices) counts[i]++;
+    return counts;
+  }
+
+  /** Training items of a known user by dense index. */
+  historyOf(user: number): Int32Array {
+    const g = this.data.graph;
+    return g.indices.subarray(g.indptr[user], g.indptr[user + 1]);
   }
 
   /** The top `k` items for `user` (a known user's original id, or a new user), best first. */
@@ -173,8 +242,12 @@ export class Bundle {
   }
 
   /** Scores of every known and new item for one user, plus what to exclude by default. */
-  private scoreRow(user: string | NewUser, opts: RecommendOptions): { scores: Float32Array; ids: string[]; index: Map<string, number>; history: Int32Array } {
+  private checkOpen(): void {
     if (this.disposed) throw new InputError('This bundle has been disposed; load it again.', 'BUNDLE');
+  }
+
+  private scoreRow(user: string | NewUser, opts: RecommendOptions): { scores: Float32Array; ids: string[]; index: Map<string, number>; history: Int32Array } {
+    this.checkOpen();
     const { nUsers, nItems } = this.state;
     const newItems = opts.newItems ?? [];
     const ids = [...this.items];

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Dataset } from '../data';
+import type { AttributeKind, AttributeValue, Dataset } from '../data';
 
 /** One recommended item of a user's top-K list, in original ids. */
 export interface TopKRow {
@@ -9,7 +9,8 @@ export interface TopKRow {
   scores: Float32Array;
 }
 
-function csvField(v: string): string {
+/** A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a line break. */
+export function csvField(v: string): string {
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
@@ -43,4 +44,22 @@ export function writeTopKCsv(file: string, ds: Dataset, rows: Iterable<TopKRow>)
 export function writeJson(file: string, value: unknown): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(value, null, 2) + '\n');
+}
+
+/**
+ * `items.json` of a run's artifacts: the catalogue in the run's dense item order (original
+ * ids) and every item attribute column, so a run's recommendations can be shown with titles
+ * and attributes whether or not it kept a model (baselines keep none).
+ */
+export interface RunItems {
+  ids: string[];
+  columns: { name: string; kind: AttributeKind; values: AttributeValue[] }[];
+}
+
+/** Writes a run's `items.json` from its dataset. */
+export function writeRunItems(file: string, ds: Dataset): void {
+  const items: RunItems = { ids: ds.itemIds, columns: ds.itemAttributes.map((c) => ({ name: c.name, kind: c.kind, values: c.values })) };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Compact: a large catalogue's attributes (text) would double in size pretty-printed.
+  fs.writeFileSync(file, JSON.stringify(items) + '\n');
 }

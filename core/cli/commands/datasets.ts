@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { datasetStats, downloadMovieLens100k, loadDataset, readWorkspaceDatasets, saveWorkspaceDataset, type DatasetStats } from '../../data';
-import { csvImportSchema, formatIssues, type DataSpec } from '../../spec';
+import { datasetStats, downloadMovieLens100k, importWorkspaceDataset, loadDataset, readCsvMappingFile, readWorkspaceDatasets, type DatasetStats } from '../../data';
+import type { DataSpec } from '../../spec';
 import { InputError } from '../../util';
 import { formatTable } from '../table';
 import { workspaceLayout } from '../../workspace';
@@ -36,43 +35,15 @@ export function listDatasets(opts: { workspace?: string; json?: boolean }, out: 
   out('\nMovieLens 100K: `reclab datasets import NAME --movielens DIR_OR_ZIP`, or `reclab datasets download ml-100k` when online.');
 }
 
-/** `reclab datasets import NAME (--movielens PATH | --csv MAPPING.json)`: loads once to validate, then registers. */
-export function importDataset(name: string, opts: { workspace?: string; movielens?: string; csv?: string; json?: boolean }, out: Out): void {
+/** `reclab datasets import NAME (--movielens PATH | --csv MAPPING.json)`: loads once to validate, then registers (core/data importWorkspaceDataset). */
+export async function importDataset(name: string, opts: { workspace?: string; movielens?: string; csv?: string; json?: boolean }, out: Out): Promise<void> {
   const ws = workspaceLayout(opts.workspace);
   let spec: DataSpec;
-  if (opts.movielens) {
-    spec = { source: 'movielens-100k', path: path.resolve(opts.movielens) };
-  } else if (opts.csv) {
-    const mappingFile = path.resolve(opts.csv);
-    if (!fs.existsSync(mappingFile)) throw new InputError(`Mapping file not found: ${mappingFile}`, 'NOT_FOUND');
-    let raw: unknown;
-    try {
-      raw = JSON.parse(fs.readFileSync(mappingFile, 'utf8'));
-    } catch (e) {
-      throw new InputError(`${mappingFile} is not valid JSON (${(e as Error).message}).`, 'MAPPING_JSON');
-    }
-    const parsed = csvImportSchema.safeParse(raw);
-    if (!parsed.success) throw new InputError(`${mappingFile}: invalid CSV mapping: ${formatIssues(parsed.error).join('; ')}`, 'MAPPING');
-    const dir = path.dirname(mappingFile);
-    const abs = <T extends { path: string }>(f: T): T => ({ ...f, path: path.resolve(dir, f.path) });
-    const m = parsed.data;
-    spec = {
-      source: 'csv',
-      csv: {
-        interactions: abs(m.interactions),
-        items: m.items && abs(m.items),
-        users: m.users && abs(m.users),
-        itemAttributes: m.itemAttributes?.map(abs),
-        userAttributes: m.userAttributes?.map(abs),
-      },
-    };
-  } else {
-    throw new InputError('Say what to import: --movielens DIR_OR_ZIP or --csv MAPPING.json.', 'USAGE');
-  }
-  // Load before registering: a failed import leaves the workspace untouched.
-  const ds = loadDataset(spec, ws.root);
-  const stats = datasetStats(ds);
-  saveWorkspaceDataset(ws.datasetsFile, name, { spec, imported: new Date().toISOString(), stats: stats as unknown as Record<string, unknown> });
+  if (opts.movielens) spec = { source: 'movielens-100k', path: path.resolve(opts.movielens) };
+  else if (opts.csv) spec = readCsvMappingFile(opts.csv);
+  else throw new InputError('Say what to import: --movielens DIR_OR_ZIP or --csv MAPPING.json.', 'USAGE');
+  // Importing again under the same name replaces the entry, as it always has on the command line.
+  const { stats } = await importWorkspaceDataset(ws.datasetsFile, name, spec, { replace: true, baseDir: ws.root });
   if (opts.json) out(JSON.stringify({ name, spec, stats }));
   else {
     out(`imported '${name}' into ${ws.datasetsFile}`);
@@ -96,5 +67,5 @@ export async function downloadDataset(which: string, opts: { dir?: string; works
     },
   });
   if (process.stderr.isTTY) err('');
-  importDataset('ml-100k', { workspace: opts.workspace, movielens: folder }, out);
+  await importDataset('ml-100k', { workspace: opts.workspace, movielens: folder }, out);
 }

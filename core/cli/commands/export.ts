@@ -1,14 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadBundle, readManifest, verifyManifest, type Bundle, type BundleManifest, type NewUser } from '../../export';
+import { loadBundle, readManifest, RUN_BUNDLE_DIR, verifyManifest, type Bundle, type BundleManifest, type NewUser } from '../../export';
 import { InputError, isRecLabError } from '../../util';
 import { formatTable } from '../table';
 import { Workspace } from '../../workspace';
 
 type Out = (s: string) => void;
-
-/** Folder name of a run's bundle inside its artifact folder. */
-export const RUN_BUNDLE_DIR = 'bundle';
 
 function bundleSummary(dir: string, m: BundleManifest): string[] {
   const bytes = m.files.reduce((s, f) => s + f.bytes, 0);

@@ -126,6 +126,25 @@ describe('model bundle of a gated hybrid', () => {
     expect(only.map((r) => r.item).sort()).toEqual([t.ds.itemIds[1], t.ds.itemIds[3]].sort());
   });
 
+  it("gives the trained architecture's gate per (user, item), and scores blocks of users as the model did", () => {
+    const arch = t.model.architecture!;
+    const users = Int32Array.from({ length: 60 }, (_, k) => (k * 7) % 80);
+    const items = Int32Array.from({ length: 60 }, (_, k) => k);
+    const trained = tf.tidy(() => arch.gate!({ users: tf.tensor1d(users, 'int32'), items: tf.tensor1d(items, 'int32') }));
+    const expected = trained.dataSync() as Float32Array;
+    trained.dispose();
+    expect(bundle.hasGate).toBe(true);
+    // Default gateUserFeatures with user features: the gate reads the user too.
+    expect(bundle.gateReadsUser).toBe(true);
+    expect(maxAbsDiff(bundle.gate(users, items), expected)).toBeLessThan(1e-6);
+    expect(new Set(Array.from(expected)).size).toBeGreaterThan(1);
+    const block = Int32Array.of(3, 17, 41);
+    const out = new Float32Array(3 * 60);
+    bundle.scoreUsers(block, out);
+    block.forEach((u, r) => expect(maxAbsDiff(out.subarray(r * 60, (r + 1) * 60), modelScores(t, u))).toBe(0));
+    expect(() => bundle.scoreUsers(Int32Array.of(80), new Float32Array(60))).toThrow(/outside 0\.\.79/);
+  });
+
   it('gives the same scores when loaded in a separate node process, on the default backend and on cpu', async () => {
     const users = [t.ds.userIds[0], t.ds.userIds[41]];
     for (const backend of [undefined, 'cpu']) {
@@ -289,6 +308,10 @@ describe('model bundle with context features', () => {
           // Default: the context of the user's latest training interaction, which the trained model ranks in too.
           const byDefault = await b.score(user, [...b.items]);
           expect(maxAbsDiff(byDefault, modelScores(t, u))).toBeLessThan(1e-5);
+          // What export and the inspector rank with: bit for bit the trained model's scores, so the lists equal evaluation's.
+          const ranked = new Float32Array(b.items.length);
+          b.scoreUsers(Int32Array.of(u), ranked);
+          expect(maxAbsDiff(ranked, modelScores(t, u))).toBe(0);
           const latest = t.model.userContext!.slice(u * dim, u * dim + dim);
           expect(maxAbsDiff(byDefault, scoresInContext(t, u, latest))).toBeLessThan(1e-5);
 
