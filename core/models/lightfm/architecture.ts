@@ -5,6 +5,7 @@ import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Fac
 import { lightfmModel, type LightfmConfig } from './config';
 import { buildFeatureRows, type FeatureRows } from './feature-rows';
 import { initParams, representAll, type LightfmParams } from './params';
+import { scoreFactorised } from './scoring';
 
 /**
  * A trained `lightfm` model as a NeuralArchitecture, for model bundles: core/export saves
@@ -126,6 +127,12 @@ export class LightfmArchitecture implements NeuralArchitecture {
     const users = representAll(this.userRows, p.userEmbeddings, p.dim);
     const items = representAll(this.itemRows, p.itemEmbeddings, p.dim, p.itemBiases);
     return { dim: p.dim, users: users.vectors, items: items.vectors, itemBias: items.biases };
+  }
+
+  /** Ranks as LightfmRecommender does (scoreFactorised's sums, not a tf matMul), so a bundle's top-K equals the run's. */
+  scoreFunction(): (users: Int32Array, out: Float32Array) => void {
+    const f = this.factors();
+    return (users, out) => scoreFactorised(f.users, f.items, f.itemBias, f.dim, users, out);
   }
 
   summary() {

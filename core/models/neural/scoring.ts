@@ -31,6 +31,7 @@ export type ScoreFunction = (users: Int32Array, out: Float32Array) => void;
  * weights.
  */
 export function createScoreFunction(arch: NeuralArchitecture, nItems: number, userContext?: ContextRows): ScoreFunction {
+  if (arch.scoreFunction) return arch.scoreFunction(nItems);
   if (arch.factors) {
     const f = arch.factors(userContext?.values);
     return factorScoreFunction(f, nItems);

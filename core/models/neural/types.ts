@@ -78,6 +78,11 @@ export interface NeuralArchitecture {
    * context user u is ranked in) into the user vectors; without it, the zero context.
    */
   factors?(userContext?: Float32Array): Factors;
+  /**
+   * How the model ranks all items, when it is not by tensors: a model trained on typed
+   * arrays (lightfm) scores as its trainer did, so a bundle ranks bit for bit as the run.
+   */
+  scoreFunction?(nItems: number): (users: Int32Array, out: Float32Array) => void;
   summary(): ModelSummary;
   dispose(): void;
 }

@@ -50,6 +50,7 @@ describe('export of a run and the inspector over its artifacts', () => {
       evaluate: { ks: [5, 10], candidates: 'cold-items' },
     });
     await run('fallback', { split: { kind: 'cold-user', holdout: 0.2, history: 0 }, model: { type: 'mf', dim: 8 }, train: TRAIN, evaluate: { ks: [5, 10], fallback: 'mostpop' } });
+    await run('lightfm', { split: { kind: 'random', ratios: [0.8, 0.1, 0.1] }, features: FEATURES, model: { type: 'lightfm', components: 8, epochs: 3 } });
     await run('ease', { split: { kind: 'random', ratios: [0.8, 0.1, 0.1] }, model: { type: 'ease', lambda: 50 } });
   }, 240_000);
   afterAll(() => {
@@ -69,7 +70,7 @@ describe('export of a run and the inspector over its artifacts', () => {
     expect(items.columns.every((c) => c.values.length === 100)).toBe(true);
   });
 
-  for (const key of ['hybrid', 'cold', 'fallback']) {
+  for (const key of ['hybrid', 'cold', 'fallback', 'lightfm']) {
     it(`exports a neural run (${key}): a bundle that loads, and every user's list, whose test users' rows equal the run's topk.csv`, async () => {
       const result = await exportOf(key, {});
       const out = path.join(dir, 'exports', key);
