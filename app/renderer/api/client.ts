@@ -1,4 +1,5 @@
-import { ApiCallError, type ApiClient, type ApiEvents, type ApiResult, type CallArgs, type CallName, type CallResult, type EventName } from '../../common/api';
+import type { ApiClient, ApiEvents, ApiResult, CallArgs, CallName, CallResult, EventName } from '../../common/api';
+import { ApiCallError } from '../../common/api-error';
 import { HTTP_CALL_PREFIX, WS_EVENTS_PATH, type EventMessage } from '../../common/wire';
 
 /** What the Electron preload exposes on `window.reclabApi` (and nothing else). */
