@@ -34,7 +34,10 @@ function TabBar({ wb }: { wb: Workbench }) {
   const { tabs, active } = wb.tabs;
   const activeRef = useRef<HTMLDivElement>(null);
   const dragged = useRef<string | undefined>(undefined);
-  useEffect(() => activeRef.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' }), [active, tabs.length]);
+  useEffect(() => {
+    // A block body: Chromium's scrollIntoView now returns a promise, which React would take for a clean-up.
+    activeRef.current?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [active, tabs.length]);
   // Two files of the same name: their folders tell them apart, as in VS Code.
   const names = new Map<string, number>();
   for (const t of tabs) names.set(fileName(t.path), (names.get(fileName(t.path)) ?? 0) + 1);

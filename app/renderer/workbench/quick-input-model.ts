@@ -156,8 +156,9 @@ export class QuickInputModel extends ChangeModel {
       this.changed();
       return false;
     }
+    const value = this._value;
     this.close();
-    p.resolve(this._value);
+    p.resolve(value);
     return true;
   }
 

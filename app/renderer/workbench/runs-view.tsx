@@ -36,6 +36,8 @@ export function RunsView({ wb }: { wb: Workbench }) {
   const [recentOpen, setRecentOpen] = useState(true);
   const live = wb.liveRuns.runs;
   const recent = wb.recentRuns.value;
+  // A run going on now shows under Running only.
+  const past = recent?.runs.filter((r) => !wb.liveRuns.get(r.id));
   return (
     <div className="view runs-view">
       <ViewHeader title="Runs">
@@ -50,13 +52,13 @@ export function RunsView({ wb }: { wb: Workbench }) {
           ))}
         </div>
       )}
-      <SectionHeader title="Recent" count={recent?.total} open={recentOpen} onToggle={() => setRecentOpen(!recentOpen)} />
+      <SectionHeader title="Recent" count={past?.length} open={recentOpen} onToggle={() => setRecentOpen(!recentOpen)} />
       {recentOpen && (
         <>
-          <ViewMessage loading={!recent && wb.recentRuns.loading} error={!recent ? wb.recentRuns.error : undefined} empty={!!recent && recent.runs.length === 0}>
-            No runs recorded yet.
+          <ViewMessage loading={!recent && wb.recentRuns.loading} error={!recent ? wb.recentRuns.error : undefined} empty={!!past && past.length === 0}>
+            No finished runs yet.
           </ViewMessage>
-          {recent && recent.runs.length > 0 && <RecentRuns wb={wb} runs={recent.runs} />}
+          {past && past.length > 0 && <RecentRuns wb={wb} runs={past} />}
         </>
       )}
     </div>

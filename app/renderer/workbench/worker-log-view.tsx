@@ -21,6 +21,7 @@ export function RunPicker({ wb }: { wb: Workbench }) {
       aria-label="Run whose worker log is shown"
       title="Run whose worker log is shown"
       value={selected}
+      disabled={!selected && live.length === 0 && past.length === 0}
       onChange={(e) => void wb.runLog.select(e.target.value || undefined, { pinned: true })}
     >
       {!selected && <option value="">No run</option>}
@@ -61,7 +62,9 @@ export function WorkerLogView({ wb }: { wb: Workbench }) {
   const virtual = useVirtualizer({ count: lines.length, getScrollElement: () => scrollRef.current, estimateSize: () => LINE, overscan: 20 });
 
   // A different run: start at its end, following.
-  useEffect(() => setFollow(true), [log.runId]);
+  useEffect(() => {
+    setFollow(true);
+  }, [log.runId]);
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!follow || !el || lines.length === 0) return;
