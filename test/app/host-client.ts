@@ -6,9 +6,13 @@ import type { Host } from '../../app/host';
  * that drive them against the real host (replies and events go through JSON, as they do
  * over HTTP, WebSocket or IPC).
  */
-export function hostClient(host: Host): ApiClient & { dispose(): void } {
+export function hostClient(host: Host): ApiClient & { dispose(): void; setConnected(up: boolean): void } {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const connection = new Set<(up: boolean) => void>();
+  // While the event channel is down (a dropped socket), events are lost, as they are in browser mode.
+  let connected = true;
   const sub = host.onEvent(({ name, payload }) => {
+    if (!connected) return;
     const copy = JSON.parse(JSON.stringify(payload)) as unknown;
     for (const l of [...(listeners.get(name) ?? [])]) l(copy);
   });
@@ -24,6 +28,15 @@ export function hostClient(host: Host): ApiClient & { dispose(): void } {
       const entry = (p: unknown) => listener(p as ApiEvents[E]);
       set.add(entry);
       return () => set!.delete(entry);
+    },
+    onConnection(listener) {
+      const entry = (up: boolean) => listener(up);
+      connection.add(entry);
+      return () => connection.delete(entry);
+    },
+    setConnected(up: boolean) {
+      connected = up;
+      for (const l of [...connection]) l(up);
     },
     dispose: () => sub.dispose(),
   };

@@ -168,6 +168,26 @@ describe('Workbench over the real host', () => {
     wb.dispose();
   });
 
+  it('shows a dropped event channel, and on its return reads again what it missed (runs that started and ended meanwhile)', async () => {
+    const wb = new Workbench(client, env);
+    await wb.ready;
+    client.setConnected(true);
+    expect(wb.connection.connected).toBe(true);
+    client.setConnected(false);
+    expect(wb.connection.connected).toBe(false);
+    const { runId } = await client.call('runs.start', { notebook: smallNotebook('shell-offline'), path: FIRST_NOTEBOOK });
+    const deadline = Date.now() + 60_000;
+    while ((await client.call('runs.live', {})).some((r) => r.runId === runId) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    // Nothing arrived while the channel was down.
+    expect(wb.liveRuns.get(runId)).toBeUndefined();
+    expect(wb.recentRuns.value?.runs.some((r) => r.id === runId)).toBe(false);
+    client.setConnected(true);
+    expect(wb.connection.connected).toBe(true);
+    await until('the missed run to be listed', () => wb.recentRuns.value?.runs.find((r) => r.id === runId)?.status === 'FINISHED');
+    expect(wb.notifications.toasts.map((t) => t.message)).toContain('Connection to RecLab restored.');
+    wb.dispose();
+  });
+
   it('reads a finished run log chosen in the picker, and keeps it chosen across a restart', async () => {
     const wb = new Workbench(client, env);
     await wb.ready;
