@@ -117,12 +117,20 @@ describe.skipIf(!haveBuild || !haveChromium)('workbench shell (browser mode)', (
         return [s.layout?.panel?.visible, s.layout?.sidebar?.width, s.editors?.open?.length];
       })
       .toEqual([false, Math.round(width), 2]);
+    // A change just before the page goes is saved as it goes.
+    await page.keyboard.press('Control+Shift+P');
+    await page.keyboard.type('color theme dark');
+    await page.keyboard.press('Enter');
     await page.reload();
     await page.locator('.tab').nth(1).waitFor();
     expect(await page.locator('.tab').evaluateAll((tabs) => tabs.map((t) => t.getAttribute('data-path')))).toEqual(['examples/hybrid-gate-sample.recnb', 'examples/baselines-sample.recnb']);
     expect(await page.locator('.tab.active').getAttribute('data-path')).toBe('examples/baselines-sample.recnb');
     expect(await page.locator('.panel').count()).toBe(0);
     expect((await page.locator('.sidebar-container').boundingBox())!.width).toBe(Math.round(width));
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.keyboard.press('Control+Shift+P');
+    await page.keyboard.type('follow system');
+    await page.keyboard.press('Enter');
     // Keys move between tabs and close them.
     await page.keyboard.press('Control+PageDown');
     expect(await page.locator('.tab.active').getAttribute('data-path')).toBe('examples/hybrid-gate-sample.recnb');

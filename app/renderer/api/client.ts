@@ -90,6 +90,8 @@ function browserClient(): ApiClient {
           headers: { 'content-type': 'application/json' },
           credentials: 'same-origin',
           body: JSON.stringify(args ?? {}),
+          // The layout saved as the page closes must outlive the page (the body is small).
+          keepalive: name === 'ui.setState',
         });
       } catch (e) {
         throw new ApiCallError('OFFLINE', `RecLab's server does not answer (${(e as Error).message}). Is \`reclab serve\` still running?`);

@@ -53,7 +53,7 @@ export function connectDom(wb: Workbench): Disposable {
   };
   const onBlur = () => wb.tabs.navigatingRecent && wb.tabs.endRecentNavigation();
   const onFocus = () => void wb.notebooks.refresh();
-  const onHide = () => void wb.flushState();
+  const onHide = () => void wb.flushState(true);
   window.addEventListener('keydown', onKeyDown, true);
   window.addEventListener('keyup', onKeyUp, true);
   window.addEventListener('blur', onBlur);

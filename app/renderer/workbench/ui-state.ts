@@ -57,8 +57,11 @@ export class UiStatePersistence {
     this.timer = setTimeout(() => void this.flush(), this.delayMs);
   }
 
-  /** Saves now if anything changed since the last save. */
-  flush(): Promise<void> {
+  /**
+   * Saves now if anything changed since the last save. `leaving`: the page is going away,
+   * so the request starts at once instead of after a save still on its way.
+   */
+  flush(leaving = false): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.restored) return this.saving;
@@ -66,9 +69,8 @@ export class UiStatePersistence {
     const text = JSON.stringify(state);
     if (text === this.lastSaved) return this.saving;
     this.lastSaved = text;
-    this.saving = this.saving
-      .then(() => this.api.call('ui.setState', { state: state as unknown as Record<string, unknown> }))
-      .then(
+    const save = () => this.api.call('ui.setState', { state: state as unknown as Record<string, unknown> });
+    this.saving = (leaving ? save() : this.saving.then(save)).then(
         () => undefined,
         (e: Error) => {
           this.lastSaved = undefined;

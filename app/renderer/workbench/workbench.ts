@@ -272,9 +272,9 @@ export class Workbench implements WorkbenchServices, Disposable {
     };
   }
 
-  /** Saves the layout now (the page is going away). */
-  flushState(): Promise<void> {
-    return this.persistence.flush();
+  /** Saves the layout now (`leaving`: the page is going away). */
+  flushState(leaving = false): Promise<void> {
+    return this.persistence.flush(leaving);
   }
 
   private followRun(runId: string): void {
