@@ -94,11 +94,23 @@ describe.skipIf(!haveBuild || !haveChromium)('workbench shell (browser mode)', (
     await page.keyboard.press('Control+W');
     await expect.poll(() => page.locator('.tab').count()).toBe(1);
     expect(await page.locator('.tab.active').getAttribute('data-path')).toBe('examples/hybrid-gate-sample.recnb');
+    // A middle click closes a tab too.
+    await page.keyboard.press('Control+P');
+    await page.keyboard.type('itemknn');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.tab').count()).toBe(2);
+    await page.locator('.tab[data-path="examples/itemknn-sample.recnb"]').click({ button: 'middle' });
+    await expect.poll(() => page.locator('.tab').count()).toBe(1);
   });
 
   it('restores the layout after a reload: a second tab, the panel hidden, the side bar width', async () => {
-    await page.locator('[role=tree] [data-path="examples/baselines-sample.recnb"]').click();
+    // The tree by keyboard: Home goes to the folder, Down to its first notebook, Enter opens it.
+    await page.locator('[role=tree][aria-label=Notebooks]').focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('.tab').count()).toBe(2);
+    expect(await page.locator('.tab.active').getAttribute('data-path')).toBe('examples/baselines-sample.recnb');
     await page.keyboard.press('Control+J');
     expect(await page.locator('.panel').count()).toBe(0);
     const sash = page.locator('.sash-vertical');
@@ -131,8 +143,12 @@ describe.skipIf(!haveBuild || !haveChromium)('workbench shell (browser mode)', (
     await page.keyboard.press('Control+Shift+P');
     await page.keyboard.type('follow system');
     await page.keyboard.press('Enter');
-    // Keys move between tabs and close them.
+    // Keys move between tabs: by position, and back to the one used before (Ctrl+Tab).
     await page.keyboard.press('Control+PageDown');
+    expect(await page.locator('.tab.active').getAttribute('data-path')).toBe('examples/hybrid-gate-sample.recnb');
+    await page.keyboard.press('Control+Tab');
+    expect(await page.locator('.tab.active').getAttribute('data-path')).toBe('examples/baselines-sample.recnb');
+    await page.keyboard.press('Control+Tab');
     expect(await page.locator('.tab.active').getAttribute('data-path')).toBe('examples/hybrid-gate-sample.recnb');
     await page.keyboard.press('Control+B');
     expect(await page.locator('.sidebar').count()).toBe(0);

@@ -10,7 +10,7 @@ export function DatasetsView({ wb }: { wb: Workbench }) {
   const list = wb.datasets.value;
   return (
     <div className="view">
-      <ViewHeader title="Datasets">
+      <ViewHeader title="Datasets" busy={wb.datasets.loading}>
         <ActionButton icon="refresh" title="Refresh" onClick={() => void wb.datasets.refresh()} />
       </ViewHeader>
       <ViewMessage loading={!list && (wb.datasets.loading || !wb.datasets.error)} error={!list ? wb.datasets.error : undefined} empty={!!list && list.length === 0}>

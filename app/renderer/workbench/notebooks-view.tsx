@@ -69,7 +69,7 @@ export function NotebooksView({ wb }: { wb: Workbench }) {
 
   return (
     <div className="view">
-      <ViewHeader title="Notebooks">
+      <ViewHeader title="Notebooks" busy={wb.notebooks.loading}>
         <ActionButton icon="new-file" title={`New Notebook…${newKey ? ` (${newKey})` : ''}`} onClick={() => void wb.commands.execute('notebook.create')} />
         <ActionButton icon="refresh" title="Refresh" onClick={() => void wb.notebooks.refresh()} />
         <ActionButton icon="collapse-all" title="Collapse Folders" onClick={() => wb.tree.collapseAll(rows.filter((r) => r.kind === 'folder').map((r) => r.path))} />

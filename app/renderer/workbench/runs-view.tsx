@@ -40,7 +40,7 @@ export function RunsView({ wb }: { wb: Workbench }) {
   const past = recent?.runs.filter((r) => !wb.liveRuns.get(r.id));
   return (
     <div className="view runs-view">
-      <ViewHeader title="Runs">
+      <ViewHeader title="Runs" busy={wb.recentRuns.loading}>
         <ActionButton icon="refresh" title="Refresh" onClick={() => void wb.commands.execute('runs.refresh')} />
       </ViewHeader>
       <SectionHeader title="Running" count={live.length} open={liveOpen} onToggle={() => setLiveOpen(!liveOpen)} />

@@ -17,12 +17,17 @@ export function SideBar({ wb }: { wb: Workbench }) {
   );
 }
 
-/** A view's title row: the name in capitals and its actions on the right. */
-export function ViewHeader({ title, children }: { title: string; children?: React.ReactNode }) {
+/** A view's title row: the name in capitals, its actions on the right, and a thin moving bar while it reads (`busy`). */
+export function ViewHeader({ title, busy, children }: { title: string; busy?: boolean; children?: React.ReactNode }) {
   return (
     <div className="view-header">
       <h2 className="view-title">{title}</h2>
       <div className="view-actions">{children}</div>
+      {busy && (
+        <div className="view-progress" role="progressbar" aria-label={`Reading ${title.toLowerCase()}`}>
+          <div className="progress-fill indeterminate" />
+        </div>
+      )}
     </div>
   );
 }
