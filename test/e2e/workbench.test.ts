@@ -4,6 +4,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { haveBuild, haveChromium, launchBrowser, openWorkbench, ROOT, screenshot, startServe, tempWorkspace, type Served } from './harness';
 
+// Code run in the page goes as strings: this file is type-checked without the DOM's types.
+
 /**
  * The workbench shell in headless Chromium against the built `reclab serve`: first
  * launch, the command palette, the layout kept across a reload, a run followed in the
@@ -52,7 +54,7 @@ describe.skipIf(!haveBuild || !haveChromium)('workbench shell (browser mode)', (
     await expect.poll(() => page.locator('[data-status=workspace]').textContent()).toBe(path.basename(ws));
     await expect.poll(() => page.locator('[data-status=backend]').textContent()).toMatch(/tfjs: (wasm|tensorflow|cpu)/);
     // The codicon font loaded (from the bundle, under the CSP).
-    expect(await page.evaluate(() => document.fonts.check('16px codicon'))).toBe(true);
+    expect(await page.evaluate("document.fonts.check('16px codicon')")).toBe(true);
     await screenshot(page, 'workbench-light');
   });
 
@@ -65,9 +67,9 @@ describe.skipIf(!haveBuild || !haveChromium)('workbench shell (browser mode)', (
     await expect.poll(() => page.locator('.quick-input-row.active .quick-input-label').textContent()).toBe('Preferences: Color Theme: Dark');
     await screenshot(page, 'workbench-palette');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
     expect(await page.locator('.quick-input').count()).toBe(0);
-    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(31, 31, 31)');
+    expect(await page.evaluate('getComputedStyle(document.body).backgroundColor')).toBe('rgb(31, 31, 31)');
     await screenshot(page, 'workbench-dark');
     // The key of a command is shown in the palette, and Escape leaves it.
     await page.keyboard.press('Control+Shift+P');
@@ -79,7 +81,7 @@ describe.skipIf(!haveBuild || !haveChromium)('workbench shell (browser mode)', (
     await page.keyboard.press('Control+P');
     await page.keyboard.type('>follow system');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme ?? 'system')).toBe('system');
+    await expect.poll(() => page.evaluate("document.documentElement.dataset.theme ?? 'system'")).toBe('system');
   });
 
   it('finds a notebook with Quick Open (Ctrl+P), opens it in a tab and closes it with Ctrl+W', async () => {
@@ -139,7 +141,7 @@ describe.skipIf(!haveBuild || !haveChromium)('workbench shell (browser mode)', (
     expect(await page.locator('.tab.active').getAttribute('data-path')).toBe('examples/baselines-sample.recnb');
     expect(await page.locator('.panel').count()).toBe(0);
     expect((await page.locator('.sidebar-container').boundingBox())!.width).toBe(Math.round(width));
-    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
     await page.keyboard.press('Control+Shift+P');
     await page.keyboard.type('follow system');
     await page.keyboard.press('Enter');
@@ -168,8 +170,8 @@ describe.skipIf(!haveBuild || !haveChromium)('workbench shell (browser mode)', (
     const item = page.locator(`[data-status=run][data-run="${runId}"]`);
     await item.waitFor({ timeout: 30_000 });
     await expect.poll(() => item.textContent(), { timeout: 240_000, interval: 100 }).toMatch(/^hybrid-gate-sample: train epoch [12]\/2 · \d+% · ETA \d+/);
-    const fill = await item.locator('.status-progress-fill').evaluate((el) => (el as HTMLElement).style.width);
-    expect(fill).toMatch(/^\d+%$/);
+    const fill = await item.locator('.status-progress-fill').getAttribute('style');
+    expect(fill).toMatch(/^width: \d+%;$/);
 
     await page.locator('.activity-item[data-view=runs]').click();
     const live = page.locator(`.live-run[data-run="${runId}"]`);
@@ -196,5 +198,22 @@ describe.skipIf(!haveBuild || !haveChromium)('workbench shell (browser mode)', (
 
   it('logged no page error and no console error (CSP violations included)', () => {
     expect(problems).toEqual([]);
+  });
+
+  // Last: the refused socket and calls of this test are console errors of their own.
+  it('shows the lost connection, and says what to do when the server comes back with a new token', async () => {
+    const port = served.port;
+    await served.stop();
+    await page.locator('[data-status=connection]').waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-status=connection]').textContent()).toMatch(/Disconnected: reconnecting/);
+    served = await startServe(ws, {}, port);
+    await expect
+      .poll(() => page.locator('.toast').allTextContents(), { timeout: 20_000 })
+      .toContainEqual(expect.stringMatching(/server was restarted .*open the URL that `reclab serve` printed/));
+    await screenshot(page, 'workbench-disconnected');
+    // Opening the new URL lets the page back in.
+    await page.goto(served.url);
+    await page.locator('.tab').first().waitFor();
+    expect(await page.locator('[data-status=connection]').count()).toBe(0);
   });
 });

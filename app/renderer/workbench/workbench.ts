@@ -34,6 +34,8 @@ export interface WorkbenchEnvironment {
 /** The notebook a first launch opens, when the workspace has it. */
 export const FIRST_NOTEBOOK = 'examples/hybrid-gate-sample.recnb';
 const RECENT_RUNS = 100;
+/** A channel down this long is asked why: a server restarted with a new token never lets the page back in. */
+const PROBE_AFTER_MS = 3000;
 const MAX_RECENT = 20;
 
 /** Whether the event channel is up: unknown until it first connects or fails. */
@@ -91,6 +93,7 @@ export class Workbench implements WorkbenchServices, Disposable {
   private readonly disposables = new DisposableStore();
   private readonly persistence: UiStatePersistence;
   private recentRunsTimer: ReturnType<typeof setTimeout> | undefined;
+  private probeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly api: ApiClient,
@@ -142,6 +145,8 @@ export class Workbench implements WorkbenchServices, Disposable {
         const wasLost = this.connection.connected === false && this.connection.everLost;
         if (!this.connection.set(up)) return;
         if (up && wasLost) this.reconnected();
+        clearTimeout(this.probeTimer);
+        if (!up) this.probeTimer = setTimeout(() => void this.probeLostConnection(), PROBE_AFTER_MS);
       });
       this.disposables.add(toDisposable(off));
     }
@@ -318,8 +323,20 @@ export class Workbench implements WorkbenchServices, Disposable {
     this.notify({ severity: 'info', message: 'Connection to RecLab restored.' });
   }
 
+  /** Still down: a server that answers 401 was restarted (its token changed); say what to do, once. */
+  private async probeLostConnection(): Promise<void> {
+    if (this.connection.connected !== false) return;
+    try {
+      await this.api.call('app.info', {});
+    } catch (e) {
+      if ((e as { code?: string }).code === 'UNAUTHORIZED' && this.connection.connected === false)
+        this.notify({ severity: 'error', message: 'RecLab\'s server was restarted and no longer knows this page: open the URL that `reclab serve` printed (it ends in ?token=...).' });
+    }
+  }
+
   dispose(): void {
     clearTimeout(this.recentRunsTimer);
+    clearTimeout(this.probeTimer);
     this.disposables.dispose();
   }
 }
