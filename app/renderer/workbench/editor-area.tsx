@@ -31,7 +31,10 @@ export function EditorArea({ wb }: { wb: Workbench }) {
 }
 
 function TabBar({ wb }: { wb: Workbench }) {
+  useModels(wb.notebooks);
   const { tabs, active } = wb.tabs;
+  // A file deleted on disk keeps its tab (its edits may matter), struck through as in VS Code.
+  const existing = wb.notebooks.value ? new Set(wb.notebooks.value.map((n) => n.path)) : undefined;
   const activeRef = useRef<HTMLDivElement>(null);
   const dragged = useRef<string | undefined>(undefined);
   useEffect(() => {
@@ -47,6 +50,7 @@ function TabBar({ wb }: { wb: Workbench }) {
       {tabs.map((t) => {
         const isActive = t.path === active;
         const name = fileName(t.path);
+        const deleted = existing !== undefined && !existing.has(t.path);
         return (
           <div
             key={t.path}
@@ -54,8 +58,8 @@ function TabBar({ wb }: { wb: Workbench }) {
             role="tab"
             tabIndex={isActive ? 0 : -1}
             aria-selected={isActive}
-            className={`tab${isActive ? ' active' : ''}${t.dirty ? ' dirty' : ''}`}
-            title={t.path}
+            className={`tab${isActive ? ' active' : ''}${t.dirty ? ' dirty' : ''}${deleted ? ' deleted' : ''}`}
+            title={deleted ? `${t.path} (deleted)` : t.path}
             data-path={t.path}
             draggable
             onDragStart={() => (dragged.current = t.path)}
