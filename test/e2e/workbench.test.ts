@@ -194,7 +194,7 @@ describe.skipIf(!haveBuild || !haveChromium)('workbench shell (browser mode)', (
     // The panel kept up: its last line is the log's last line.
     await expect.poll(() => page.locator('.log-line').last().textContent()).toBe(logged[logged.length - 1]);
     await screenshot(page, 'workbench-runs');
-  });
+  }, 600_000);
 
   it('logged no page error and no console error (CSP violations included)', () => {
     expect(problems).toEqual([]);
@@ -210,6 +210,7 @@ describe.skipIf(!haveBuild || !haveChromium)('workbench shell (browser mode)', (
     await expect
       .poll(() => page.locator('.toast').allTextContents(), { timeout: 20_000 })
       .toContainEqual(expect.stringMatching(/server was restarted .*open the URL that `reclab serve` printed/));
+    expect(await page.locator('[data-status=connection]').textContent()).toMatch(/Disconnected: server restarted/);
     await screenshot(page, 'workbench-disconnected');
     // Opening the new URL lets the page back in.
     await page.goto(served.url);

@@ -37,8 +37,17 @@ export function StatusBar({ wb }: { wb: Workbench }) {
       </div>
       <div className="statusbar-right">
         {conn === false && (
-          <span className="status-item status-offline" role="status" data-status="connection" title="The connection to RecLab's server dropped; reconnecting. Nothing is lost: runs go on in their workers.">
-            <Icon name="debug-disconnect" /> Disconnected: reconnecting…
+          <span
+            className="status-item status-offline"
+            role="status"
+            data-status="connection"
+            title={
+              wb.connection.refused
+                ? 'RecLab\'s server was restarted: open the URL that `reclab serve` printed.'
+                : "The connection to RecLab's server dropped; reconnecting. Nothing is lost: runs go on in their workers."
+            }
+          >
+            <Icon name="debug-disconnect" /> {wb.connection.refused ? 'Disconnected: server restarted' : 'Disconnected: reconnecting…'}
           </span>
         )}
         {info && (

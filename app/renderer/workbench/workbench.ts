@@ -42,6 +42,18 @@ const MAX_RECENT = 20;
 export class ConnectionModel extends ChangeModel {
   private _connected: boolean | undefined;
   private _everLost = false;
+  private _refused = false;
+
+  /** The server answers but refuses this page (restarted with a new token). */
+  get refused(): boolean {
+    return this._refused;
+  }
+
+  setRefused(): void {
+    if (this._refused) return;
+    this._refused = true;
+    this.changed();
+  }
 
   get connected(): boolean | undefined {
     return this._connected;
@@ -54,6 +66,7 @@ export class ConnectionModel extends ChangeModel {
   set(connected: boolean): boolean {
     if (connected === this._connected) return false;
     if (!connected && this._connected !== undefined) this._everLost = true;
+    if (connected) this._refused = false;
     this._connected = connected;
     this.changed();
     return true;
@@ -240,6 +253,8 @@ export class Workbench implements WorkbenchServices, Disposable {
       if (saved.editors === undefined && exists.has(FIRST_NOTEBOOK)) this.openEditor(FIRST_NOTEBOOK);
     }
     this.persistence.markRestored();
+    // Changes made while the saved state was on its way are saved now.
+    this.persistence.schedule();
     await this.chooseInitialLog(saved.logRun);
   }
 
@@ -323,15 +338,23 @@ export class Workbench implements WorkbenchServices, Disposable {
     this.notify({ severity: 'info', message: 'Connection to RecLab restored.' });
   }
 
-  /** Still down: a server that answers 401 was restarted (its token changed); say what to do, once. */
+  /**
+   * Still down: asks the server, every few seconds while the channel stays down. One that
+   * answers 401 was restarted (its token changed) and will never let the socket back in:
+   * say what to do, once.
+   */
   private async probeLostConnection(): Promise<void> {
     if (this.connection.connected !== false) return;
     try {
       await this.api.call('app.info', {});
     } catch (e) {
-      if ((e as { code?: string }).code === 'UNAUTHORIZED' && this.connection.connected === false)
+      if ((e as { code?: string }).code === 'UNAUTHORIZED' && this.connection.connected === false) {
+        this.connection.setRefused();
         this.notify({ severity: 'error', message: 'RecLab\'s server was restarted and no longer knows this page: open the URL that `reclab serve` printed (it ends in ?token=...).' });
+        return;
+      }
     }
+    if (this.connection.connected === false) this.probeTimer = setTimeout(() => void this.probeLostConnection(), PROBE_AFTER_MS);
   }
 
   dispose(): void {
