@@ -1,18 +1,27 @@
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import type { ApiClient } from '../../common/api';
-import { ActivityBar } from './activity-bar';
+import { ActivityBar as ActivityBarPart } from './activity-bar';
 import { connectDom, browserEnvironment } from './dom';
-import { EditorArea } from './editor-area';
+import { EditorArea as EditorAreaPart } from './editor-area';
 import { PANEL_HEIGHT, SIDEBAR_WIDTH } from './layout-model';
-import { Notifications } from './notifications';
-import { Panel } from './panel';
-import { QuickInput } from './quick-input';
-import { SideBar } from './side-bar';
-import { StatusBar } from './status-bar';
+import { Notifications as NotificationsPart } from './notifications';
+import { Panel as PanelPart } from './panel';
+import { QuickInput as QuickInputPart } from './quick-input';
+import { SideBar as SideBarPart } from './side-bar';
+import { StatusBar as StatusBarPart } from './status-bar';
 import { useModels } from './use-model';
 import { Sash } from './widgets';
 import { Workbench } from './workbench';
 import './workbench.css';
+
+// Each part renders from its own models: a sash drag re-renders the shell, not the editors.
+const ActivityBar = memo(ActivityBarPart);
+const SideBar = memo(SideBarPart);
+const EditorArea = memo(EditorAreaPart);
+const Panel = memo(PanelPart);
+const StatusBar = memo(StatusBarPart);
+const QuickInput = memo(QuickInputPart);
+const Notifications = memo(NotificationsPart);
 
 /** The workbench's root: builds the models once, renders at once (before any reply), connects the page. */
 export function App({ api }: { api: ApiClient }) {

@@ -1,4 +1,4 @@
-import { Component, lazy, Suspense, useCallback, useEffect, useRef, type ReactNode } from 'react';
+import { Component, lazy, memo, Suspense, useCallback, useEffect, useRef, type ReactNode } from 'react';
 import { fileName, folderOf } from './notebook-tree';
 import { useModels } from './use-model';
 import { Icon, Keys } from './widgets';
@@ -118,7 +118,8 @@ function Breadcrumbs({ path }: { path: string }) {
   );
 }
 
-function EditorSlot({ wb, path, active }: { wb: Workbench; path: string; active: boolean }) {
+/** One tab's editor; memoised, so a change elsewhere in the tabs (a dirty dot) does not re-render it. */
+const EditorSlot = memo(function EditorSlot({ wb, path, active }: { wb: Workbench; path: string; active: boolean }) {
   const onDirtyChange = useCallback((dirty: boolean) => wb.tabs.setDirty(path, dirty), [wb, path]);
   return (
     <div className={`editor-slot${active ? ' active' : ''}`} data-path={path} hidden={!active}>
@@ -129,7 +130,7 @@ function EditorSlot({ wb, path, active }: { wb: Workbench; path: string; active:
       </EditorErrorBoundary>
     </div>
   );
-}
+});
 
 /** An editor that throws shows what went wrong in its tab; the rest of the workbench goes on. */
 class EditorErrorBoundary extends Component<{ path: string; children: ReactNode }, { error?: Error }> {
