@@ -363,14 +363,5 @@ export interface ApiClient {
   onConnection?(listener: (connected: boolean) => void): () => void;
 }
 
-/** An `{ok: false}` reply as an Error, keeping its code (and field) for the UI. */
-export class ApiCallError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = 'ApiCallError';
-  }
-}
+// The renderer imports it from './api-error' so its first chunk does not carry zod's schemas.
+export { ApiCallError } from './api-error';

@@ -33,10 +33,10 @@ export function tempWorkspace(prefix = 'reclab-e2e-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** Starts `node bin/reclab.js serve --port 0` on `workspace` and waits for its URL. */
-export function startServe(workspace: string, env: NodeJS.ProcessEnv = {}): Promise<Served> {
+/** Starts `node bin/reclab.js serve --port 0` (or `port`) on `workspace` and waits for its URL. */
+export function startServe(workspace: string, env: NodeJS.ProcessEnv = {}, port = 0): Promise<Served> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'reclab.js'), '--workspace', workspace, 'serve', '--port', '0'], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'reclab.js'), '--workspace', workspace, 'serve', '--port', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });

@@ -1,4 +1,5 @@
-import { ApiCallError, type ApiClient, type ApiEvents, type ApiResult, type CallArgs, type CallName, type CallResult, type EventName } from '../../common/api';
+import type { ApiClient, ApiEvents, ApiResult, CallArgs, CallName, CallResult, EventName } from '../../common/api';
+import { ApiCallError } from '../../common/api-error';
 import { HTTP_CALL_PREFIX, WS_EVENTS_PATH, type EventMessage } from '../../common/wire';
 
 /** What the Electron preload exposes on `window.reclabApi` (and nothing else). */
@@ -89,6 +90,8 @@ function browserClient(): ApiClient {
           headers: { 'content-type': 'application/json' },
           credentials: 'same-origin',
           body: JSON.stringify(args ?? {}),
+          // The layout saved as the page closes must outlive the page (the body is small).
+          keepalive: name === 'ui.setState',
         });
       } catch (e) {
         throw new ApiCallError('OFFLINE', `RecLab's server does not answer (${(e as Error).message}). Is \`reclab serve\` still running?`);

@@ -17,6 +17,13 @@ export interface Command {
   keybinding?: string;
   /** Whether the command applies now (its key does nothing and the palette greys it out otherwise). */
   when?: () => boolean;
+  /**
+   * Whether its key works while focus is in text (an input, a Monaco cell). Default: yes
+   * for keys with Ctrl/Cmd or Alt (or F1-F12), except the text-editing ones (Ctrl+Z, Y,
+   * A, C, V, X); no for other keys, which go to the text. In the palette's input only keys
+   * with Ctrl/Cmd or Alt are dispatched.
+   */
+  inText?: boolean;
   run(): void | Promise<void>;
 }
 
@@ -50,6 +57,11 @@ export interface ProblemsService {
   /** Asks whoever shows `problem.resource` to reveal it (the notebook editor focuses the cell). */
   reveal(problem: Problem): void;
   readonly onDidReveal: Event<Problem>;
+  /**
+   * The reveal asked for `resource` before its editor was ready to hear it (revealing a
+   * problem opens its file first), taken once: an editor calls it when it has loaded.
+   */
+  takePendingReveal?(resource: string): Problem | undefined;
 }
 
 export interface Notification {
