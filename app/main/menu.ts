@@ -32,7 +32,7 @@ export function buildMenu(recent: readonly string[], actions: MenuActions, platf
     {
       label: '&File',
       submenu: [
-        { label: 'New Notebook…', accelerator: 'CmdOrCtrl+N', click: () => actions.command('workbench.newNotebook') },
+        { label: 'New Notebook…', accelerator: 'CmdOrCtrl+N', click: () => actions.command('notebook.create') },
         sep,
         { label: 'Open Folder…', accelerator: 'CmdOrCtrl+O', click: () => actions.openFolder() },
         {
@@ -47,10 +47,10 @@ export function buildMenu(recent: readonly string[], actions: MenuActions, platf
     {
       label: '&View',
       submenu: [
-        { label: 'Command Palette…', accelerator: 'CmdOrCtrl+Shift+P', click: () => actions.command('workbench.showCommands') },
+        { label: 'Command Palette…', accelerator: 'CmdOrCtrl+Shift+P', click: () => actions.command('workbench.action.showCommands') },
         sep,
-        { label: 'Toggle Side Bar', accelerator: 'CmdOrCtrl+B', click: () => actions.command('workbench.toggleSidebar') },
-        { label: 'Toggle Panel', accelerator: 'CmdOrCtrl+J', click: () => actions.command('workbench.togglePanel') },
+        { label: 'Toggle Side Bar', accelerator: 'CmdOrCtrl+B', click: () => actions.command('workbench.action.toggleSidebarVisibility') },
+        { label: 'Toggle Panel', accelerator: 'CmdOrCtrl+J', click: () => actions.command('workbench.action.togglePanel') },
         sep,
         { label: 'Reload', accelerator: 'CmdOrCtrl+R', click: () => actions.reload() },
         { label: 'Toggle Developer Tools', accelerator: mac ? 'Alt+Cmd+I' : 'Ctrl+Shift+I', click: () => actions.toggleDevTools() },

@@ -153,6 +153,8 @@ export class Workbench implements WorkbenchServices, Disposable {
       if (!known || e.etag === undefined) void this.notebooks.refresh();
     });
     this.disposables.add(toDisposable(offChanged));
+    // The desktop app's menu runs workbench commands by id, as the palette does.
+    this.disposables.add(toDisposable(api.on('app.command', ({ command }) => void this.commands.execute(command))));
     if (api.onConnection) {
       const off = api.onConnection((up) => {
         const wasLost = this.connection.connected === false && this.connection.everLost;

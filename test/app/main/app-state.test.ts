@@ -34,8 +34,21 @@ describe('what the desktop app remembers', () => {
     find(menu, 'Open Folder…')!.click!();
     find(menu, 'Open Recent')!.submenu![1].click!();
     find(menu, 'Command Palette…')!.click!();
-    expect(calls).toEqual(['open', 'recent /b', 'workbench.showCommands']);
+    expect(calls).toEqual(['open', 'recent /b', 'workbench.action.showCommands']);
     expect(find(menu, 'Command Palette…')!.accelerator).toBe('CmdOrCtrl+Shift+P');
     expect(find(buildMenu([], { openFolder() {}, openRecent() {}, command() {}, reload() {}, toggleDevTools() {}, about() {} }, 'linux'), 'Open Recent')!.submenu![0]).toMatchObject({ enabled: false });
+  });
+});
+
+describe('the menu and the workbench', () => {
+  it('sends only commands the workbench registers', () => {
+    const sent: string[] = [];
+    const menu = buildMenu(['/a'], { openFolder() {}, openRecent() {}, command: (id) => sent.push(id), reload() {}, toggleDevTools() {}, about() {} }, 'darwin');
+    const click = (items: MenuItem[]): void => items.forEach((i) => (i.click?.(), i.submenu && click(i.submenu)));
+    click(menu);
+    const source = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'app', 'renderer', 'workbench', 'shell-commands.ts'), 'utf8');
+    const registered = new Set([...source.matchAll(/\bid: '([^']+)'/g)].map((m) => m[1]));
+    expect(sent.length).toBeGreaterThan(0);
+    for (const id of sent) expect(registered.has(id), id).toBe(true);
   });
 });
