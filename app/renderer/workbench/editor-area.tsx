@@ -1,11 +1,9 @@
-import { Component, lazy, memo, Suspense, useCallback, useEffect, useRef, type ReactNode } from 'react';
+import { Component, memo, Suspense, useCallback, useEffect, useRef, type ReactNode } from 'react';
+import { editorFor, isFileResource } from './editor-registry';
 import { fileName, folderOf } from './notebook-tree';
 import { useModels } from './use-model';
 import { Icon, Keys } from './widgets';
 import type { Workbench } from './workbench';
-
-// The notebook editor brings Monaco and Plotly: its own chunk, loaded after the shell's first paint.
-const NotebookEditor = lazy(() => import('../notebook/notebook-editor').then((m) => ({ default: m.NotebookEditor })));
 
 /** Editor tabs and the editors under them (all kept mounted; the active one shown). */
 export function EditorArea({ wb }: { wb: Workbench }) {
@@ -35,6 +33,7 @@ function TabBar({ wb }: { wb: Workbench }) {
   const { tabs, active } = wb.tabs;
   // A file deleted on disk keeps its tab (its edits may matter), struck through as in VS Code.
   const existing = wb.notebooks.value ? new Set(wb.notebooks.value.map((n) => n.path)) : undefined;
+  const titleOf = (resource: string) => editorFor(resource)?.title(resource) ?? fileName(resource);
   const activeRef = useRef<HTMLDivElement>(null);
   const dragged = useRef<string | undefined>(undefined);
   useEffect(() => {
@@ -43,14 +42,15 @@ function TabBar({ wb }: { wb: Workbench }) {
   }, [active, tabs.length]);
   // Two files of the same name: their folders tell them apart, as in VS Code.
   const names = new Map<string, number>();
-  for (const t of tabs) names.set(fileName(t.path), (names.get(fileName(t.path)) ?? 0) + 1);
+  for (const t of tabs) names.set(titleOf(t.path), (names.get(titleOf(t.path)) ?? 0) + 1);
   const closeKey = wb.keybindings.labelOf('workbench.action.closeActiveEditor');
   return (
     <div className="tabs" role="tablist" aria-label="Open notebooks" onWheel={(e) => (e.currentTarget.scrollLeft += e.deltaY)}>
       {tabs.map((t) => {
         const isActive = t.path === active;
-        const name = fileName(t.path);
-        const deleted = existing !== undefined && !existing.has(t.path);
+        const kind = editorFor(t.path);
+        const name = titleOf(t.path);
+        const deleted = isFileResource(t.path) && existing !== undefined && !existing.has(t.path);
         return (
           <div
             key={t.path}
@@ -59,7 +59,7 @@ function TabBar({ wb }: { wb: Workbench }) {
             tabIndex={isActive ? 0 : -1}
             aria-selected={isActive}
             className={`tab${isActive ? ' active' : ''}${t.dirty ? ' dirty' : ''}${deleted ? ' deleted' : ''}`}
-            title={deleted ? `${t.path} (deleted)` : t.path}
+            title={deleted ? `${t.path} (deleted)` : (kind?.tooltip?.(t.path) ?? t.path)}
             data-path={t.path}
             draggable
             onDragStart={() => (dragged.current = t.path)}
@@ -79,9 +79,9 @@ function TabBar({ wb }: { wb: Workbench }) {
               if (e.key === 'Enter' || e.key === ' ') wb.tabs.activate(t.path);
             }}
           >
-            <Icon name="notebook" className="file-icon" />
+            <Icon name={kind?.icon ?? 'file'} className="file-icon" />
             <span className="tab-label">{name}</span>
-            {(names.get(name) ?? 0) > 1 && <span className="tab-description">{folderOf(t.path) || '.'}</span>}
+            {(names.get(name) ?? 0) > 1 && isFileResource(t.path) && <span className="tab-description">{folderOf(t.path) || '.'}</span>}
             <button
               type="button"
               className="tab-close"
@@ -104,12 +104,14 @@ function TabBar({ wb }: { wb: Workbench }) {
 }
 
 function Breadcrumbs({ path }: { path: string }) {
-  const parts = path.split('/');
+  const kind = editorFor(path);
+  // The app's own views have no folders: their title is the whole trail.
+  const parts = isFileResource(path) ? path.split('/') : [kind?.title(path) ?? path];
   return (
     <div className="breadcrumbs" aria-label="Path">
       {parts.map((p, i) => (
         <span key={i} className="breadcrumb">
-          {i === parts.length - 1 && <Icon name="notebook" className="file-icon" />}
+          {i === parts.length - 1 && <Icon name={kind?.icon ?? 'file'} className="file-icon" />}
           {p}
           {i < parts.length - 1 && <Icon name="chevron-right" className="breadcrumb-sep" />}
         </span>
@@ -121,12 +123,19 @@ function Breadcrumbs({ path }: { path: string }) {
 /** One tab's editor; memoised, so a change elsewhere in the tabs (a dirty dot) does not re-render it. */
 const EditorSlot = memo(function EditorSlot({ wb, path, active }: { wb: Workbench; path: string; active: boolean }) {
   const onDirtyChange = useCallback((dirty: boolean) => wb.tabs.setDirty(path, dirty), [wb, path]);
+  const kind = editorFor(path);
   return (
     <div className={`editor-slot${active ? ' active' : ''}`} data-path={path} hidden={!active}>
       <EditorErrorBoundary path={path}>
-        <Suspense fallback={<div className="editor-loading">Loading the notebook editor…</div>}>
-          <NotebookEditor path={path} services={wb} active={active} onDirtyChange={onDirtyChange} />
-        </Suspense>
+        {kind ? (
+          <Suspense fallback={<div className="editor-loading">{kind.loading}</div>}>
+            <kind.component resource={path} services={wb} active={active} onDirtyChange={onDirtyChange} />
+          </Suspense>
+        ) : (
+          <div className="editor-error" role="alert">
+            <p>RecLab has no editor for {path}.</p>
+          </div>
+        )}
       </EditorErrorBoundary>
     </div>
   );

@@ -19,6 +19,7 @@ import type { Notification, WorkbenchServices } from './services';
 import { registerShellCommands } from './shell-commands';
 import { ThemeModel } from './theme-model';
 import { UiStatePersistence, type SavedUiState } from './ui-state';
+import { isFileResource } from './editor-registry';
 
 /** What the page gives the workbench (the DOM side; tests give their own). */
 export interface WorkbenchEnvironment {
@@ -179,6 +180,7 @@ export class Workbench implements WorkbenchServices, Disposable {
 
   readonly openEditor = (path: string): void => {
     this.tabs.open(path);
+    if (!isFileResource(path)) return;
     this.tree.reveal(path);
     this.recentFiles = [path, ...this.recentFiles.filter((p) => p !== path)].slice(0, MAX_RECENT);
   };
@@ -251,7 +253,7 @@ export class Workbench implements WorkbenchServices, Disposable {
     const list = this.notebooks.value;
     if (list) {
       const exists = new Set(list.map((n) => n.path));
-      for (const t of [...this.tabs.tabs]) if (!exists.has(t.path)) this.tabs.close(t.path);
+      for (const t of [...this.tabs.tabs]) if (isFileResource(t.path) && !exists.has(t.path)) this.tabs.close(t.path);
       if (saved.editors === undefined && exists.has(FIRST_NOTEBOOK)) this.openEditor(FIRST_NOTEBOOK);
     }
     this.persistence.markRestored();
