@@ -3,12 +3,14 @@
  * byte offsets of an imported memory. Parameters are listed per function; strides and
  * sizes are in bytes.
  */
-import {
-  ADD, ELSE, END, EQ, F32, F32_ADD, F32_MAX, GE_U, GT_U, I32, IF, MUL, V128,
-  f32Load, f32Store, f32c0, f32x4Add, f32x4ExtractLane, i32Load, f32x4Div, f32x4Gt, f32x4Max, f32x4Mul, f32x4Splat, f32x4Sqrt, f32x4Sub,
-  get, i32c, inc, incBy, moduleBytes, set, v128And, v128Load, v128Store, v128Zero, whileNot,
-  type WasmFunction,
-} from './wasm-asm'; // prettier-ignore
+import { wasmAsm } from '../../util';
+
+const {
+  ADD, ELSE, END, EQ, F32, F32_ADD, F32_MAX, GE_U, GT_U, I32, IF, MUL, V128, f32Load, f32Store, f32c0, f32x4Add,
+  f32x4ExtractLane, i32Load, f32x4Div, f32x4Gt, f32x4Max, f32x4Mul, f32x4Splat, f32x4Sqrt, f32x4Sub, get, i32c,
+  inc, incBy, moduleBytes, set, v128And, v128Load, v128Store, v128Zero, whileNot,
+} = wasmAsm; // prettier-ignore
+type WasmFunction = wasmAsm.WasmFunction;
 
 /** Columns per register block of gemm: 8 vectors (32 floats) of sums stay in registers. */
 const WIDE = 8;

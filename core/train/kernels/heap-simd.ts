@@ -5,7 +5,7 @@
  * steps, where wasm's own kernels lose most of their time to per-call overhead and
  * slow layouts (a 1024x32 by 32x64 BatchMatMul takes ~1 ms; this loop ~0.2 ms).
  */
-import { wasmApi, type WasmMemory } from './wasm-asm';
+import { wasmAsm } from '../../util';
 import {
   adamFunction,
   dotFunction,
@@ -63,7 +63,7 @@ export function heapSimd(backend: unknown): HeapSimd | undefined {
   if (disabled) return undefined;
   const exportsOf = (backend as WasmBackendLike).wasm;
   const exported = exportsOf?.asm ?? exportsOf?.wasmExports;
-  const memory = exported?.memory as WasmMemory | undefined;
+  const memory = exported?.memory as wasmAsm.WasmMemory | undefined;
   if (!memory) return undefined;
   let inst = instances.get(memory);
   if (inst === undefined) {
@@ -81,8 +81,8 @@ export function disableHeapSimd(off: boolean): void {
 
 let bytes: Uint8Array | undefined;
 
-function instantiate(memory: WasmMemory): HeapSimd | null {
-  const wasm = wasmApi();
+function instantiate(memory: wasmAsm.WasmMemory): HeapSimd | null {
+  const wasm = wasmAsm.wasmApi();
   if (!wasm) return null;
   bytes ??= moduleBytesOf([gemmFunction(), dotFunction(), gatherRowsFunction(), scatterAddRowsFunction(), pairSumFunction(), reluMaskFunction(), adamFunction()]);
   let fns: Record<string, (...args: number[]) => void>;

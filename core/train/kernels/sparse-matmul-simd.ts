@@ -6,11 +6,13 @@
  * the engine lacks wasm SIMD.
  */
 
-import {
-  ADD, BLOCK, END as END_, GE_U, I32, LOOP, MUL, SHL, V128,
-  br, brIf, f32Load, f32x4Add, f32x4Mul, f32x4Splat, get, i32c, i32Load, inc, moduleBytes, set, v128Load, v128Store, v128Zero, wasmApi,
-  type WasmMemory,
-} from './wasm-asm'; // prettier-ignore
+import { wasmAsm } from '../../util';
+
+const {
+  ADD, BLOCK, END: END_, GE_U, I32, LOOP, MUL, SHL, V128, br, brIf, f32Load, f32x4Add, f32x4Mul, f32x4Splat, get,
+  i32c, i32Load, inc, moduleBytes, set, v128Load, v128Store, v128Zero, wasmApi,
+} = wasmAsm; // prettier-ignore
+type WasmMemory = wasmAsm.WasmMemory;
 
 // Parameters (byte offsets and sizes) and locals of `spmm`.
 const [INDPTR, COLS, VALS, X, OUT, NROWS, ROWBYTES] = [0, 1, 2, 3, 4, 5, 6];

@@ -1,5 +1,5 @@
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
-import type { Rng } from './random';
+import type { Rng } from '../random';
 
 /*
  * Randomized truncated SVD of sparse matrices, shared by the `svd` feature transformer and
