@@ -16,6 +16,8 @@ export interface FitContext {
   seed: number;
   /** Progress lines for the log. */
   log?: (line: string) => void;
+  /** Fraction (0..1, increasing) of a long closed-form fit done, e.g. EASE's inverse; for a progress bar. */
+  onProgress?: (fraction: number) => void;
   /** Per-step/epoch metric hook (loss, valid NDCG, ...). */
   onMetric?: (key: string, value: number, step: number, epoch?: number) => void;
   /** Set to stop training early (cancel). */
