@@ -38,6 +38,8 @@ export function easeGram(train: CsrMatrix): Float32Array {
 
 /** Fits that run longer than this hand the event loop a turn between block steps (progress messages, cancel). */
 const YIELD_EVERY_MS = 200;
+/** Fits that run longer than this log their progress. */
+const LOG_AFTER_S = 5;
 
 /**
  * EASE^R (Steck 2019): the item-item weight matrix B minimising ||X - XB||² + λ||B||² with
@@ -71,12 +73,20 @@ export class EaseRecommender implements Recommender {
   }
 
   async fit(ctx: FitContext): Promise<void> {
+    const start = performance.now();
     const steps = this.solve(ctx.train, easeGram(ctx.train));
-    let lastYield = performance.now();
+    let lastYield = start;
+    let nextLog = 0.1;
     for (;;) {
       const step = steps.next();
       if (step.done) return;
       ctx.onProgress?.(step.value);
+      const seconds = (performance.now() - start) / 1000;
+      // Long fits (thousands of items) say how far they are in the run's log, every 10 %.
+      if (step.value >= nextLog) {
+        if (seconds > LOG_AFTER_S) ctx.log?.(`ease: inverse of the ${ctx.train.nCols}-item Gram matrix ${Math.floor(step.value * 100)}% done in ${seconds.toFixed(0)} s`);
+        while (nextLog <= step.value) nextLog += 0.1;
+      }
       if (performance.now() - lastYield > YIELD_EVERY_MS) {
         await new Promise((resolve) => setTimeout(resolve, 0));
         lastYield = performance.now();
