@@ -16,12 +16,31 @@ export interface FitContext {
   seed: number;
   /** Progress lines for the log. */
   log?: (line: string) => void;
-  /** Fraction (0..1, increasing) of a long closed-form fit done, e.g. EASE's inverse; for a progress bar. */
-  onProgress?: (fraction: number) => void;
   /** Per-step/epoch metric hook (loss, valid NDCG, ...). */
   onMetric?: (key: string, value: number, step: number, epoch?: number) => void;
   /** Set to stop training early (cancel). */
   signal?: { aborted: boolean };
+  /** Where the fit is (epoch and step of total, or a fraction), for progress bars and ETA. */
+  onProgress?: (p: FitProgress) => void;
+}
+
+/** Where a fit is: epochs and steps for epoch-based models, a fraction for the others. */
+export interface FitProgress {
+  /** 1-based epoch in progress. */
+  epoch?: number;
+  /** Epochs asked for: an upper bound when early stopping may end sooner. */
+  epochs?: number;
+  /** Steps (batches) done in the current epoch, and per epoch. */
+  stepInEpoch?: number;
+  stepsPerEpoch?: number;
+  /** Global step count. */
+  step?: number;
+  /** Share of the fit done, in [0, 1], for models without epochs (a long EASE inverse). */
+  fraction?: number;
+  /** Best validation value so far (early stopping keeps it). */
+  best?: { metric: string; value: number; epoch: number };
+  /** Early stopping's patience, when it can end training before `epochs`. */
+  patience?: number;
 }
 
 /** A trainable recommender. Scores follow the `Scorer` contract. */

@@ -80,7 +80,7 @@ export class EaseRecommender implements Recommender {
     for (;;) {
       const step = steps.next();
       if (step.done) return;
-      ctx.onProgress?.(step.value);
+      ctx.onProgress?.({ fraction: step.value });
       const seconds = (performance.now() - start) / 1000;
       // Long fits (thousands of items) say how far they are in the run's log, every 10 %.
       if (step.value >= nextLog) {
@@ -172,7 +172,7 @@ export function* easeLambdaPath(ctx: FitContext, lambdas: readonly number[], sol
   const gram = easeGram(ctx.train);
   for (const lambda of lambdas) {
     const model = new EaseRecommender({ lambda }, solver);
-    model.fitFromGram(ctx.train, gram, ctx.onProgress);
+    model.fitFromGram(ctx.train, gram, (fraction) => ctx.onProgress?.({ fraction }));
     yield { lambda, model };
   }
 }

@@ -123,7 +123,7 @@ describe('EaseRecommender', () => {
 
   it('reports its fit progress in increasing fractions up to 1', async () => {
     const fractions: number[] = [];
-    await new EaseRecommender({ lambda: 20 }).fit({ ...fixture(), onProgress: (f) => fractions.push(f) });
+    await new EaseRecommender({ lambda: 20 }).fit({ ...fixture(), onProgress: (p) => fractions.push(p.fraction!) });
     // 300 items pad to 304 rows: 3 blocks of 128 rows in each of the two sweeps of the inverse
     expect(fractions.length).toBe(6);
     for (let k = 1; k < fractions.length; k++) expect(fractions[k]).toBeGreaterThan(fractions[k - 1]);
