@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   inspect: async () => (await import('./inspect')).main(),
   baselines: async () => console.log(JSON.stringify(await (await import('./baselines')).benchBaselines())),
   eval: async () => console.log(JSON.stringify(await (await import('./eval')).benchEval())),
+  linalg: async () => (await import('./linalg')).main(),
 };
 
 async function run(): Promise<void> {

@@ -1,5 +1,8 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import { isFileResource } from './resources';
 import type { WorkbenchServices } from './services';
+
+export { APP_RESOURCE, isFileResource } from './resources';
 
 /**
  * What can open in an editor tab. A tab is a resource: a notebook's workspace path
@@ -34,9 +37,6 @@ export interface EditorKind {
   component: LazyExoticComponent<ComponentType<EditorProps>>;
 }
 
-/** The prefix of the app's own views, which are not files. */
-export const APP_RESOURCE = 'reclab:';
-
 const kinds: EditorKind[] = [];
 
 export function registerEditor(kind: EditorKind): void {
@@ -47,10 +47,6 @@ export function registerEditor(kind: EditorKind): void {
 /** The editor that opens `resource`: the first registered that matches. */
 export function editorFor(resource: string): EditorKind | undefined {
   return kinds.find((k) => k.matches(resource));
-}
-
-export function isFileResource(resource: string): boolean {
-  return !resource.startsWith(APP_RESOURCE);
 }
 
 registerEditor({

@@ -19,7 +19,7 @@ import type { Notification, WorkbenchServices } from './services';
 import { registerShellCommands } from './shell-commands';
 import { ThemeModel } from './theme-model';
 import { UiStatePersistence, type SavedUiState } from './ui-state';
-import { isFileResource } from './editor-registry';
+import { isFileResource } from './resources';
 
 /** What the page gives the workbench (the DOM side; tests give their own). */
 export interface WorkbenchEnvironment {

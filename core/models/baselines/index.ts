@@ -9,7 +9,7 @@ import { RandomRecommender, type RandomConfig } from './random';
 export { RandomRecommender, type RandomConfig } from './random';
 export { MostPopRecommender, type MostPopConfig } from './mostpop';
 export { ItemKnnRecommender, type ItemKnnConfig } from './itemknn';
-export { EaseRecommender, easeLambdaPath, type EaseConfig } from './ease';
+export { EaseRecommender, easeGram, easeLambdaPath, type EaseConfig, type EaseSolverOptions } from './ease';
 export { PureSvdRecommender, type PureSvdConfig } from './puresvd';
 export { ContentKnnRecommender, type ContentKnnConfig } from './content-knn';
 

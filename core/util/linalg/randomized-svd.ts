@@ -1,5 +1,6 @@
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import type { Rng } from '../random';
+import { choleskyQr, timesSmall, transposeTimes } from './tall-products';
 
 /*
  * Randomized truncated SVD of sparse matrices, shared by the `svd` feature transformer and
@@ -72,14 +73,27 @@ function dot(a: Float64Array, b: Float64Array): number {
 }
 
 /**
- * Orthonormalises the columns of row-major X (rows x l) in place by modified Gram-Schmidt,
- * run twice by default ("twice is enough") for numerical orthogonality; one pass is enough
- * where only the span matters (between power iterations). A column that is (nearly) a
- * combination of earlier ones becomes zero rather than noise, so a rank-deficient sketch
- * gives zero components instead of made-up ones. For the tall, thin sketches here this is
- * far cheaper than a general Householder QR.
+ * Orthonormalises the columns of row-major X (rows x l) in place, twice by default for
+ * numerical orthogonality; one pass is enough where only the span matters (between power
+ * iterations). Each pass is a CholeskyQR through the SIMD gemm (tall-products.ts), unless
+ * a column is (nearly) a combination of earlier ones: then modified Gram-Schmidt finishes,
+ * which turns such a column into zeros rather than noise, so a rank-deficient sketch gives
+ * zero components instead of made-up ones. Either is far cheaper than a Householder QR
+ * for the tall, thin sketches here.
  */
 export function orthonormalizeColumns(x: Float64Array, rows: number, l: number, passes = 2): Float64Array {
+  let pass = 0;
+  for (; pass < passes; pass++) {
+    const q = choleskyQr(x, rows, l);
+    if (!q) break;
+    x.set(q);
+  }
+  return gramSchmidt(x, rows, l, passes - pass);
+}
+
+/** Modified Gram-Schmidt over `passes` passes ("twice is enough"), in place; dependent columns become zero. */
+function gramSchmidt(x: Float64Array, rows: number, l: number, passes: number): Float64Array {
+  if (passes <= 0) return x;
   const cols = columnsOf(x, rows, l);
   const original = cols.map((col) => Math.sqrt(dot(col, col)));
   for (let pass = 0; pass < passes; pass++) {
@@ -100,15 +114,6 @@ export function orthonormalizeColumns(x: Float64Array, rows: number, l: number, 
     for (let i = 0; i < rows; i++) x[i * l + c] = col[i];
   }
   return x;
-}
-
-/** The l x l matrix Qᵀ·X of row-major Q and X (rows x l each). */
-function crossProduct(q: Float64Array, x: Float64Array, rows: number, l: number): Matrix {
-  const qc = columnsOf(q, rows, l);
-  const xc = columnsOf(x, rows, l);
-  const r = new Matrix(l, l);
-  for (let a = 0; a < l; a++) for (let b = 0; b < l; b++) r.set(a, b, dot(qc[a], xc[b]));
-  return r;
 }
 
 /**
@@ -138,30 +143,29 @@ export function randomizedSvd(a: SparseRows, k: number, options: { oversample: n
   // A ≈ Q·B = Q·(Q2·Ur·S·Vrᵀ)ᵀ = (Q·Vr)·S·(Q2·Ur)ᵀ.
   const bt = sparseTransposeTimesDense(a, q, l);
   const q2 = orthonormalizeColumns(bt.slice(), n, l);
-  const svd = new SingularValueDecomposition(crossProduct(q2, bt, n, l), { computeLeftSingularVectors: true, computeRightSingularVectors: true });
+  const small = Matrix.from1DArray(l, l, transposeTimes(q2, bt, n, l, l));
+  const svd = new SingularValueDecomposition(small, { computeLeftSingularVectors: true, computeRightSingularVectors: true });
   const ur = svd.leftSingularVectors.to1DArray();
   const vr = svd.rightSingularVectors.to1DArray();
   const order = svd.diagonal.map((s, j) => [s, j] as const).sort((p, r) => r[0] - p[0]);
-  const u = new Float64Array(m * rank);
-  const v = new Float64Array(n * rank);
-  const s = new Float64Array(rank);
+  // The top `rank` singular directions, largest first: U = Q·Vr, V = Q2·Ur (SIMD products).
+  const vrTop = new Float64Array(l * rank);
+  const urTop = new Float64Array(l * rank);
+  for (let t = 0; t < l; t++) {
+    for (let c = 0; c < rank; c++) {
+      vrTop[t * rank + c] = vr[t * l + order[c][1]];
+      urTop[t * rank + c] = ur[t * l + order[c][1]];
+    }
+  }
+  const u = timesSmall(q, vrTop, m, l, rank);
+  const v = timesSmall(q2, urTop, n, l, rank);
+  const s = Float64Array.from(order.slice(0, rank), ([value]) => value);
   for (let c = 0; c < rank; c++) {
-    const j = order[c][1];
-    s[c] = order[c][0];
     let biggest = 0;
-    for (let i = 0; i < m; i++) {
-      let x = 0;
-      for (let t = 0; t < l; t++) x += q[i * l + t] * vr[t * l + j];
-      u[i * rank + c] = x;
-      if (Math.abs(x) > Math.abs(biggest)) biggest = x;
-    }
-    const sign = biggest < 0 ? -1 : 1;
-    if (sign < 0) for (let i = 0; i < m; i++) u[i * rank + c] = -u[i * rank + c];
-    for (let i = 0; i < n; i++) {
-      let x = 0;
-      for (let t = 0; t < l; t++) x += q2[i * l + t] * ur[t * l + j];
-      v[i * rank + c] = sign * x;
-    }
+    for (let i = 0; i < m; i++) if (Math.abs(u[i * rank + c]) > Math.abs(biggest)) biggest = u[i * rank + c];
+    if (biggest >= 0) continue;
+    for (let i = 0; i < m; i++) u[i * rank + c] = -u[i * rank + c];
+    for (let i = 0; i < n; i++) v[i * rank + c] = -v[i * rank + c];
   }
   return { k: rank, u, s, v };
 }

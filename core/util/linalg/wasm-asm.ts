@@ -5,6 +5,7 @@
 
 export const I32 = 0x7f;
 export const F32 = 0x7d;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
 
 /** Unsigned LEB128. */
@@ -49,11 +50,19 @@ export const i32c = (n: number): number[] => [0x41, ...sleb(n)];
 export const ADD = 0x6a;
 export const SUB = 0x6b;
 export const MUL = 0x6c;
+export const AND = 0x71;
 export const SHL = 0x74;
+export const SHR_U = 0x76;
 export const EQZ = 0x45;
 export const EQ = 0x46;
+export const LT_S = 0x48;
+export const GT_S = 0x4a;
+export const LE_S = 0x4c;
+export const GE_S = 0x4e;
 export const GT_U = 0x4b;
 export const GE_U = 0x4f;
+export const SELECT = 0x1b;
+export const CALL = (f: number): number[] => [0x10, ...uleb(f)];
 export const BLOCK = [0x02, 0x40];
 export const LOOP = [0x03, 0x40];
 export const IF = [0x04, 0x40];
@@ -64,14 +73,21 @@ export const brIf = (d: number): number[] => [0x0d, d];
 export const i32Load = (offset: number): number[] => [0x28, 2, ...uleb(offset)];
 export const f32Load = (offset = 0): number[] => [0x2a, 2, ...uleb(offset)];
 export const f32Store = (offset = 0): number[] => [0x38, 2, ...uleb(offset)];
+export const f64Load = (offset = 0): number[] => [0x2b, 3, ...uleb(offset)];
+export const f64Store = (offset = 0): number[] => [0x39, 3, ...uleb(offset)];
+export const tee = (l: number): number[] => [0x22, ...uleb(l)];
 export const F32_ADD = 0x92;
 export const F32_MAX = 0x97;
 export const f32c0 = [0x43, 0, 0, 0, 0];
+export const f64c0 = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
 
 const simd = (op: number): number[] => [0xfd, ...uleb(op)];
 export const v128Load = (offset = 0): number[] => [...simd(0x00), 4, ...uleb(offset)];
 export const v128Store = (offset = 0): number[] => [...simd(0x0b), 4, ...uleb(offset)];
 export const v128Zero = [...simd(0x0c), ...new Array(16).fill(0)];
+/** One float loaded into every lane (x64: a single broadcast instruction). */
+export const v128Load32Splat = (offset = 0): number[] => [...simd(0x09), 2, ...uleb(offset)];
+export const v128Load64Splat = (offset = 0): number[] => [...simd(0x0a), 3, ...uleb(offset)];
 export const f32x4Splat = simd(0x13);
 export const f32x4ExtractLane = (lane: number): number[] => [...simd(0x1f), lane];
 export const f32x4Gt = simd(0x44);
@@ -82,6 +98,9 @@ export const f32x4Sub = simd(0xe5);
 export const f32x4Mul = simd(0xe6);
 export const f32x4Div = simd(0xe7);
 export const f32x4Max = simd(0xe9);
+export const f64x2Add = simd(0xf0);
+export const f64x2Sub = simd(0xf1);
+export const f64x2Mul = simd(0xf2);
 
 /** `local += by` (i32). */
 export const inc = (l: number, by: number): number[] => [...get(l), ...i32c(by), ADD, ...set(l)];

@@ -1,6 +1,6 @@
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { Rng, randomizedSvd } from '../../../core/util';
+import { Rng, randomizedSvd } from '../../../../core/util';
 
 // The 4 x 4 binary matrix of rows {0, 1}, {1, 2}, {0, 2, 3}, {3}.
 const dense = [
