@@ -34,7 +34,7 @@ export const trainSpecSchema = z
       .enum(['bce', 'bpr', 'softmax', 'multinomial', 'squared'])
       .default('bce')
       .describe(
-        'bce: pointwise with sampled negatives; bpr: pairwise; softmax: sampled softmax; multinomial: softmax over all items per user (mult-vae, mf); ' +
+        'bce: pointwise with sampled negatives; bpr: pairwise; softmax: sampled softmax; multinomial: softmax over all items per user (mult-vae, mf, hybrid sum/gate); ' +
           'squared: the iALS objective over all items per user, sum over positives of (1 - s)^2 plus unobservedWeight x sum over all items of s^2',
       ),
     unobservedWeight: z.number().min(0).default(0.1).describe('Weight of the all-items term of the squared loss (iALS alpha_0)'),
@@ -196,12 +196,13 @@ function epochBatches(
  * - `squared` (the iALS objective, Hu et al. 2008 / Rendle et al. 2021, here minimised by
  *   the optimiser): sum over the user's positives of (1 - s)^2 plus `unobservedWeight` x
  *   the sum over all items of s^2; excluded items are left out of that sum.
+ * Per-branch logits the architecture returns with them get `auxWeight` x the same loss.
  */
 function userBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpec, rng: Rng, excludeItems?: Int32Array): EpochBatches {
   const bs = spec.batchSize;
   const userLogits = arch.userLogits?.bind(arch);
   if (!userLogits) {
-    throw new InputError(`Loss '${spec.loss}' needs a model that scores all items per user in one pass (mult-vae, mf); '${arch.type}' does not. Use bce, bpr or softmax.`, 'SPEC');
+    throw new InputError(`Loss '${spec.loss}' needs a model that scores all items per user in one pass (mult-vae, mf, hybrid with fusion sum or gate); '${arch.type}' does not. Use bce, bpr or softmax.`, 'SPEC');
   }
   const nItems = train.nCols;
   const users: number[] = [];
@@ -209,6 +210,7 @@ function userBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpec
   const order = Int32Array.from(users);
   rng.shuffle(order);
   const squared = spec.loss === 'squared';
+  const auxWeight = spec.auxWeight ?? DEFAULT_AUX_WEIGHT;
   let mask: Float32Array | undefined;
   if (excludeItems && excludeItems.length > 0) {
     // multinomial: added to the logits; squared: multiplies the all-items term.
@@ -226,17 +228,19 @@ function userBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpec
       const usersT = tf.tensor1d(part, 'int32');
       const targetT = tf.tensor2d(target, [part.length, nItems]);
       const maskT = mask ? tf.tensor1d(mask) : undefined;
-      const compute = () => {
-        const { logits, penalty } = userLogits(usersT, true);
-        let loss: tf.Scalar;
+      const lossOf = (logits: tf.Tensor2D): tf.Scalar => {
         if (squared) {
           const observed = tf.sum(tf.mul(targetT, tf.square(tf.sub(1, logits))));
           const all = tf.sum(maskT ? tf.mul(tf.square(logits), maskT) : tf.square(logits));
-          loss = tf.div(tf.add(observed, tf.mul(all, spec.unobservedWeight)), part.length) as tf.Scalar;
-        } else {
-          const masked = maskT ? tf.add(logits, maskT) : logits;
-          loss = tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(masked), targetT), 1))) as tf.Scalar;
+          return tf.div(tf.add(observed, tf.mul(all, spec.unobservedWeight)), part.length) as tf.Scalar;
         }
+        const masked = maskT ? tf.add(logits, maskT) : logits;
+        return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(masked), targetT), 1))) as tf.Scalar;
+      };
+      const compute = () => {
+        const { logits, penalty, auxiliary } = userLogits(usersT, true);
+        let loss = lossOf(logits);
+        if (auxiliary && auxiliary.length > 0 && auxWeight > 0) loss = tf.add(loss, tf.mul(tf.addN(auxiliary.map(lossOf)), auxWeight)) as tf.Scalar;
         return penalty ? (tf.add(loss, penalty) as tf.Scalar) : loss;
       };
       return { tensors: maskT ? [usersT, targetT, maskT] : [usersT, targetT], compute };
@@ -282,6 +286,7 @@ export async function trainArchitecture(arch: NeuralArchitecture, train: CsrMatr
   let stoppedEarly = false;
 
   try {
+    arch.initialise?.(log);
     for (let epoch = 0; epoch < spec.epochs; epoch++) {
       if (hooks.signal?.aborted) throw cancelled();
       const t0 = performance.now();

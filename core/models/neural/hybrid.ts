@@ -7,11 +7,13 @@ import {
   disposeVariables,
   embeddingLookup,
   embeddingVariable,
+  reportWholeTable,
   variableSummary,
   type DenseLayer,
 } from './layers';
+import { solveIals } from './ials';
 import { registerArchitecture } from './registry';
-import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture } from './types';
+import type { ArchitectureBatch, ArchitectureDefinition, ArchitectureInputs, Factors, NeuralArchitecture, UserLogits } from './types';
 import {
   interactionCounts,
   maskedLookup,
@@ -25,7 +27,7 @@ import {
   constantRows,
   zerosTable,
 } from './content';
-import { applyDenseTo, applyMlpTo, featureTable, lookupRows, perDistinctId, type LayerInput } from './feature-table';
+import { applyDenseTo, applyMlpTo, featureTable, lookupRows, perDistinctId, timesInputs, type LayerInput } from './feature-table';
 
 /** How the collaborative and the content branch are fused. */
 export type HybridFusion = 'concat' | 'sum' | 'gate';
@@ -82,6 +84,23 @@ export interface HybridConfig {
   gateMixes: 'logits' | 'probabilities';
   /** Std of the id embeddings' normal initialisation. */
   initStd: number;
+  /**
+   * Where the collaborative branch starts (`sum` and `gate`). `random`: normal(0, initStd).
+   * `ials`: user and item embeddings and item id biases solved by alternating least
+   * squares on the iALS objective (the `squared` loss) before the first epoch, so training
+   * starts from a strong collaborative solution and spends its epochs on content and gate.
+   */
+  collabInit: 'random' | 'ials';
+  /**
+   * The `l2` of the squared-loss training that `ials` stands in for: the solve penalises
+   * each user row by it and each item row by it x users / items, which is what the
+   * trainer's per-batch penalty (batch user rows plus all item rows) adds up to over an epoch.
+   */
+  collabInitL2: number;
+  /** `unobservedWeight` of the iALS objective the initial solve minimises. */
+  collabInitUnobservedWeight: number;
+  /** Alternations of the initial solve. */
+  collabInitSweeps: number;
 }
 
 const hybridDefaults: HybridConfig = {
@@ -97,6 +116,10 @@ const hybridDefaults: HybridConfig = {
   itemIdDropout: 0.1,
   gateMixes: 'probabilities',
   initStd: 0.05,
+  collabInit: 'random',
+  collabInitL2: 10,
+  collabInitUnobservedWeight: 0.3,
+  collabInitSweeps: 8,
 };
 
 /**
@@ -114,6 +137,10 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
   if (!['logits', 'probabilities'].includes(config.gateMixes)) throw new InputError(`hybrid: gateMixes must be 'logits' or 'probabilities', got '${config.gateMixes}'.`, 'SPEC');
   if (!['popularity', 'confidence'].includes(config.gateSignal)) throw new InputError(`hybrid: gateSignal must be 'popularity' or 'confidence', got '${config.gateSignal}'.`, 'SPEC');
   if (!(config.itemIdDropout >= 0 && config.itemIdDropout < 1)) throw new InputError(`hybrid: itemIdDropout must be in [0, 1), got ${config.itemIdDropout}.`, 'SPEC');
+  if (!['random', 'ials'].includes(config.collabInit)) throw new InputError(`hybrid: collabInit must be 'random' or 'ials', got '${config.collabInit}'.`, 'SPEC');
+  if (config.collabInit === 'ials' && config.fusion === 'concat') {
+    throw new InputError(`hybrid: collabInit 'ials' starts a dot-product collaborative branch (fusion 'sum' or 'gate'); fusion 'concat' has none. Use collabInit 'random'.`, 'SPEC');
+  }
   if (!inputs.itemFeatures) throw new InputError(`hybrid needs item features for its content branch; add an item feature pipeline to the spec.`, 'SPEC');
   if (!inputs.graph) throw new InputError(`hybrid needs the training graph to tell warm from cold ids.`, 'SPEC');
   const userContent = config.userContent === 'auto' ? (inputs.userFeatures ? 'features' : 'id-projection') : config.userContent;
@@ -127,7 +154,8 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
   const userX = inputs.userFeatures ? featureTable(inputs.userFeatures, nUsers, 'user') : undefined;
   const userMask = warmMask(counts.users);
   const itemMask = warmMask(counts.items);
-  const constants: tf.Tensor[] = [userMask, itemMask];
+  const allItems = tf.keep(tf.range(0, nItems, 1, 'int32') as tf.Tensor1D);
+  const constants: tf.Tensor[] = [userMask, itemMask, allItems];
 
   // Collaborative branch.
   const userEmb = embeddingVariable('hybrid/user_emb', nUsers, dim, rng, config.initStd);
@@ -150,12 +178,26 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
     const draw = tf.randomUniform([items.shape[0], 1], 0, 1, 'float32', inputs.seed * 7919 + ++dropoutCalls);
     return tf.mul(known, tf.cast(tf.greaterEqual(draw, config.itemIdDropout), 'float32'));
   };
+  // `warmOf` for every item at once (`nItems x 1`): training drops whole items for the step.
+  const warmAll = (training: boolean): tf.Tensor2D => {
+    if (!training || config.itemIdDropout === 0) return itemMask;
+    const draw = tf.randomUniform([nItems, 1], 0, 1, 'float32', inputs.seed * 7919 + ++dropoutCalls);
+    return tf.mul(itemMask, tf.cast(tf.greaterEqual(draw, config.itemIdDropout), 'float32'));
+  };
   const userId = (u: tf.Tensor1D) => maskedLookup(userEmb, userMask, u);
   const itemId = (i: tf.Tensor1D, warm: tf.Tensor2D) => tf.mul(embeddingLookup(itemEmb, i), warm) as tf.Tensor2D;
   // Content towers read features only, so they run once per distinct user or item of a batch.
   const userContentVec = (u: tf.Tensor1D) =>
     userContent === 'features' ? perDistinctId(u, (d) => applyMlpTo(userTower, [lookupRows(userX!, d)])) : applyMlp(userTower, userId(u));
   const itemContentVec = (i: tf.Tensor1D) => perDistinctId(i, (d) => applyMlpTo(itemTower, [lookupRows(itemX, d)]));
+  // The user's content vector given the id rows `p` already looked up (all-items scoring looks them up once).
+  const userContentFrom = (u: tf.Tensor1D, p: tf.Tensor2D) => (userContent === 'features' ? applyMlpTo(userTower, [lookupRows(userX!, u)]) : applyMlp(userTower, p));
+  const itemContentAll = () => applyMlpTo(itemTower, [lookupRows(itemX, allItems)]);
+  /** The item table under the trainer's L2 penalty whole, as MF's all-items scoring does. */
+  const itemIdAll = (warm: tf.Tensor2D) => {
+    reportWholeTable(itemEmb);
+    return tf.mul(itemEmb, warm) as tf.Tensor2D;
+  };
 
   // Item biases: an id bias (collaborative, masked for cold items) and a feature-linear one.
   let idBias: tf.Variable | undefined;
@@ -167,10 +209,38 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
   }
   const idBiasOf = (i: tf.Tensor1D, warm: tf.Tensor2D) => squeezeColumn(tf.mul(embeddingLookup(idBias!, i), warm));
   const featureBiasOf = (i: tf.Tensor1D) => squeezeColumn(applyDenseTo(featureBias!, [lookupRows(itemX, i)]));
+  // Biases of all items as a `1 x nItems` row. The id biases stay out of the L2 penalty here, as MF's item bias does.
+  const idBiasRow = (warm: tf.Tensor2D) => tf.reshape(tf.mul(idBias!, warm), [1, nItems]) as tf.Tensor2D;
+  const featureBiasRow = () => tf.reshape(applyDenseTo(featureBias!, [lookupRows(itemX, allItems)]), [1, nItems]) as tf.Tensor2D;
+
+  const activeUsers = counts.users.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
+  const initialise =
+    config.collabInit === 'ials'
+      ? (log?: (line: string) => void) => {
+          const t0 = performance.now();
+          const f = solveIals(inputs.graph!, {
+            dim,
+            unobservedWeight: config.collabInitUnobservedWeight,
+            userL2: config.collabInitL2,
+            itemL2: (config.collabInitL2 * activeUsers) / nItems,
+            sweeps: config.collabInitSweeps,
+            cgSteps: 3,
+            initStd: 0.1,
+            seed: inputs.seed,
+          });
+          tf.tidy(() => {
+            userEmb.assign(tf.tensor2d(f.users, [nUsers, dim]));
+            itemEmb.assign(tf.tensor2d(f.items, [nItems, dim]));
+            idBias!.assign(tf.tensor2d(f.itemBias, [nItems, 1]));
+          });
+          log?.(`hybrid: collaborative branch initialised by iALS (dim ${dim}, ${config.collabInitSweeps} sweeps, ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+        }
+      : undefined;
 
   const base = {
     type: 'hybrid',
     variables,
+    ...(initialise ? { initialise } : {}),
     summary: () => variableSummary('hybrid', variables),
     dispose: () => {
       disposeVariables(variables);
@@ -202,6 +272,13 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
       score: (batch, training) => {
         const warm = warmOf(batch.items, training);
         return tf.add(rowDot(userVec(batch.users), itemVec(batch.items, warm)), biasOf(batch.items, warm)) as tf.Tensor1D;
+      },
+      userLogits: (users, training): UserLogits => {
+        const warm = warmAll(training);
+        const p = userId(users);
+        const items = tf.add(itemIdAll(warm), itemContentAll()) as tf.Tensor2D;
+        const scores = tf.matMul(tf.add(p, userContentFrom(users, p)) as tf.Tensor2D, items, false, true);
+        return { logits: tf.add(tf.add(scores, idBiasRow(warm)), featureBiasRow()) as tf.Tensor2D };
       },
       factors: (): Factors => ({
         dim,
@@ -241,6 +318,25 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
     if (gateUsesUser) parts.push(lookupRows(userX!, users));
     return tf.sigmoid(squeezeColumn(applyMlpTo(gateNet, parts)));
   };
+  // The gate of every (user in `users`, item) pair, `users x nItems`, or `1 x nItems` when it
+  // reads no user input. With user features, the first layer's item part is computed once per
+  // item and its user part once per user, and only the hidden units are formed per pair.
+  const gateAll = (users: tf.Tensor1D, warm: tf.Tensor2D): tf.Tensor2D => {
+    const signalAll = tf.mul(signal, warm) as tf.Tensor2D;
+    if (config.gateSignal === 'confidence') reportWholeTable(signal as tf.Variable);
+    const itemParts: LayerInput[] = config.gateItemFeatures ? [lookupRows(itemX, allItems), signalAll] : [signalAll];
+    if (!gateUsesUser) return tf.reshape(tf.sigmoid(applyMlpTo(gateNet, itemParts)), [1, nItems]) as tf.Tensor2D;
+    const [first, ...rest] = gateNet;
+    const itemRows = (config.gateItemFeatures ? itemX.dim : 0) + 1;
+    const hidden = first.outDim;
+    const itemPart = timesInputs(itemParts, tf.slice(first.kernel, [0, 0], [itemRows, hidden]) as tf.Tensor2D);
+    const userPart = tf.add(userX!.times(users, tf.slice(first.kernel, [itemRows, 0], [userX!.dim, hidden]) as tf.Tensor2D), first.bias);
+    const b = users.shape[0];
+    let h: tf.Tensor = tf.add(tf.reshape(userPart, [b, 1, hidden]), tf.reshape(itemPart, [1, nItems, hidden]));
+    if (first.activation === 'relu') h = tf.relu(h);
+    else if (first.activation !== 'linear') throw new Error(`hybrid gate: unexpected activation ${first.activation}`);
+    return tf.reshape(tf.sigmoid(applyMlp(rest, tf.reshape(h, [b * nItems, hidden]) as tf.Tensor2D)), [b, nItems]) as tf.Tensor2D;
+  };
   const collabScore = (b: ArchitectureBatch, warm: tf.Tensor2D) =>
     tf.add(tf.add(rowDot(userId(b.users), itemId(b.items, warm)), idBiasOf(b.items, warm)), tf.reshape(collabBias, [1])) as tf.Tensor1D;
   const contentScore = (b: ArchitectureBatch) => tf.add(rowDot(userContentVec(b.users), itemContentVec(b.items)), featureBiasOf(b.items)) as tf.Tensor1D;
@@ -259,6 +355,15 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
     ...base,
     score: (batch, training) => gatedForward(batch, training).logits,
     scoreWithAuxiliary: gatedForward,
+    userLogits: (users, training): UserLogits => {
+      const warm = warmAll(training);
+      const p = userId(users);
+      const collab = tf.add(tf.add(tf.matMul(p, itemIdAll(warm), false, true), idBiasRow(warm)), collabBias) as tf.Tensor2D;
+      const content = tf.add(tf.matMul(userContentFrom(users, p), itemContentAll(), false, true), featureBiasRow()) as tf.Tensor2D;
+      const g = gateAll(users, warm);
+      const logits = config.gateMixes === 'probabilities' ? mixtureLogit(g, collab, content) : (tf.add(tf.mul(g, collab), tf.mul(tf.sub(1, g), content)) as tf.Tensor2D);
+      return { logits, auxiliary: [collab, content] };
+    },
     gate: (batch) => tf.tidy(() => gateOf(batch.users, batch.items, warmOf(batch.items, false))),
   };
   if (!gateUsesUser && config.gateMixes === 'logits') {
@@ -287,18 +392,18 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
  * Logit of the mixture g * sigmoid(a) + (1 - g) * sigmoid(b), computed in log space:
  * log p = logsumexp(log g + log sigmoid(a), log(1-g) + log sigmoid(b)), and log(1-p) alike.
  */
-function mixtureLogit(g: tf.Tensor1D, a: tf.Tensor1D, b: tf.Tensor1D): tf.Tensor1D {
+function mixtureLogit<T extends tf.Tensor>(g: tf.Tensor, a: T, b: T): T {
   const eps = 1e-7;
   const logG = tf.log(tf.add(g, eps));
   const log1mG = tf.log(tf.add(tf.sub(1, g), eps));
   // log sigmoid(x) = -softplus(-x); tf.logSigmoid's gradient reads a disposed tensor under variableGrads (tfjs 4.22).
-  const logSig = (x: tf.Tensor1D) => tf.neg(tf.softplus(tf.neg(x)));
+  const logSig = (x: tf.Tensor) => tf.neg(tf.softplus(tf.neg(x)));
   // log(e^x + e^y) = y + softplus(x - y): exact and stable, and 3 element-wise ops where
   // logSumExp over a stacked pair cost ~10 (stack, max, equal, unstack...) forward and back.
-  const logAddExp = (x: tf.Tensor1D, y: tf.Tensor1D) => tf.add(y, tf.softplus(tf.sub(x, y))) as tf.Tensor1D;
+  const logAddExp = (x: tf.Tensor, y: tf.Tensor) => tf.add(y, tf.softplus(tf.sub(x, y)));
   const logP = logAddExp(tf.add(logG, logSig(a)), tf.add(log1mG, logSig(b)));
   const logQ = logAddExp(tf.add(logG, logSig(tf.neg(a))), tf.add(log1mG, logSig(tf.neg(b))));
-  return tf.sub(logP, logQ) as tf.Tensor1D;
+  return tf.sub(logP, logQ) as T;
 }
 
 /** The `hybrid` architecture definition. */
