@@ -46,6 +46,10 @@ export const trainSpecSchema = z
       .min(0)
       .optional()
       .describe('Weight of the per-branch auxiliary losses of models that have them (gated hybrid); default 0.5 for those, 0 turns them off'),
+    auxLoss: z
+      .enum(['bce', 'bpr', 'softmax', 'multinomial', 'squared'])
+      .optional()
+      .describe('Loss of the per-branch auxiliary logits; default: `loss`. Another loss than `loss` only between the all-items losses (multinomial, squared)'),
     lrSchedule: lrScheduleSchema.optional(),
     evalEvery: z.number().int().min(0).default(1).describe('Validate every N epochs (0: never)'),
     patience: z.number().int().min(1).default(3).describe('Evaluations without improvement before stopping'),
@@ -196,7 +200,9 @@ function epochBatches(
  * - `squared` (the iALS objective, Hu et al. 2008 / Rendle et al. 2021, here minimised by
  *   the optimiser): sum over the user's positives of (1 - s)^2 plus `unobservedWeight` x
  *   the sum over all items of s^2; excluded items are left out of that sum.
- * Per-branch logits the architecture returns with them get `auxWeight` x the same loss.
+ * Per-branch logits the architecture returns with them get `auxWeight` x `auxLoss` (by
+ * default the same loss). A gated hybrid trains best here with the squared loss on its
+ * fused score and the multinomial one on each branch (see bench/models.ts).
  */
 function userBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpec, rng: Rng, excludeItems?: Int32Array): EpochBatches {
   const bs = spec.batchSize;
@@ -209,13 +215,21 @@ function userBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpec
   for (let u = 0; u < train.nRows; u++) if (train.indptr[u + 1] > train.indptr[u]) users.push(u);
   const order = Int32Array.from(users);
   rng.shuffle(order);
-  const squared = spec.loss === 'squared';
   const auxWeight = spec.auxWeight ?? DEFAULT_AUX_WEIGHT;
-  let mask: Float32Array | undefined;
+  const auxLoss = (spec.auxLoss ?? spec.loss) as 'multinomial' | 'squared';
+  const uses = new Set([spec.loss, auxWeight > 0 ? auxLoss : spec.loss]);
+  // Held-out items: multinomial adds -1e9 to their logits, squared leaves them out of the all-items term.
+  let keep: Float32Array | undefined;
+  let drop: Float32Array | undefined;
   if (excludeItems && excludeItems.length > 0) {
-    // multinomial: added to the logits; squared: multiplies the all-items term.
-    mask = new Float32Array(nItems).fill(squared ? 1 : 0);
-    for (const i of excludeItems) if (i >= 0 && i < nItems) mask[i] = squared ? 0 : -1e9;
+    keep = new Float32Array(nItems).fill(1);
+    drop = new Float32Array(nItems);
+    for (const i of excludeItems) {
+      if (i >= 0 && i < nItems) {
+        keep[i] = 0;
+        drop[i] = -1e9;
+      }
+    }
   }
   return {
     count: Math.ceil(order.length / bs),
@@ -227,25 +241,41 @@ function userBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpec
       });
       const usersT = tf.tensor1d(part, 'int32');
       const targetT = tf.tensor2d(target, [part.length, nItems]);
-      const maskT = mask ? tf.tensor1d(mask) : undefined;
-      const lossOf = (logits: tf.Tensor2D): tf.Scalar => {
-        if (squared) {
+      const keepT = keep && uses.has('squared') ? tf.tensor1d(keep) : undefined;
+      const dropT = drop && uses.has('multinomial') ? tf.tensor1d(drop) : undefined;
+      const lossOf = (name: 'multinomial' | 'squared', logits: tf.Tensor2D): tf.Scalar => {
+        if (name === 'squared') {
           const observed = tf.sum(tf.mul(targetT, tf.square(tf.sub(1, logits))));
-          const all = tf.sum(maskT ? tf.mul(tf.square(logits), maskT) : tf.square(logits));
+          const all = tf.sum(keepT ? tf.mul(tf.square(logits), keepT) : tf.square(logits));
           return tf.div(tf.add(observed, tf.mul(all, spec.unobservedWeight)), part.length) as tf.Scalar;
         }
-        const masked = maskT ? tf.add(logits, maskT) : logits;
+        const masked = dropT ? tf.add(logits, dropT) : logits;
         return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(masked), targetT), 1))) as tf.Scalar;
       };
       const compute = () => {
         const { logits, penalty, auxiliary } = userLogits(usersT, true);
-        let loss = lossOf(logits);
-        if (auxiliary && auxiliary.length > 0 && auxWeight > 0) loss = tf.add(loss, tf.mul(tf.addN(auxiliary.map(lossOf)), auxWeight)) as tf.Scalar;
+        let loss = lossOf(spec.loss as 'multinomial' | 'squared', logits);
+        if (auxiliary && auxiliary.length > 0 && auxWeight > 0) {
+          loss = tf.add(loss, tf.mul(tf.addN(auxiliary.map((a) => lossOf(auxLoss, a))), auxWeight)) as tf.Scalar;
+        }
         return penalty ? (tf.add(loss, penalty) as tf.Scalar) : loss;
       };
-      return { tensors: maskT ? [usersT, targetT, maskT] : [usersT, targetT], compute };
+      return { tensors: [usersT, targetT, ...(keepT ? [keepT] : []), ...(dropT ? [dropT] : [])], compute };
     },
   };
+}
+
+const ALL_ITEMS_LOSSES: TrainSpec['loss'][] = ['multinomial', 'squared'];
+
+/** An auxiliary loss other than the main one is one more all-items loss over the same batch of users; pair losses share one batch shape each. */
+function checkAuxLoss(spec: TrainSpec): void {
+  if (spec.auxLoss === undefined || spec.auxLoss === spec.loss) return;
+  if (ALL_ITEMS_LOSSES.includes(spec.loss) && ALL_ITEMS_LOSSES.includes(spec.auxLoss)) return;
+  throw new InputError(
+    `train.auxLoss '${spec.auxLoss}' cannot go with loss '${spec.loss}': the auxiliary loss can differ from the main one only between the all-items losses (multinomial, squared). ` +
+      `Leave auxLoss out or set it to '${spec.loss}'.`,
+    'SPEC',
+  );
 }
 
 /** Loss plus the L2 penalty on the embedding rows the batch looked up (mean squared norm per row). */
@@ -273,6 +303,7 @@ function cancelled(): RecLabError {
 export async function trainArchitecture(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpec, opts: TrainOptions): Promise<TrainResult> {
   const hooks = opts.hooks ?? {};
   const log = hooks.log ?? (() => {});
+  checkAuxLoss(spec);
   if (opts.context) checkPositiveContext(opts.context, train);
   const rng = new Rng(opts.seed);
   const sampler = new NegativeSampler(train, spec.negativeSampling, rng.fork(1), opts.excludeItems);
