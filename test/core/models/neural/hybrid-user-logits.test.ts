@@ -157,4 +157,13 @@ describe('hybrid: collaborative branch started by iALS', () => {
     expect(() => buildWith(hybridArchitecture, { ...base, fusion: 'concat', ...ials }, tinyInputs())).toThrow(/collabInit 'ials'.*fusion 'concat'/);
     expect(() => buildWith(hybridArchitecture, { ...base, collabInit: 'svd' }, tinyInputs())).toThrow(/collabInit must be 'random' or 'ials'/);
   });
+
+  it('starts the gate near gateInit: its output bias is logit(gateInit)', () => {
+    for (const gateInit of [0.5, 0.95]) {
+      const arch = buildWith(hybridArchitecture, { ...base, fusion: 'gate', gateInit }, tinyInputs());
+      expect(findVariable(arch, 'hybrid/gate/out/bias').dataSync()[0]).toBeCloseTo(Math.log(gateInit / (1 - gateInit)), 5);
+      arch.dispose();
+    }
+    for (const gateInit of [0, 1]) expect(() => buildWith(hybridArchitecture, { ...base, fusion: 'gate', gateInit }, tinyInputs())).toThrow(/gateInit must be in \(0, 1\)/);
+  });
 });
