@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError, Rng } from '../../util';
 import {
+  applyDense,
   applyMlp,
   denseLayer,
   denseVariables,
@@ -89,6 +90,12 @@ export interface HybridConfig {
    * undo much of the solve.
    */
   gateInit: number;
+  /**
+   * Dropout rate on the hidden units of the content towers, in training. Trained on all
+   * items every step, the content branch otherwise learns each warm item's popularity from
+   * its rare feature values (title words) and ranks cold items that share them too high.
+   */
+  contentDropout: number;
   /** Std of the id embeddings' normal initialisation. */
   initStd: number;
   /**
@@ -123,6 +130,7 @@ const hybridDefaults: HybridConfig = {
   itemIdDropout: 0.1,
   gateMixes: 'probabilities',
   gateInit: 0.5,
+  contentDropout: 0,
   initStd: 0.05,
   collabInit: 'random',
   collabInitL2: 10,
@@ -145,6 +153,7 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
   if (!['logits', 'probabilities'].includes(config.gateMixes)) throw new InputError(`hybrid: gateMixes must be 'logits' or 'probabilities', got '${config.gateMixes}'.`, 'SPEC');
   if (!['popularity', 'confidence'].includes(config.gateSignal)) throw new InputError(`hybrid: gateSignal must be 'popularity' or 'confidence', got '${config.gateSignal}'.`, 'SPEC');
   if (!(config.itemIdDropout >= 0 && config.itemIdDropout < 1)) throw new InputError(`hybrid: itemIdDropout must be in [0, 1), got ${config.itemIdDropout}.`, 'SPEC');
+  if (!(config.contentDropout >= 0 && config.contentDropout < 1)) throw new InputError(`hybrid: contentDropout must be in [0, 1), got ${config.contentDropout}.`, 'SPEC');
   if (!(config.gateInit > 0 && config.gateInit < 1)) throw new InputError(`hybrid: gateInit must be in (0, 1), got ${config.gateInit}.`, 'SPEC');
   if (!['random', 'ials'].includes(config.collabInit)) throw new InputError(`hybrid: collabInit must be 'random' or 'ials', got '${config.collabInit}'.`, 'SPEC');
   if (config.collabInit === 'ials' && config.fusion === 'concat') {
@@ -196,12 +205,21 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
   const userId = (u: tf.Tensor1D) => maskedLookup(userEmb, userMask, u);
   const itemId = (i: tf.Tensor1D, warm: tf.Tensor2D) => tf.mul(embeddingLookup(itemEmb, i), warm) as tf.Tensor2D;
   // Content towers read features only, so they run once per distinct user or item of a batch.
-  const userContentVec = (u: tf.Tensor1D) =>
-    userContent === 'features' ? perDistinctId(u, (d) => applyMlpTo(userTower, [lookupRows(userX!, d)])) : applyMlp(userTower, userId(u));
-  const itemContentVec = (i: tf.Tensor1D) => perDistinctId(i, (d) => applyMlpTo(itemTower, [lookupRows(itemX, d)]));
+  // A content tower over feature rows, with dropout on its hidden units in training.
+  let contentDropoutCalls = 0;
+  const tower = (layers: DenseLayer[], rows: LayerInput, training: boolean): tf.Tensor2D => {
+    if (!training || config.contentDropout === 0) return applyMlpTo(layers, [rows]);
+    let h = applyDenseTo(layers[0], [rows]);
+    for (const layer of layers.slice(1)) h = applyDense(layer, tf.dropout(h, config.contentDropout, undefined, inputs.seed * 104729 + ++contentDropoutCalls) as tf.Tensor2D);
+    return h;
+  };
+  const userContentVec = (u: tf.Tensor1D, training = false) =>
+    userContent === 'features' ? perDistinctId(u, (d) => tower(userTower, lookupRows(userX!, d), training)) : applyMlp(userTower, userId(u));
+  const itemContentVec = (i: tf.Tensor1D, training = false) => perDistinctId(i, (d) => tower(itemTower, lookupRows(itemX, d), training));
   // The user's content vector given the id rows `p` already looked up (all-items scoring looks them up once).
-  const userContentFrom = (u: tf.Tensor1D, p: tf.Tensor2D) => (userContent === 'features' ? applyMlpTo(userTower, [lookupRows(userX!, u)]) : applyMlp(userTower, p));
-  const itemContentAll = () => applyMlpTo(itemTower, [lookupRows(itemX, allItems)]);
+  const userContentFrom = (u: tf.Tensor1D, p: tf.Tensor2D, training: boolean) =>
+    userContent === 'features' ? tower(userTower, lookupRows(userX!, u), training) : applyMlp(userTower, p);
+  const itemContentAll = (training: boolean) => tower(itemTower, lookupRows(itemX, allItems), training);
   /** The item table under the trainer's L2 penalty whole, as MF's all-items scoring does. */
   const itemIdAll = (warm: tf.Tensor2D) => {
     reportWholeTable(itemEmb);
@@ -266,27 +284,27 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
       ...base,
       score: (batch, training) => {
         const warm = warmOf(batch.items, training);
-        const x = tf.concat([userId(batch.users), itemId(batch.items, warm), userContentVec(batch.users), itemContentVec(batch.items)], 1) as tf.Tensor2D;
+        const x = tf.concat([userId(batch.users), itemId(batch.items, warm), userContentVec(batch.users, training), itemContentVec(batch.items, training)], 1) as tf.Tensor2D;
         return squeezeColumn(applyMlp(fusion, x));
       },
     };
   }
 
   if (config.fusion === 'sum') {
-    const userVec = (u: tf.Tensor1D) => tf.add(userId(u), userContentVec(u)) as tf.Tensor2D;
-    const itemVec = (i: tf.Tensor1D, warm: tf.Tensor2D) => tf.add(itemId(i, warm), itemContentVec(i)) as tf.Tensor2D;
+    const userVec = (u: tf.Tensor1D, training = false) => tf.add(userId(u), userContentVec(u, training)) as tf.Tensor2D;
+    const itemVec = (i: tf.Tensor1D, warm: tf.Tensor2D, training = false) => tf.add(itemId(i, warm), itemContentVec(i, training)) as tf.Tensor2D;
     const biasOf = (i: tf.Tensor1D, warm: tf.Tensor2D) => tf.add(idBiasOf(i, warm), featureBiasOf(i)) as tf.Tensor1D;
     return {
       ...base,
       score: (batch, training) => {
         const warm = warmOf(batch.items, training);
-        return tf.add(rowDot(userVec(batch.users), itemVec(batch.items, warm)), biasOf(batch.items, warm)) as tf.Tensor1D;
+        return tf.add(rowDot(userVec(batch.users, training), itemVec(batch.items, warm, training)), biasOf(batch.items, warm)) as tf.Tensor1D;
       },
       userLogits: (users, training): UserLogits => {
         const warm = warmAll(training);
         const p = userId(users);
-        const items = tf.add(itemIdAll(warm), itemContentAll()) as tf.Tensor2D;
-        const scores = tf.matMul(tf.add(p, userContentFrom(users, p)) as tf.Tensor2D, items, false, true);
+        const items = tf.add(itemIdAll(warm), itemContentAll(training)) as tf.Tensor2D;
+        const scores = tf.matMul(tf.add(p, userContentFrom(users, p, training)) as tf.Tensor2D, items, false, true);
         return { logits: tf.add(tf.add(scores, idBiasRow(warm)), featureBiasRow()) as tf.Tensor2D };
       },
       factors: (): Factors => ({
@@ -322,6 +340,9 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
   // it over content; with it, "no id signal" means "the base rate".
   const collabBias = zerosTable('hybrid/collab_bias', 1, 1);
   variables.push(...denseVariables(gateNet), collabBias);
+  // The fused score of gate g over the two branches' logits (any matching shapes, broadcast).
+  const mix = <T extends tf.Tensor>(g: tf.Tensor, collab: T, content: T): T =>
+    config.gateMixes === 'probabilities' ? mixtureLogit(g, collab, content) : (tf.add(tf.mul(g, collab), tf.mul(tf.sub(1, g), content)) as T);
 
   const gateOf = (users: tf.Tensor1D, items: tf.Tensor1D, warm: tf.Tensor2D): tf.Tensor1D => {
     const parts: LayerInput[] = config.gateItemFeatures ? [lookupRows(itemX, items), signalOf(items, warm)] : [signalOf(items, warm)];
@@ -349,17 +370,16 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
   };
   const collabScore = (b: ArchitectureBatch, warm: tf.Tensor2D) =>
     tf.add(tf.add(rowDot(userId(b.users), itemId(b.items, warm)), idBiasOf(b.items, warm)), tf.reshape(collabBias, [1])) as tf.Tensor1D;
-  const contentScore = (b: ArchitectureBatch) => tf.add(rowDot(userContentVec(b.users), itemContentVec(b.items)), featureBiasOf(b.items)) as tf.Tensor1D;
+  const contentScore = (b: ArchitectureBatch, training: boolean) =>
+    tf.add(rowDot(userContentVec(b.users, training), itemContentVec(b.items, training)), featureBiasOf(b.items)) as tf.Tensor1D;
 
   // One forward pass: the fused logits and each branch's own logits (for auxiliary losses).
   const gatedForward = (batch: ArchitectureBatch, training: boolean) => {
     const warm = warmOf(batch.items, training);
     const g = gateOf(batch.users, batch.items, warm);
     const collab = collabScore(batch, warm);
-    const content = contentScore(batch);
-    const logits =
-      config.gateMixes === 'probabilities' ? mixtureLogit(g, collab, content) : (tf.add(tf.mul(g, collab), tf.mul(tf.sub(1, g), content)) as tf.Tensor1D);
-    return { logits, auxiliary: [collab, content] };
+    const content = contentScore(batch, training);
+    return { logits: mix(g, collab, content), auxiliary: [collab, content] };
   };
   const gated: NeuralArchitecture = {
     ...base,
@@ -369,10 +389,8 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
       const warm = warmAll(training);
       const p = userId(users);
       const collab = tf.add(tf.add(tf.matMul(p, itemIdAll(warm), false, true), idBiasRow(warm)), collabBias) as tf.Tensor2D;
-      const content = tf.add(tf.matMul(userContentFrom(users, p), itemContentAll(), false, true), featureBiasRow()) as tf.Tensor2D;
-      const g = gateAll(users, warm);
-      const logits = config.gateMixes === 'probabilities' ? mixtureLogit(g, collab, content) : (tf.add(tf.mul(g, collab), tf.mul(tf.sub(1, g), content)) as tf.Tensor2D);
-      return { logits, auxiliary: [collab, content] };
+      const content = tf.add(tf.matMul(userContentFrom(users, p, training), itemContentAll(training), false, true), featureBiasRow()) as tf.Tensor2D;
+      return { logits: mix(gateAll(users, warm), collab, content), auxiliary: [collab, content] };
     },
     gate: (batch) => tf.tidy(() => gateOf(batch.users, batch.items, warmOf(batch.items, false))),
   };

@@ -109,10 +109,38 @@ describe('hybrid: logits over all items per user', () => {
     }
   });
 
+  it('drops hidden units of the content towers in training only, reproducibly for a seed', () => {
+    for (const config of [
+      { fusion: 'gate', gateMixes: 'logits' },
+      { fusion: 'sum', userContent: 'features' },
+    ]) {
+      const run = (contentDropout: number) => {
+        const arch = buildWith(hybridArchitecture, { ...base, ...config, contentDropout }, tinyInputs());
+        const batch = pairBatch(0);
+        const [pairTrain, pairEval] = tf.tidy(() => [arch.score(batch, true), arch.score(batch, false)].map((t) => Array.from(t.dataSync())));
+        disposeBatch(batch);
+        const out = { pairTrain, pairEval, allTrain: allItems(arch, true).logits.flat(), allEval: allItems(arch, false).logits.flat() };
+        arch.dispose();
+        return out;
+      };
+      const none = run(0);
+      const half = run(0.5);
+      expect(none.pairTrain).toEqual(none.pairEval);
+      expect(none.allTrain).toEqual(none.allEval);
+      expect(half.pairEval).toEqual(none.pairEval);
+      expect(half.allEval).toEqual(none.allEval);
+      // Cold items too: dropout is on the content branch, which scores them.
+      expect(half.pairTrain.some((x, k) => Math.abs(x - half.pairEval[k]) > 1e-6), JSON.stringify(config)).toBe(true);
+      expect(half.allTrain.some((x, k) => k % N_ITEMS >= 3 && Math.abs(x - half.allEval[k]) > 1e-6), JSON.stringify(config)).toBe(true);
+      expect(run(0.5)).toEqual(half);
+    }
+    expect(() => buildWith(hybridArchitecture, { ...base, contentDropout: 1 }, tinyInputs())).toThrow(/contentDropout must be in \[0, 1\)/);
+  });
+
   it('frees every tensor it allocates', () => {
     const before = tf.memory().numTensors;
     for (const config of CONFIGS) {
-      const arch = buildWith(hybridArchitecture, { ...base, ...config, itemIdDropout: 0.3 }, tinyInputs());
+      const arch = buildWith(hybridArchitecture, { ...base, ...config, itemIdDropout: 0.3, contentDropout: 0.3 }, tinyInputs());
       allItems(arch, true);
       allItems(arch, false);
       arch.dispose();
