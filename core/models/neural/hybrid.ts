@@ -35,8 +35,14 @@ export type HybridFusion = 'concat' | 'sum' | 'gate';
 
 /** Config of the `hybrid` architecture. */
 export interface HybridConfig {
-  /** Width of every user/item representation (id embeddings and content vectors). */
+  /** Width of the id embeddings, and of the content vectors unless `contentDim` is given. */
   dim: number;
+  /**
+   * Width of the content vectors (`gate` and `concat`; `sum` adds them to the id embeddings,
+   * so there it must be `dim`). A narrow content branch beside a wide collaborative one
+   * generalises better to cold items.
+   */
+  contentDim?: number;
   fusion: HybridFusion;
   /** Hidden ReLU layers of the content MLPs (features -> ... -> dim). */
   contentHidden: number[];
@@ -148,7 +154,11 @@ const hybridDefaults: HybridConfig = {
  * branch is its global bias (the base rate) and the content branch does the work.
  */
 function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralArchitecture {
-  checkSizes('hybrid', { dim: config.dim, contentHidden: config.contentHidden, fusionHidden: config.fusionHidden, gateHidden: config.gateHidden });
+  const contentDim = config.contentDim ?? config.dim;
+  checkSizes('hybrid', { dim: config.dim, contentDim, contentHidden: config.contentHidden, fusionHidden: config.fusionHidden, gateHidden: config.gateHidden });
+  if (config.fusion === 'sum' && contentDim !== config.dim) {
+    throw new InputError(`hybrid: fusion 'sum' adds content vectors to id embeddings, so contentDim (${contentDim}) must equal dim (${config.dim}); leave contentDim out.`, 'SPEC');
+  }
   if (!['concat', 'sum', 'gate'].includes(config.fusion)) throw new InputError(`hybrid: fusion must be 'concat', 'sum' or 'gate', got '${config.fusion}'.`, 'SPEC');
   if (!['logits', 'probabilities'].includes(config.gateMixes)) throw new InputError(`hybrid: gateMixes must be 'logits' or 'probabilities', got '${config.gateMixes}'.`, 'SPEC');
   if (!['popularity', 'confidence'].includes(config.gateSignal)) throw new InputError(`hybrid: gateSignal must be 'popularity' or 'confidence', got '${config.gateSignal}'.`, 'SPEC');
@@ -179,11 +189,11 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
   const userEmb = embeddingVariable('hybrid/user_emb', nUsers, dim, rng, config.initStd);
   const itemEmb = embeddingVariable('hybrid/item_emb', nItems, dim, rng, config.initStd);
   // Content branch.
-  const itemTower = towerLayers('hybrid/item_content', inputs.itemFeatures.dim, config.contentHidden, dim, rng);
+  const itemTower = towerLayers('hybrid/item_content', inputs.itemFeatures.dim, config.contentHidden, contentDim, rng);
   const userTower: DenseLayer[] =
     userContent === 'features'
-      ? towerLayers('hybrid/user_content', inputs.userFeatures!.dim, config.contentHidden, dim, rng)
-      : [denseLayer('hybrid/user_projection', dim, dim, rng, 'linear')];
+      ? towerLayers('hybrid/user_content', inputs.userFeatures!.dim, config.contentHidden, contentDim, rng)
+      : [denseLayer('hybrid/user_projection', dim, contentDim, rng, 'linear')];
   const variables: tf.Variable[] = [userEmb, itemEmb, ...denseVariables(userTower), ...denseVariables(itemTower)];
 
   // `warm` is a per-example `batch x 1` column: 1 where the item's id signal is used, 0 for
@@ -278,7 +288,7 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
   };
 
   if (config.fusion === 'concat') {
-    const fusion = towerLayers('hybrid/fusion', 4 * dim, config.fusionHidden, 1, rng);
+    const fusion = towerLayers('hybrid/fusion', 2 * dim + 2 * contentDim, config.fusionHidden, 1, rng);
     variables.push(...denseVariables(fusion));
     return {
       ...base,
@@ -399,9 +409,9 @@ function buildHybrid(config: HybridConfig, inputs: ArchitectureInputs): NeuralAr
     // users [p, c_u], items [g q, (1-g) c_i], item bias g b + (1-g) b'.
     const itemGate = (i: tf.Tensor1D) => tf.reshape(gateOf(tf.zerosLike(i), i, warmOf(i, false)), [-1, 1]) as tf.Tensor2D;
     gated.factors = (): Factors => ({
-      dim: 2 * dim,
-      users: rowsForAll(nUsers, 2 * dim, (u) => tf.concat([userId(u), userContentVec(u)], 1) as tf.Tensor2D),
-      items: rowsForAll(nItems, 2 * dim, (i) => {
+      dim: dim + contentDim,
+      users: rowsForAll(nUsers, dim + contentDim, (u) => tf.concat([userId(u), userContentVec(u)], 1) as tf.Tensor2D),
+      items: rowsForAll(nItems, dim + contentDim, (i) => {
         const g = itemGate(i);
         return tf.concat([tf.mul(g, itemId(i, warmOf(i, false))), tf.mul(tf.sub(1, g), itemContentVec(i))], 1) as tf.Tensor2D;
       }),

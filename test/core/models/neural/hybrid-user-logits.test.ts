@@ -5,7 +5,7 @@ import { solveIals } from '../../../../core/models/neural/ials';
 import { initBackend } from '../../../../core/train/backend';
 import { parseTrainSpec, trainArchitecture } from '../../../../core/train/trainer';
 import { Rng } from '../../../../core/util';
-import { buildWith, findVariable, N_ITEMS, N_USERS, pairBatch, disposeBatch, scoreMatrix, tinyInputs, trainGraph } from './hybrid-fixtures';
+import { buildWith, expectFactorsMatchScores, findVariable, N_ITEMS, N_USERS, pairBatch, disposeBatch, scoreMatrix, tinyInputs, trainGraph } from './hybrid-fixtures';
 
 /*
  * The hybrid's all-items path (`userLogits`, for the multinomial and squared losses) must
@@ -45,6 +45,8 @@ const CONFIGS: Record<string, unknown>[] = [
   { fusion: 'gate', gateMixes: 'probabilities', gateUserFeatures: true },
   { fusion: 'gate', gateMixes: 'logits', gateUserFeatures: true, gateItemFeatures: false, gateSignal: 'confidence' },
   { fusion: 'gate', gateMixes: 'logits', gateUserFeatures: true, gateHidden: [] },
+  { fusion: 'gate', gateMixes: 'logits', gateUserFeatures: false, contentDim: 3 },
+  { fusion: 'gate', gateMixes: 'probabilities', userContent: 'id-projection', contentDim: 2 },
 ];
 
 describe('hybrid: logits over all items per user', () => {
@@ -135,6 +137,17 @@ describe('hybrid: logits over all items per user', () => {
       expect(run(0.5)).toEqual(half);
     }
     expect(() => buildWith(hybridArchitecture, { ...base, contentDropout: 1 }, tinyInputs())).toThrow(/contentDropout must be in \[0, 1\)/);
+  });
+
+  it('gives the content branch its own width with contentDim, factorised exactly', () => {
+    // dim 4, contentDim 2: user emb 3x4, item emb 5x4, user tower (2x5+5) + (5x2+2), item tower (3x5+5) + (5x2+2),
+    // id biases 5, feature bias 3+1, gate over [item features 3, popularity 1] (4x3+3) + (3x1+1), collab bias 1.
+    const arch = buildWith(hybridArchitecture, { ...base, fusion: 'gate', gateMixes: 'logits', gateUserFeatures: false, contentDim: 2 }, tinyInputs());
+    expect(arch.summary().parameters).toBe(12 + 20 + 27 + 32 + 5 + 4 + 19 + 1);
+    expect(arch.factors!().dim).toBe(6);
+    expectFactorsMatchScores(arch);
+    arch.dispose();
+    expect(() => buildWith(hybridArchitecture, { ...base, fusion: 'sum', contentDim: 2 }, tinyInputs())).toThrow(/contentDim \(2\) must equal dim \(4\)/);
   });
 
   it('frees every tensor it allocates', () => {
