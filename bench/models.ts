@@ -3,14 +3,14 @@
  * code paths (loadDataset -> splitDataset -> fitFeaturePipeline -> NeuralRecommender /
  * createModel -> evaluateRanking), the same calls `runExperiment` makes.
  *
- * Protocols (every rating a positive, seed 42):
+ * Protocols (every rating a positive; `--seeds` runs each once per seed, default 42):
  * - warm: random 80/10/10 per user, full ranking over all items with train+valid masked,
  *   NDCG@10; neural models stop early on validation NDCG@10 (their best epoch is kept).
  * - cold: 20 % of the items (336) held out entirely: never trained on, never drawn as
  *   negatives; each user who rated a held-out item ranks only the 336 held-out items;
  *   NDCG@10 and AUC. No validation part (as the reference measured it), so fixed epochs.
- * Also: the learned gate of the gated hybrid on cold vs warm items, and the training time
- * per epoch of the factorised hybrid (fusion sum) on the warm protocol.
+ * Also: the learned gate of the gated hybrids on cold vs warm items, and the training time
+ * per epoch of the factorised hybrid (fusion sum) on the warm protocol (seed 42).
  *
  * Run: npm run bench -- models [--quick] [--only mf,hybrid-sum,...] [--skip lightgcn] [--protocols warm|cold] [--seeds 42,1,2]
  *      (or RECLAB_BENCH_MODELS=mf,hybrid-sum). Prints a table per protocol and ends
@@ -60,6 +60,31 @@ export const ML100K_ITEM_FEATURES: FeaturePipelineSpec = { item: ML100K_FEATURES
 const adam = (lr: number) => ({ type: 'adam', lr });
 
 /**
+ * The gated hybrid that beats its branches (experiments/hybrid-gate-ml100k.recnb and
+ * cold-start-ml100k-hybrid.recnb): a collaborative branch started from the iALS solution
+ * (collabInit), the fused score trained on the iALS objective (squared loss over all items),
+ * each branch also on its own by the softmax over all items (auxLoss multinomial), dropout in
+ * the content branch, and a gate over the item's popularity alone that starts at 0.95. What
+ * was tried on the way is tabled in the notebooks' markdown.
+ */
+export const HYBRID_IALS_MODEL = {
+  type: 'hybrid',
+  fusion: 'gate',
+  dim: 96,
+  userContent: 'id-projection',
+  initStd: 0.01,
+  gateMixes: 'logits',
+  gateUserFeatures: false,
+  gateItemFeatures: false,
+  gateInit: 0.95,
+  itemIdDropout: 0.1,
+  contentDropout: 0.5,
+  collabInit: 'ials',
+};
+/** Its training: warm stops early on validation NDCG@10 (at most 40 epochs); cold trains 10 epochs (15 over-fit the content branch). */
+export const HYBRID_IALS_TRAIN = { loss: 'squared', unobservedWeight: 0.3, l2: 10, auxLoss: 'multinomial', auxWeight: 1, batchSize: 128, optimizer: adam(0.002) };
+
+/**
  * Warm-protocol configurations. `l2` is the penalty on the mean squared norm of the
  * embedding rows a batch uses; on ML-100K it is what keeps MF from overfitting (sampled
  * softmax MF: valid NDCG@10 0.2336 at l2 0.01, 0.2546 at 0.05, 0.232 at 0.15 with dim 128).
@@ -74,6 +99,7 @@ export const WARM_MODELS: BenchModel[] = [
   { name: 'hybrid-concat', features: true, model: { type: 'hybrid', fusion: 'concat', dim: 32 }, train: { loss: 'bce', negatives: 4, epochs: 4, batchSize: 2048, optimizer: adam(0.002), l2: 1e-4, patience: 2 } },
   { name: 'hybrid-sum', quick: true, features: true, model: { type: 'hybrid', fusion: 'sum', dim: 64, initStd: 0.1, itemIdDropout: 0 }, train: { loss: 'bpr', negatives: 1, epochs: 8, batchSize: 1024, optimizer: adam(0.005), l2: 0.01, patience: 2 } },
   { name: 'hybrid-gate', features: true, model: { type: 'hybrid', fusion: 'gate', dim: 32, itemIdDropout: 0.1 }, train: { loss: 'bpr', negatives: 1, epochs: 4, batchSize: 1024, optimizer: adam(0.005), l2: 0.01, patience: 2 } },
+  { name: 'hybrid-gate-ials', features: true, model: HYBRID_IALS_MODEL, train: { ...HYBRID_IALS_TRAIN, epochs: 40, patience: 6 } },
   { name: 'wide-deep', features: true, model: { type: 'wide-deep' }, train: { loss: 'bce', negatives: 4, epochs: 4, batchSize: 2048, optimizer: adam(0.002), l2: 1e-4, patience: 2 } },
   { name: 'deepfm', features: true, model: { type: 'deepfm' }, train: { loss: 'bce', negatives: 4, epochs: 4, batchSize: 2048, optimizer: adam(0.002), l2: 1e-4, patience: 2 } },
   { name: 'two-tower', features: true, model: { type: 'two-tower', dim: 64 }, train: { loss: 'bpr', negatives: 1, epochs: 5, batchSize: 1024, optimizer: adam(0.005), l2: 0.01, patience: 2 } },
@@ -109,6 +135,7 @@ export const COLD_MODELS: BenchModel[] = [
   // here), worse on average over seeds 42, 1, 2 (0.250 vs 0.266 NDCG@10), so the notebook keeps `hybrid`'s settings.
   { name: 'hybrid-aux', features: true, model: { type: 'hybrid', fusion: 'gate', dim: 32, itemIdDropout: 0.1 }, train: { loss: 'bpr', negatives: 1, epochs: 10, batchSize: 1024, optimizer: adam(0.005), l2: 0.01, auxWeight: 1 } },
   { name: 'hybrid-sum', features: true, model: { type: 'hybrid', fusion: 'sum', dim: 32, itemIdDropout: 0.3 }, train: { loss: 'bpr', negatives: 1, epochs: 10, batchSize: 1024, optimizer: adam(0.005), l2: 0.01 } },
+  { name: 'hybrid-ials', quick: true, features: true, model: HYBRID_IALS_MODEL, train: { ...HYBRID_IALS_TRAIN, epochs: 10 } },
   // LightFM-style hybrid, genres + title + year, rows not normalised (normalised as LightFM's Dataset does: 0.263 / 0.256
   // at 10 epochs of lr 0.05). NDCG@10 seed 42 / mean of seeds 42, 1, 2 (/ of 42, 1, 2, 3, 4), 64 components, lr 0.05:
   // 10 epochs 0.281 / 0.263 (/ 0.261); 5 0.286 / 0.262; 15 0.280 / 0.263; maxSampled 30 0.280 / 0.264; alpha 1e-3
@@ -275,70 +302,83 @@ export async function main(): Promise<void> {
     lightfm_epoch_cpu_s?: number;
     lightfm_cf30_epoch_s?: number;
     lightfm_cf30_epoch_cpu_s?: number;
-    cold_seeds?: number[];
+    /** Seeds the figures are means over, when more than one. */
+    seeds?: number[];
     backend?: string;
   } = { warm: {}, cold: {} };
   const fitSeconds: Record<string, number> = {};
 
-  // Warm protocol (its split also serves the epoch timing).
-  const warm = protocol(ds, { kind: 'random', ratios: [0.8, 0.1, 0.1] });
-  const warmPipeline = fitFeaturePipeline(ML100K_FEATURES, ds, warm.split.train, { seed: 42 });
-  console.log(`warm protocol: random 80/10/10 per user, seed 42, full ranking over ${ds.itemIds.length} items, train+valid masked`);
-  console.log('model           ndcg@10  epochs  s/epoch   fit s');
+  const seeds = (argList('--seeds') ?? ['42']).map(Number);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
+
+  // Warm protocol, once per seed (the seed picks the split and seeds training).
   const warmModels: BenchModel[] = [{ name: 'ease', quick: true, model: { type: 'ease', lambda: EASE_LAMBDA } }, ...WARM_MODELS];
-  for (const b of protocols.includes('warm') ? select(warmModels, quick, only, skip) : []) {
-    const model = build(b, warmPipeline);
-    try {
-      const r = await measure(model, warm, false, log);
-      if (model instanceof NeuralRecommender) out.backend = model.backend;
-      out.warm[b.name] = r.ndcg;
-      fitSeconds[`warm/${b.name}`] = r.fitSeconds;
-      console.log(`${b.name.padEnd(15)} ${fmt(r.ndcg)}  ${String(r.epochs ?? '-').padStart(6)}  ${fmt(r.epochSeconds, 2).padStart(7)}  ${fmt(r.fitSeconds, 1).padStart(6)}`);
-    } finally {
-      model.dispose?.();
+  const warmPerSeed: Record<string, number[]> = {};
+  for (const seed of protocols.includes('warm') ? seeds : []) {
+    const warm = protocol(ds, { kind: 'random', ratios: [0.8, 0.1, 0.1] }, seed);
+    const warmPipeline = fitFeaturePipeline(ML100K_FEATURES, ds, warm.split.train, { seed });
+    console.log(`warm protocol (seed ${seed}): random 80/10/10 per user, full ranking over ${ds.itemIds.length} items, train+valid masked`);
+    console.log('model             ndcg@10  epochs  s/epoch   fit s');
+    for (const b of select(warmModels, quick, only, skip)) {
+      const model = build(b, warmPipeline);
+      try {
+        const r = await measure(model, warm, false, log);
+        if (model instanceof NeuralRecommender) out.backend = model.backend;
+        (warmPerSeed[b.name] ??= []).push(r.ndcg);
+        fitSeconds[`warm/${seed}/${b.name}`] = r.fitSeconds;
+        console.log(`${b.name.padEnd(17)} ${fmt(r.ndcg)}  ${String(r.epochs ?? '-').padStart(6)}  ${fmt(r.epochSeconds, 2).padStart(7)}  ${fmt(r.fitSeconds, 1).padStart(6)}`);
+      } finally {
+        model.dispose?.();
+      }
     }
-  }
 
-  // Training time per epoch of the factorised hybrid (fusion sum), pure training.
-  const sum = WARM_MODELS.find((b) => b.name === 'hybrid-sum')!;
-  if (protocols.includes('warm') && select([sum], quick, only, skip).length > 0) {
-    out.hybrid_sum_epoch_s = await epochTime(sum, warm, warmPipeline, 3);
-    console.log(
-      `hybrid (fusion sum) training: ${out.hybrid_sum_epoch_s.toFixed(2)} s/epoch (median of 3, ${warm.m.train.indices.length} positives, ` +
-        `${String(sum.train!.loss)} with ${String(sum.train!.negatives)} negatives, dim ${String(sum.model.dim)}; LightFM WARP 30 factors: 0.06-0.08 s/epoch)`,
-    );
-  }
-
-  // Training time per epoch of lightfm (typed-array sparse SGD): the warm entry's settings,
-  // and LightFM's reference setting (WARP, 30 components, identity features only).
-  const lightfm = WARM_MODELS.find((b) => b.name === 'lightfm')!;
-  if (protocols.includes('warm') && select([lightfm], quick, only, skip).length > 0) {
-    const reference: BenchModel = { name: 'lightfm-cf30', model: { type: 'lightfm', loss: 'warp', components: 30 } };
-    for (const [b, key] of [[lightfm, 'lightfm'], [reference, 'lightfm_cf30']] as const) {
-      const t = await lightfmEpochTime(b, warm, warmPipeline, 5);
-      out[`${key}_epoch_s`] = t.wall;
-      out[`${key}_epoch_cpu_s`] = t.cpu;
+    // Training time per epoch of the factorised hybrid (fusion sum), pure training, on the first seed.
+    const sum = WARM_MODELS.find((b) => b.name === 'hybrid-sum')!;
+    if (seed === seeds[0] && select([sum], quick, only, skip).length > 0) {
+      out.hybrid_sum_epoch_s = await epochTime(sum, warm, warmPipeline, 3);
       console.log(
-        `${b.name} training: ${t.wall.toFixed(3)} s/epoch wall (median of 5), ${t.cpu.toFixed(3)} s/epoch CPU (${JSON.stringify(b.model)}, ` +
-          `${b.features ? `${b.features === 'item' ? 'item' : 'all'} features` : 'no features'}; LightFM WARP 30 factors: 0.06-0.08 s/epoch)`,
+        `hybrid (fusion sum) training: ${out.hybrid_sum_epoch_s.toFixed(2)} s/epoch (median of 3, ${warm.m.train.indices.length} positives, ` +
+          `${String(sum.train!.loss)} with ${String(sum.train!.negatives)} negatives, dim ${String(sum.model.dim)}; LightFM WARP 30 factors: 0.06-0.08 s/epoch)`,
       );
     }
-  }
 
-  // Item cold-start protocol.
-  // Cold protocol, once per seed (the seed picks the held-out items and seeds training).
-  const seeds = (argList('--seeds') ?? ['42']).map(Number);
+    // Training time per epoch of lightfm (typed-array sparse SGD), on the first seed: the warm
+    // entry's settings, and LightFM's reference setting (WARP, 30 components, identity features only).
+    const lightfm = WARM_MODELS.find((b) => b.name === 'lightfm')!;
+    if (seed === seeds[0] && select([lightfm], quick, only, skip).length > 0) {
+      const reference: BenchModel = { name: 'lightfm-cf30', model: { type: 'lightfm', loss: 'warp', components: 30 } };
+      for (const [b, key] of [[lightfm, 'lightfm'], [reference, 'lightfm_cf30']] as const) {
+        const t = await lightfmEpochTime(b, warm, warmPipeline, 5);
+        out[`${key}_epoch_s`] = t.wall;
+        out[`${key}_epoch_cpu_s`] = t.cpu;
+        console.log(
+          `${b.name} training: ${t.wall.toFixed(3)} s/epoch wall (median of 5), ${t.cpu.toFixed(3)} s/epoch CPU (${JSON.stringify(b.model)}, ` +
+            `${b.features ? `${b.features === 'item' ? 'item' : 'all'} features` : 'no features'}; LightFM WARP 30 factors: 0.06-0.08 s/epoch)`,
+        );
+      }
+    }
+    console.log('');
+  }
+  if (seeds.length > 1 && Object.keys(warmPerSeed).length > 0) {
+    console.log(`warm protocol over seeds ${seeds.join(', ')}: mean (sd)`);
+    for (const [name, xs] of Object.entries(warmPerSeed)) console.log(`${name.padEnd(17)} ndcg@10 ${fmt(mean(xs))} (${fmt(sd(xs))})  min ${fmt(Math.min(...xs))}`);
+    console.log('');
+  }
+  for (const [name, xs] of Object.entries(warmPerSeed)) out.warm[name] = mean(xs);
+
+  // Item cold-start protocol, once per seed (the seed picks the held-out items and seeds training).
   const coldModels: BenchModel[] = [{ name: 'content-knn', quick: true, model: { type: 'content-knn' } }, ...COLD_MODELS];
-  const warmNameOf: Record<string, string> = { hybrid: 'hybrid-gate' };
+  const warmNameOf: Record<string, string> = { hybrid: 'hybrid-gate', 'hybrid-ials': 'hybrid-gate-ials' };
   const perSeed: Record<string, { ndcg: number; auc: number; gateCold?: number; gateWarm?: number }[]> = {};
   for (const seed of protocols.includes('cold') ? seeds : []) {
     const cold = protocol(ds, { kind: 'cold-item', holdout: 0.2, valid: 0 }, seed);
     const coldPipeline = fitFeaturePipeline(ML100K_ITEM_FEATURES, ds, cold.split.train, { seed });
     console.log(
-      `\ncold protocol (seed ${seed}): ${cold.split.coldItems!.length} items held out entirely, ${cold.m.train.indices.length} training positives; ` +
+      `cold protocol (seed ${seed}): ${cold.split.coldItems!.length} items held out entirely, ${cold.m.train.indices.length} training positives; ` +
         `users rank only the held-out items (fixed epochs, no validation)`,
     );
-    console.log('model           warm ndcg@10  cold ndcg@10  cold auc   fit s');
+    console.log('model             warm ndcg@10  cold ndcg@10  cold auc   fit s');
     for (const b of select(coldModels, quick, only, skip)) {
       const model = build(b, coldPipeline);
       try {
@@ -351,20 +391,19 @@ export async function main(): Promise<void> {
         }
         (perSeed[b.name] ??= []).push(entry);
         const warmValue = out.warm[warmNameOf[b.name] ?? b.name];
-        console.log(`${b.name.padEnd(15)} ${fmt(warmValue).padStart(12)}  ${fmt(r.ndcg).padStart(12)}  ${fmt(r.auc).padStart(8)}  ${fmt(r.fitSeconds, 1).padStart(6)}`);
+        console.log(`${b.name.padEnd(17)} ${fmt(warmValue).padStart(12)}  ${fmt(r.ndcg).padStart(12)}  ${fmt(r.auc).padStart(8)}  ${fmt(r.fitSeconds, 1).padStart(6)}`);
       } finally {
         model.dispose?.();
       }
     }
+    console.log('');
   }
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const sd = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
   if (seeds.length > 1 && Object.keys(perSeed).length > 0) {
-    console.log(`\ncold protocol over seeds ${seeds.join(', ')}: mean (sd)`);
+    console.log(`cold protocol over seeds ${seeds.join(', ')}: mean (sd)`);
     for (const [name, rs] of Object.entries(perSeed)) {
       const n = rs.map((r) => r.ndcg);
       const a = rs.map((r) => r.auc);
-      console.log(`${name.padEnd(15)} ndcg@10 ${fmt(mean(n))} (${fmt(sd(n))})  auc ${fmt(mean(a))} (${fmt(sd(a))})  min ndcg@10 ${fmt(Math.min(...n))}`);
+      console.log(`${name.padEnd(17)} ndcg@10 ${fmt(mean(n))} (${fmt(sd(n))})  auc ${fmt(mean(a))} (${fmt(sd(a))})  min ndcg@10 ${fmt(Math.min(...n))}`);
     }
   }
   for (const [name, rs] of Object.entries(perSeed)) {
@@ -372,7 +411,7 @@ export async function main(): Promise<void> {
     const gates = rs.filter((r) => r.gateCold !== undefined);
     if (gates.length > 0) (out.gate ??= {})[name] = { cold: mean(gates.map((r) => r.gateCold!)), warm: mean(gates.map((r) => r.gateWarm!)) };
   }
-  if (seeds.length > 1) out.cold_seeds = seeds;
+  if (seeds.length > 1) out.seeds = seeds;
   console.log('reference (LightFM, genre features): cold ndcg@10 0.264, auc 0.694; pure CF at chance (ndcg ~0.07, auc 0.50)');
   for (const [name, g] of Object.entries(out.gate ?? {})) {
     console.log(`${name}: mean gate (weight of the collaborative branch): cold items ${g.cold.toFixed(3)}, warm items ${g.warm.toFixed(3)}`);

@@ -51,7 +51,13 @@ export const hybridArchitectureSchema = defineModel(
   'neural',
   'Collaborative (id embeddings) + content (feature MLPs) branches fused by concat -> MLP, a LightFM-style sum, or a learned gate g*collab + (1-g)*content',
   {
-    dim: width(32, 'Width of every user/item representation (id embeddings and content vectors)'),
+    dim: width(32, 'Width of the id embeddings, and of the content vectors unless contentDim is given'),
+    contentDim: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe("Width of the content vectors (gate, concat; sum needs it equal to dim): a narrow content branch beside a wide collaborative one generalises better to cold items"),
     fusion: z.enum(['concat', 'sum', 'gate']).default('gate').describe('concat: MLP over both branches; sum: LightFM-style sum of embeddings; gate: learned per-example mix'),
     contentHidden: layerSizes([64], 'Hidden ReLU layers of the content MLPs (features -> ... -> dim)'),
     // The user side of the content branch: user features through an MLP, or the user id
@@ -96,7 +102,22 @@ export const hybridArchitectureSchema = defineModel(
       .enum(['logits', 'probabilities'])
       .default('probabilities')
       .describe('What the gate mixes: branch probabilities (a mixture of experts) or logits (factorised without user gate inputs)'),
+    // After collabInit 'ials' a high start (0.95) keeps the fused score at the solved
+    // collaborative one while the content branch is still untrained; at 0.5 the first
+    // epochs undo much of the solve.
+    gateInit: z.number().gt(0).lt(1).default(0.5).describe("Where the gate starts (its output bias is logit(gateInit)); after collabInit 'ials', a high start keeps the solved collaborative score"),
+    // Trained on all items every step, the content branch otherwise learns each warm item's
+    // popularity from its rare feature values (title words) and ranks cold items that
+    // share them too high.
+    contentDropout: z.number().min(0).lt(1).default(0).describe("Dropout on the content towers' hidden units in training (keeps the content branch from learning warm items' popularity from rare words)"),
     initStd: initStd(0.05),
+    collabInit: z
+      .enum(['random', 'ials'])
+      .default('random')
+      .describe("Start of the collaborative branch (sum, gate): random, or the iALS solution by alternating least squares before epoch 1"),
+    collabInitL2: z.number().min(0).default(10).describe("The l2 of the squared-loss training collabInit 'ials' stands in for (user rows λ, item rows λ·users/items)"),
+    collabInitUnobservedWeight: z.number().min(0).default(0.3).describe("unobservedWeight of the iALS objective collabInit 'ials' solves"),
+    collabInitSweeps: z.number().int().min(1).default(8).describe("Alternations of collabInit 'ials''s solve"),
   },
 );
 

@@ -58,7 +58,7 @@ export const trainSpecSchema = configObject(
       .enum(['bce', 'bpr', 'softmax', 'multinomial', 'squared'])
       .default('bce')
       .describe(
-        'bce: pointwise with sampled negatives; bpr: pairwise; softmax: sampled softmax; multinomial: softmax over all items per user (mult-vae, mf); ' +
+        'bce: pointwise with sampled negatives; bpr: pairwise; softmax: sampled softmax; multinomial: softmax over all items per user (mult-vae, mf, hybrid sum/gate); ' +
           'squared: the iALS objective over all items per user, sum over positives of (1 - s)^2 plus unobservedWeight x sum over all items of s^2',
       ),
     unobservedWeight: z.number().min(0).default(0.1).describe('Weight of the all-items term of the squared loss (iALS alpha_0)'),
@@ -70,6 +70,10 @@ export const trainSpecSchema = configObject(
       .min(0)
       .optional()
       .describe('Weight of the per-branch auxiliary losses of models that have them (gated hybrid); default 0.5 for those, 0 turns them off'),
+    auxLoss: z
+      .enum(['bce', 'bpr', 'softmax', 'multinomial', 'squared'])
+      .optional()
+      .describe('Loss of the per-branch auxiliary logits; default: loss. Another loss than loss only between the all-items losses (multinomial, squared)'),
     lrSchedule: lrScheduleSchema.optional().describe('Learning-rate schedule; absent: constant'),
     evalEvery: z.number().int().min(0).default(1).describe('Validate every N epochs (0: never)'),
     patience: z.number().int().min(1).default(3).describe('Evaluations without improvement before stopping'),

@@ -151,24 +151,36 @@ function epochBatches(
  * - `squared` (the iALS objective, Hu et al. 2008 / Rendle et al. 2021, here minimised by
  *   the optimiser): sum over the user's positives of (1 - s)^2 plus `unobservedWeight` x
  *   the sum over all items of s^2; excluded items are left out of that sum.
+ * Per-branch logits the architecture returns with them get `auxWeight` x `auxLoss` (by
+ * default the same loss). A gated hybrid trains best here with the squared loss on its
+ * fused score and the multinomial one on each branch (see bench/models.ts).
  */
 function userBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpec, rng: Rng, excludeItems?: Int32Array): EpochBatches {
   const bs = spec.batchSize;
   const userLogits = arch.userLogits?.bind(arch);
   if (!userLogits) {
-    throw new InputError(`Loss '${spec.loss}' needs a model that scores all items per user in one pass (mult-vae, mf); '${arch.type}' does not. Use bce, bpr or softmax.`, 'SPEC');
+    throw new InputError(`Loss '${spec.loss}' needs a model that scores all items per user in one pass (mult-vae, mf, hybrid with fusion sum or gate); '${arch.type}' does not. Use bce, bpr or softmax.`, 'SPEC');
   }
   const nItems = train.nCols;
   const users: number[] = [];
   for (let u = 0; u < train.nRows; u++) if (train.indptr[u + 1] > train.indptr[u]) users.push(u);
   const order = Int32Array.from(users);
   rng.shuffle(order);
-  const squared = spec.loss === 'squared';
-  let mask: Float32Array | undefined;
+  const auxWeight = spec.auxWeight ?? DEFAULT_AUX_WEIGHT;
+  const auxLoss = (spec.auxLoss ?? spec.loss) as 'multinomial' | 'squared';
+  const uses = new Set([spec.loss, auxWeight > 0 ? auxLoss : spec.loss]);
+  // Held-out items: multinomial adds -1e9 to their logits, squared leaves them out of the all-items term.
+  let keep: Float32Array | undefined;
+  let drop: Float32Array | undefined;
   if (excludeItems && excludeItems.length > 0) {
-    // multinomial: added to the logits; squared: multiplies the all-items term.
-    mask = new Float32Array(nItems).fill(squared ? 1 : 0);
-    for (const i of excludeItems) if (i >= 0 && i < nItems) mask[i] = squared ? 0 : -1e9;
+    keep = new Float32Array(nItems).fill(1);
+    drop = new Float32Array(nItems);
+    for (const i of excludeItems) {
+      if (i >= 0 && i < nItems) {
+        keep[i] = 0;
+        drop[i] = -1e9;
+      }
+    }
   }
   return {
     count: Math.ceil(order.length / bs),
@@ -180,23 +192,41 @@ function userBatches(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpec
       });
       const usersT = tf.tensor1d(part, 'int32');
       const targetT = tf.tensor2d(target, [part.length, nItems]);
-      const maskT = mask ? tf.tensor1d(mask) : undefined;
-      const compute = () => {
-        const { logits, penalty } = userLogits(usersT, true);
-        let loss: tf.Scalar;
-        if (squared) {
+      const keepT = keep && uses.has('squared') ? tf.tensor1d(keep) : undefined;
+      const dropT = drop && uses.has('multinomial') ? tf.tensor1d(drop) : undefined;
+      const lossOf = (name: 'multinomial' | 'squared', logits: tf.Tensor2D): tf.Scalar => {
+        if (name === 'squared') {
           const observed = tf.sum(tf.mul(targetT, tf.square(tf.sub(1, logits))));
-          const all = tf.sum(maskT ? tf.mul(tf.square(logits), maskT) : tf.square(logits));
-          loss = tf.div(tf.add(observed, tf.mul(all, spec.unobservedWeight)), part.length) as tf.Scalar;
-        } else {
-          const masked = maskT ? tf.add(logits, maskT) : logits;
-          loss = tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(masked), targetT), 1))) as tf.Scalar;
+          const all = tf.sum(keepT ? tf.mul(tf.square(logits), keepT) : tf.square(logits));
+          return tf.div(tf.add(observed, tf.mul(all, spec.unobservedWeight)), part.length) as tf.Scalar;
+        }
+        const masked = dropT ? tf.add(logits, dropT) : logits;
+        return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(masked), targetT), 1))) as tf.Scalar;
+      };
+      const compute = () => {
+        const { logits, penalty, auxiliary } = userLogits(usersT, true);
+        let loss = lossOf(spec.loss as 'multinomial' | 'squared', logits);
+        if (auxiliary && auxiliary.length > 0 && auxWeight > 0) {
+          loss = tf.add(loss, tf.mul(tf.addN(auxiliary.map((a) => lossOf(auxLoss, a))), auxWeight)) as tf.Scalar;
         }
         return penalty ? (tf.add(loss, penalty) as tf.Scalar) : loss;
       };
-      return { tensors: maskT ? [usersT, targetT, maskT] : [usersT, targetT], compute };
+      return { tensors: [usersT, targetT, ...(keepT ? [keepT] : []), ...(dropT ? [dropT] : [])], compute };
     },
   };
+}
+
+const ALL_ITEMS_LOSSES: TrainSpec['loss'][] = ['multinomial', 'squared'];
+
+/** An auxiliary loss other than the main one is one more all-items loss over the same batch of users; pair losses share one batch shape each. */
+function checkAuxLoss(spec: TrainSpec): void {
+  if (spec.auxLoss === undefined || spec.auxLoss === spec.loss) return;
+  if (ALL_ITEMS_LOSSES.includes(spec.loss) && ALL_ITEMS_LOSSES.includes(spec.auxLoss)) return;
+  throw new InputError(
+    `train.auxLoss '${spec.auxLoss}' cannot go with loss '${spec.loss}': the auxiliary loss can differ from the main one only between the all-items losses (multinomial, squared). ` +
+      `Leave auxLoss out or set it to '${spec.loss}'.`,
+    'SPEC',
+  );
 }
 
 /** Loss plus the L2 penalty on the embedding rows the batch looked up (mean squared norm per row). */
@@ -224,6 +254,7 @@ function cancelled(): RecLabError {
 export async function trainArchitecture(arch: NeuralArchitecture, train: CsrMatrix, spec: TrainSpec, opts: TrainOptions): Promise<TrainResult> {
   const hooks = opts.hooks ?? {};
   const log = hooks.log ?? (() => {});
+  checkAuxLoss(spec);
   if (opts.context) checkPositiveContext(opts.context, train);
   const rng = new Rng(opts.seed);
   const sampler = new NegativeSampler(train, spec.negativeSampling, rng.fork(1), opts.excludeItems);
@@ -237,6 +268,7 @@ export async function trainArchitecture(arch: NeuralArchitecture, train: CsrMatr
   let stoppedEarly = false;
 
   try {
+    arch.initialise?.(log);
     for (let epoch = 0; epoch < spec.epochs; epoch++) {
       if (hooks.signal?.aborted) throw cancelled();
       const t0 = performance.now();

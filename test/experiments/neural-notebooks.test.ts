@@ -71,14 +71,15 @@ describe('the neural notebooks, run small on the embedded sample', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('trains the notebook gated hybrid for two epochs and ranks the held-out items by content', async () => {
+  it('trains the notebook gated hybrid for a few epochs and ranks the held-out items by content', async () => {
     const base = load('cold-start-ml100k-hybrid.recnb');
     const spec = parseSpec({
       ...base,
       data: { source: 'sample', sample: { seed: 7, users: 200, items: 150, interactions: 6000 } },
       // The sample's item attributes in place of MovieLens genres / title / year.
       features: { item: [{ type: 'categorical', column: 'category' }, { type: 'multi-hot', column: 'tags' }, { type: 'tfidf', column: 'title', maxFeatures: 100 }] },
-      train: { ...base.train, epochs: 2, batchSize: 512 },
+      // The notebook's losses run over all items per batch of users: 16 users a step, 13 steps an epoch here.
+      train: { ...base.train, epochs: 8, batchSize: 16 },
     });
     const r = await runExperiment(spec, { store, runId: createRunRecord(store, spec), baseDir: dir, artifactsRoot: path.join(dir, 'artifacts') });
     expect(store.getRun(r.runId)!.status).toBe('FINISHED');
@@ -86,8 +87,8 @@ describe('the neural notebooks, run small on the embedded sample', () => {
     expect(r.protocol).toMatch(/over 30 candidate items/);
     expect(r.metrics['ndcg@10']).toBeGreaterThan(0);
     expect(r.metrics['ndcg@10']).toBeLessThanOrEqual(1);
-    // Content predicts the sample's cold items: better than the 0.5 of an id-only model.
-    expect(r.metrics['auc']).toBeGreaterThan(0.55);
+    // Content predicts the sample's cold items: better than the 0.5 of an id-only model (measured 0.66).
+    expect(r.metrics['auc']).toBeGreaterThan(0.6);
   }, 60_000);
 
   it("trains the notebook's context-aware two-tower and bundles it with each user's latest training context", async () => {

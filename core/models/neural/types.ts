@@ -46,6 +46,11 @@ export interface Factors {
 export interface UserLogits {
   logits: tf.Tensor2D;
   penalty?: tf.Scalar;
+  /**
+   * Per-branch logits over all items from the same pass (a gated hybrid's collaborative and
+   * content branches), each `users x nItems`; the trainer adds `auxWeight` x the same loss over each.
+   */
+  auxiliary?: tf.Tensor2D[];
 }
 
 /**
@@ -70,6 +75,12 @@ export interface NeuralArchitecture {
    * whole catalogue per user, as Mult-VAE trains). Called inside tf.tidy by the trainer.
    */
   userLogits?(users: tf.Tensor1D, training: boolean): UserLogits;
+  /**
+   * Sets starting weights from the training graph the architecture was built with (e.g. a
+   * closed-form collaborative solution). The trainer calls it once before the first epoch;
+   * rebuilding from saved weights (bundles) does not, so it may take a while.
+   */
+  initialise?(log?: (line: string) => void): void;
   /** Per-example gate (weight of the collaborative branch, 0..1) for gated hybrids. */
   gate?(batch: ArchitectureBatch): tf.Tensor1D;
   /**

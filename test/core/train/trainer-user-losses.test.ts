@@ -67,10 +67,83 @@ describe('trainArchitecture with the losses over all items per user (multinomial
     }
   });
 
+  it('adds auxWeight x the same loss over each branch logit the architecture returns (hand-computed)', async () => {
+    // A gated hybrid returns its collaborative and content logits with the fused ones.
+    const inputs = {
+      nUsers: 2,
+      nItems: 4,
+      itemFeatures: { dim: 2, values: Float32Array.from([1, 0, 0, 1, 1, 1, 0.5, -1]) },
+      contextDim: 0,
+      graph: trainOf(4),
+      seed: 9,
+    };
+    const model = { type: 'hybrid', fusion: 'gate', gateMixes: 'logits', dim: 2, contentHidden: [3], gateHidden: [2], itemIdDropout: 0, initStd: 0.5 };
+    const positives = [[0, 2], [1]];
+    const squared = (s: number[][]) => [0, 1].reduce((t, u) => t + positives[u].reduce((a, i) => a + (1 - s[u][i]) ** 2, 0) + 0.3 * s[u].reduce((a, x) => a + x * x, 0), 0) / 2;
+    const multinomial = (s: number[][]) => -[0, 1].reduce((t, u) => t + positives[u].reduce((a, i) => a + logSoftmax(s[u], [0, 1, 2, 3])[i], 0), 0) / 2;
+    for (const [loss, lossOf] of [['squared', squared], ['multinomial', multinomial]] as const) {
+      for (const auxWeight of [undefined, 0, 2]) {
+        const arch = buildArchitecture(model, inputs);
+        const rows = (t: tf.Tensor) => [0, 1].map((u) => Array.from(t.dataSync()).slice(u * 4, u * 4 + 4));
+        const [fused, collab, content] = tf.tidy(() => {
+          const out = arch.userLogits!(tf.tensor1d([0, 1], 'int32'), false);
+          return [rows(out.logits), ...out.auxiliary!.map(rows)];
+        });
+        const w = auxWeight ?? 0.5;
+        const expected = lossOf(fused) + w * (lossOf(collab) + lossOf(content));
+        const spec = parseTrainSpec({ loss, unobservedWeight: 0.3, auxWeight, epochs: 1, batchSize: 2, optimizer: { type: 'sgd', lr: 1e-12 }, evalEvery: 0 });
+        const result = await trainArchitecture(arch, trainOf(4), spec, { seed: 1 });
+        expect(result.history[0].loss, `${loss} auxWeight ${auxWeight}`).toBeCloseTo(expected, 4);
+        arch.dispose();
+      }
+    }
+  });
+
+  it('auxLoss gives the branch logits their own all-items loss, held-out items left out of both (hand-computed)', async () => {
+    const inputs = {
+      nUsers: 2,
+      nItems: 4,
+      itemFeatures: { dim: 2, values: Float32Array.from([1, 0, 0, 1, 1, 1, 0.5, -1]) },
+      contextDim: 0,
+      graph: trainOf(4),
+      seed: 9,
+    };
+    const model = { type: 'hybrid', fusion: 'gate', gateMixes: 'logits', dim: 2, contentHidden: [3], gateHidden: [2], itemIdDropout: 0, initStd: 0.5 };
+    const positives = [[0, 2], [1]];
+    const allowed = [0, 1, 2]; // item 3 held out
+    const squared = (s: number[][]) => [0, 1].reduce((t, u) => t + positives[u].reduce((a, i) => a + (1 - s[u][i]) ** 2, 0) + 0.3 * allowed.reduce((a, i) => a + s[u][i] ** 2, 0), 0) / 2;
+    const multinomial = (s: number[][]) => -[0, 1].reduce((t, u) => t + positives[u].reduce((a, i) => a + logSoftmax(s[u], allowed)[i], 0), 0) / 2;
+    for (const [loss, auxLoss, main, aux] of [
+      ['squared', 'multinomial', squared, multinomial],
+      ['multinomial', 'squared', multinomial, squared],
+    ] as const) {
+      const arch = buildArchitecture(model, inputs);
+      const rows = (t: tf.Tensor) => [0, 1].map((u) => Array.from(t.dataSync()).slice(u * 4, u * 4 + 4));
+      const [fused, collab, content] = tf.tidy(() => {
+        const out = arch.userLogits!(tf.tensor1d([0, 1], 'int32'), false);
+        return [rows(out.logits), ...out.auxiliary!.map(rows)];
+      });
+      const expected = main(fused) + 0.7 * (aux(collab) + aux(content));
+      const spec = parseTrainSpec({ loss, auxLoss, auxWeight: 0.7, unobservedWeight: 0.3, epochs: 1, batchSize: 2, optimizer: { type: 'sgd', lr: 1e-12 }, evalEvery: 0 });
+      const result = await trainArchitecture(arch, trainOf(4), spec, { seed: 1, excludeItems: Int32Array.from([3]) });
+      expect(result.history[0].loss, `${loss} + ${auxLoss}`).toBeCloseTo(expected, 4);
+      arch.dispose();
+    }
+  });
+
+  it('refuses an auxLoss that needs other batches than the main loss, saying what to do', async () => {
+    const arch = buildArchitecture({ type: 'mf', dim: 2 }, { nUsers: 2, nItems: 3, contextDim: 0, seed: 9 });
+    for (const [loss, auxLoss] of [['bce', 'multinomial'], ['squared', 'bpr']]) {
+      const spec = parseTrainSpec({ loss, auxLoss, epochs: 1 });
+      await expect(trainArchitecture(arch, trainOf(3), spec, { seed: 1 })).rejects.toThrow(new RegExp(`auxLoss '${auxLoss}' cannot go with loss '${loss}'.*Leave auxLoss out`));
+    }
+    arch.dispose();
+  });
+
   it('refuses architectures that cannot score all items per user, naming the alternatives', async () => {
     const arch = buildArchitecture({ type: 'gmf', dim: 2 }, { nUsers: 2, nItems: 3, contextDim: 0, seed: 9 });
     const spec = parseTrainSpec({ loss: 'multinomial', epochs: 1 });
-    await expect(trainArchitecture(arch, trainOf(3), spec, { seed: 1 })).rejects.toThrow(/multinomial.*gmf.*bce, bpr or softmax/);
+    await expect(trainArchitecture(arch, trainOf(3), spec, { seed: 1 })).rejects.toThrow(/multinomial.*hybrid with fusion sum or gate.*gmf.*bce, bpr or softmax/);
     arch.dispose();
   });
 });
