@@ -29,6 +29,6 @@ export * from './model-architectures';
 export * from './model';
 export * from './parse';
 export * from './json-schema';
-export { formatIssue, formatIssues, formatPath } from './issues';
+export { formatIssue, formatIssues, formatPath, issueEntries, type SpecIssue } from './issues';
 export { configObject, valueErrorMap, unknownKeyMessage } from './config-object';
 export { editDistance, closestName, didYouMean } from './suggest';
