@@ -3,36 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Host } from '../../../app/host';
-import { ApiCallError, type ApiClient, type ApiEvents, type EventName } from '../../../app/common/api';
+import type { ApiClient } from '../../../app/common/api';
 import { NotebookModel } from '../../../app/renderer/notebook/notebook-model';
 import { NotebookSaver, type SaveState } from '../../../app/renderer/notebook/notebook-saver';
+import { inProcessClient, waitFor as until } from './in-process-client';
 
-/**
- * The notebook editor's autosave against the real host on a temporary workspace: the
- * in-process client below is the same contract the transports carry, without a socket.
- */
-function inProcessClient(host: Host): ApiClient {
-  return {
-    async call(name, args) {
-      const r = await host.handle(name, args);
-      if (!r.ok) throw new ApiCallError(r.error.code, r.error.message, r.error.field);
-      return r.value as never;
-    },
-    on<E extends EventName>(event: E, listener: (p: ApiEvents[E]) => void) {
-      const sub = host.onEvent((e) => e.name === event && listener(e.payload as ApiEvents[E]));
-      return () => sub.dispose();
-    },
-  };
-}
-
-const until = async (what: () => boolean, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!what()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-
+// The notebook editor's autosave against the real host on a temporary workspace.
 describe('NotebookSaver with the host', () => {
   let dir: string;
   let host: Host;
