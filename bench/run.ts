@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   models: async () => (await import('./models')).main(),
   baselines: async () => console.log(JSON.stringify(await (await import('./baselines')).benchBaselines())),
   eval: async () => console.log(JSON.stringify(await (await import('./eval')).benchEval())),
+  ui: async () => (await import('./ui')).main(),
 };
 
 async function run(): Promise<void> {

@@ -172,10 +172,14 @@ export class NotebookRunModel implements Disposable {
     (this.outs as Record<string, unknown>)[e.section] = e.value;
     const run = this.latest!;
     const t = this.now();
-    this.finishSection(e.section, 'succeeded', t);
-    const next = run.covered[run.covered.indexOf(e.section) + 1];
-    const st = next && this.states.get(next);
-    if (st && st.status === 'queued') this.states.set(next, { ...st, status: 'running', startedAt: t });
+    const own = this.states.get(e.section);
+    // A full run reports the model's summary after the fit: its stage ended long before.
+    if (own && (own.status === 'queued' || own.status === 'running')) {
+      this.finishSection(e.section, 'succeeded', t);
+      const next = run.covered[run.covered.indexOf(e.section) + 1];
+      const st = next && this.states.get(next);
+      if (st && st.status === 'queued') this.states.set(next, { ...st, status: 'running', startedAt: t });
+    }
     this._onDidChange.fire();
   }
 

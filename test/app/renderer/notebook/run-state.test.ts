@@ -50,6 +50,13 @@ describe('NotebookRunModel', () => {
       { runId: 'r1', loss: [{ x: 3, y: 0.7 }], valid: [{ x: 1, y: 0.2 }], emittedAt: 123 },
     ]);
     expect(m.series?.validKey).toBe('valid/ndcg@10');
+    // The model's summary comes after the fit: it fills the model cell, its stage's time stays.
+    clock = 14_000;
+    m.onOutput({ runId: 'r1', preview: false, section: 'model', value: { type: 'mf', parameters: 10, config: {} } });
+    // (Its stage was skipped past by the throttled events: its own time is not known.)
+    expect(m.section('model')).toEqual({ runId: 'r1', status: 'succeeded', elapsedMs: undefined });
+    expect(m.section('train')).toMatchObject({ status: 'running', startedAt: 11_000 });
+    expect(m.outputs.model?.parameters).toBe(10);
     clock = 15_000;
     m.onFinished({ runId: 'r1', preview: false, status: 'FINISHED', outputs: { ...outputs, train: { seconds: 4 } } });
     expect(m.run).toMatchObject({ status: 'FINISHED', live: false, endedAt: 15_000 });
