@@ -15,8 +15,8 @@ export interface LiveLineChartProps {
   yTitle: string;
   /** All points so far (read when the chart is drawn whole). */
   points: () => readonly ChartPoint[];
-  /** New points as they arrive, with the emit time of the event that brought them. */
-  subscribe?: (append: (points: readonly ChartPoint[], emittedAt?: number) => void) => Disposable;
+  /** New points as they arrive, with the times the event that brought them was sent and received. */
+  subscribe?: (append: (points: readonly ChartPoint[], times?: EventTimes) => void) => Disposable;
   /** A fixed x range (the fit's planned steps or epochs), so the axis does not jump as points arrive. */
   xRange?: [number, number];
   /** A theme colour variable (`--chart-1`). */
@@ -32,6 +32,12 @@ export interface LiveLineChartProps {
   height?: number;
 }
 
+/** When a progress event was sent (host clock) and reached the page (page clock), ms since the epoch. */
+export interface EventTimes {
+  emittedAt?: number;
+  receivedAt?: number;
+}
+
 /** Past this many points a trace keeps every other one (twice as sparse each time): redraws stay fast. */
 const MAX_DRAWN = 3000;
 /** The mark the UI bench reads: a progress event's points are on the chart. */
@@ -44,7 +50,7 @@ class LiveChart {
   private stride = 1;
   private drawn = 0;
   private seen = 0;
-  private queue: { points: readonly ChartPoint[]; emittedAt?: number }[] = [];
+  private queue: { points: readonly ChartPoint[]; times?: EventTimes }[] = [];
   private chain: Promise<void>;
 
   constructor(
@@ -59,8 +65,8 @@ class LiveChart {
     });
   }
 
-  append(points: readonly ChartPoint[], emittedAt?: number): void {
-    this.queue.push({ points, emittedAt });
+  append(points: readonly ChartPoint[], times?: EventTimes): void {
+    this.queue.push({ points, times });
     this.enqueue(() => this.flush());
   }
 
@@ -130,7 +136,12 @@ class LiveChart {
     // The points are in the DOM; the next frame shows them.
     await new Promise<void>((r) => requestAnimationFrame(() => r()));
     const now = Date.now();
-    for (const b of batch) if (b.emittedAt !== undefined) performance.mark(EVENT_TO_CHART_MARK, { detail: { latencyMs: now - b.emittedAt } });
+    for (const b of batch) {
+      const t = b.times;
+      if (t?.emittedAt === undefined) continue;
+      // transportMs: host to page (socket, parsing, the page's queue); the rest is the chart's.
+      performance.mark(EVENT_TO_CHART_MARK, { detail: { latencyMs: now - t.emittedAt, transportMs: t.receivedAt !== undefined ? t.receivedAt - t.emittedAt : undefined } });
+    }
   }
 }
 
@@ -139,7 +150,7 @@ class LiveChart {
  * Plotly.extendTraces for each batch of points (never redrawn whole per event), its x range
  * fixed to what the fit plans, redrawn in the new colours when the theme changes. Once
  * an event's points are on screen it records `reclab:event-to-chart` with the delay since
- * the worker's progress event was sent. Give it a `key` per series (run).
+ * the progress event was sent by the workspace's tracker. Give it a `key` per series (run).
  */
 export function LiveLineChart(props: LiveLineChartProps) {
   const el = useRef<HTMLDivElement>(null);
@@ -150,7 +161,7 @@ export function LiveLineChart(props: LiveLineChartProps) {
   useEffect(() => {
     const c = new LiveChart(el.current!, () => latest.current);
     chart.current = c;
-    const sub = latest.current.subscribe?.((points, emittedAt) => c.append(points, emittedAt));
+    const sub = latest.current.subscribe?.((points, times) => c.append(points, times));
     const themeSub = latest.current.theme.onDidChange(() => c.redraw());
     return () => {
       sub?.dispose();

@@ -2,6 +2,7 @@ import { Fragment, useEffect, useMemo, useRef, useState, useSyncExternalStore } 
 import type { OutputSection } from '../../../core/experiment';
 import { DisposableStore } from '../../../core/util';
 import type { WorkbenchServices } from '../workbench/services';
+import { loadPlotly } from '../charts/plotly-loader';
 import type { CellActions } from './cell-view';
 import { CellView } from './cell-view';
 import { outputCell } from './cell-sections';
@@ -91,6 +92,13 @@ export function NotebookView({ session, services, active, onDirtyChange }: Noteb
       services.problems.set(NOTEBOOK_PROBLEMS_OWNER, path, []);
     };
   }, [session, services, path]);
+
+  useEffect(() => {
+    // Plotly is big to parse: do it while the user reads the notebook, not when the first
+    // progress events of a run arrive (they would wait behind it).
+    const idle = window.requestIdleCallback ?? ((fn: () => void) => window.setTimeout(fn, 500));
+    idle(() => void loadPlotly());
+  }, []);
 
   useEffect(() => {
     if (!active) return;

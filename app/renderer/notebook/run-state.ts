@@ -55,6 +55,8 @@ export interface SeriesAppend {
   loss: ChartPoint[];
   valid: ChartPoint[];
   emittedAt?: number;
+  /** When the event reached this model (client clock, ms since the epoch). */
+  receivedAt: number;
 }
 
 type Pending = { kind: 'progress'; e: RunProgressEvent } | { kind: 'output'; e: RunOutputEvent } | { kind: 'finished'; e: RunFinishedEvent };
@@ -161,7 +163,7 @@ export class NotebookRunModel implements Disposable {
       series.loss.push(...loss);
       series.valid.push(...valid);
       this._onDidChange.fire();
-      if (loss.length || valid.length) this._onDidAppendSeries.fire({ runId: e.runId, loss, valid, emittedAt: e.emittedAt });
+      if (loss.length || valid.length) this._onDidAppendSeries.fire({ runId: e.runId, loss, valid, emittedAt: e.emittedAt, receivedAt: this.now() });
       return;
     }
     this._onDidChange.fire();

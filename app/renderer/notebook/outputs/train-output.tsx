@@ -1,7 +1,7 @@
 import { useCallback } from 'react';
 import type { TrainOutput as TrainOutputValue } from '../../../../core/experiment';
 import type { RunProgressEvent } from '../../../../core/workspace';
-import { LiveLineChart, type ChartPoint } from '../../charts/live-line-chart';
+import { LiveLineChart, type ChartPoint, type EventTimes } from '../../charts/live-line-chart';
 import type { ThemeService } from '../../workbench/services';
 import type { NotebookRunModel } from '../run-state';
 import { formatDuration, formatMetric } from './format';
@@ -56,11 +56,11 @@ export function TrainOutput({ runs, value, progress, onCancel, metric, theme }: 
   const series = runs.series;
   const runId = series?.runId;
   const subscribeLoss = useCallback(
-    (append: (points: readonly ChartPoint[], emittedAt?: number) => void) => runs.onDidAppendSeries((a) => a.runId === runId && a.loss.length > 0 && append(a.loss, a.emittedAt)),
+    (append: (points: readonly ChartPoint[], times?: EventTimes) => void) => runs.onDidAppendSeries((a) => a.runId === runId && a.loss.length > 0 && append(a.loss, a)),
     [runs, runId],
   );
   const subscribeValid = useCallback(
-    (append: (points: readonly ChartPoint[], emittedAt?: number) => void) => runs.onDidAppendSeries((a) => a.runId === runId && a.valid.length > 0 && append(a.valid, a.emittedAt)),
+    (append: (points: readonly ChartPoint[], times?: EventTimes) => void) => runs.onDidAppendSeries((a) => a.runId === runId && a.valid.length > 0 && append(a.valid, a)),
     [runs, runId],
   );
   const showCharts = series && (progress || series.loss.length > 0 || series.valid.length > 0);

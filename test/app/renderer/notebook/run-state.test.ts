@@ -46,8 +46,8 @@ describe('NotebookRunModel', () => {
     expect(m.series).toMatchObject({ runId: 'r1', totalSteps: 200, epochs: 4, loss: [{ x: 1, y: 0.9 }, { x: 2, y: 0.8 }] });
     m.onProgress(progress('r1', { points: [loss(3, 0.7), { key: 'valid/ndcg@10', value: 0.2, step: 50, epoch: 1, time: 0 }, { key: 'train/epoch_loss', value: 0.85, step: 50, epoch: 1, time: 0 }] }));
     expect(appends).toEqual([
-      { runId: 'r1', loss: [{ x: 1, y: 0.9 }, { x: 2, y: 0.8 }], valid: [], emittedAt: 123 },
-      { runId: 'r1', loss: [{ x: 3, y: 0.7 }], valid: [{ x: 1, y: 0.2 }], emittedAt: 123 },
+      { runId: 'r1', loss: [{ x: 1, y: 0.9 }, { x: 2, y: 0.8 }], valid: [], emittedAt: 123, receivedAt: 11_000 },
+      { runId: 'r1', loss: [{ x: 3, y: 0.7 }], valid: [{ x: 1, y: 0.2 }], emittedAt: 123, receivedAt: 11_000 },
     ]);
     expect(m.series?.validKey).toBe('valid/ndcg@10');
     // The model's summary comes after the fit: it fills the model cell, its stage's time stays.
