@@ -197,6 +197,26 @@ describe.skipIf(!haveBuild || !haveChromium)('the notebook editor in the workben
     expect(await api<unknown[]>(served, 'runs.live', {})).toEqual([]);
   }, 600_000);
 
+  it('stops at a change on disk by another program with a bar: Keep mine writes the editor\'s version, Reload takes the disk\'s', async () => {
+    const file = `${ws}/${NOTEBOOK}`;
+    const mine = fs.readFileSync(file, 'utf8');
+    const theirs = mine.replace('Gated hybrid on the embedded sample', 'Edited elsewhere');
+    fs.writeFileSync(file, theirs);
+    const bar = page.locator('[data-bar="changed-on-disk"]');
+    await bar.waitFor({ timeout: 30_000 });
+    expect(await bar.textContent()).toContain('This notebook changed on disk by another program.');
+    await bar.getByRole('button', { name: 'Keep mine' }).click();
+    await bar.waitFor({ state: 'detached' });
+    await page.locator('.notebook-save-state', { hasText: /^Saved$/ }).waitFor();
+    expect(fs.readFileSync(file, 'utf8')).toBe(mine);
+
+    fs.writeFileSync(file, theirs);
+    await bar.waitFor({ timeout: 30_000 });
+    await bar.getByRole('button', { name: 'Reload' }).click();
+    await page.locator(`${cellSel('c1')} .markdown-view h1`, { hasText: 'Edited elsewhere' }).waitFor();
+    expect(fs.readFileSync(file, 'utf8')).toBe(theirs);
+  }, 120_000);
+
   it('met no page error, CSP violation or console error on the way', () => {
     expect(problems).toEqual([]);
   });

@@ -6,7 +6,7 @@ import { notebookProblems, runBlocker } from '../../../../app/renderer/notebook/
 import { defaultSource, STAGE_ORDER } from '../../../../app/renderer/notebook/cell-sections';
 import { locatePath, parseJsonWithPositions } from '../../../../app/renderer/notebook/json-locate';
 import type { CellData } from '../../../../app/renderer/notebook/cell-edits';
-import { parseNotebook } from '../../../../core/notebook';
+import { NOTEBOOK_TEMPLATES, parseNotebook } from '../../../../core/notebook';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const hybrid = parseNotebook(fs.readFileSync(path.join(ROOT, 'experiments', 'hybrid-gate-sample.recnb'), 'utf8'));
@@ -17,6 +17,13 @@ describe('validateNotebook', () => {
     for (const f of fs.readdirSync(path.join(ROOT, 'experiments')).filter((f) => f.endsWith('.recnb'))) {
       const nb = parseNotebook(fs.readFileSync(path.join(ROOT, 'experiments', f), 'utf8'), f);
       expect(validateNotebook(nb.cells, nb.metadata), f).toEqual([]);
+    }
+  });
+
+  it('finds nothing wrong with a new notebook from any template', () => {
+    for (const t of NOTEBOOK_TEMPLATES) {
+      const nb = t.build('new');
+      expect(validateNotebook(nb.cells, nb.metadata), t.id).toEqual([]);
     }
   });
 
