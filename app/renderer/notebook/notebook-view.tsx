@@ -87,7 +87,11 @@ export function NotebookView({ session, services, active, onDirtyChange }: Noteb
       }),
     );
     onDirtyChange(model.dirty);
+    // Leaving the page within the autosave delay: save what is pending while the page can.
+    const onHide = () => document.visibilityState === 'hidden' && void saver.flush();
+    document.addEventListener('visibilitychange', onHide);
     return () => {
+      document.removeEventListener('visibilitychange', onHide);
       d.dispose();
       services.problems.set(NOTEBOOK_PROBLEMS_OWNER, path, []);
     };

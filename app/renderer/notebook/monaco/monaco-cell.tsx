@@ -52,6 +52,8 @@ export function MonacoCell(props: MonacoCellProps) {
   useEffect(() => {
     if (!monaco || !host.current) return;
     const p = latest.current;
+    // The theme may have changed while no cell was being edited.
+    applyMonacoTheme(monaco, p.theme.current);
     const uri = monaco.Uri.parse(cellModelUri(p.notebookPath, p.cellId, p.kind));
     monaco.editor.getModel(uri)?.dispose();
     const model = monaco.editor.createModel(p.source, p.kind === 'markdown' ? 'markdown' : 'json', uri);
