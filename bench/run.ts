@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   baselines: async () => console.log(JSON.stringify(await (await import('./baselines')).benchBaselines())),
   eval: async () => console.log(JSON.stringify(await (await import('./eval')).benchEval())),
   linalg: async () => (await import('./linalg')).main(),
+  ui: async () => (await import('./ui')).main(),
 };
 
 async function run(): Promise<void> {

@@ -30,7 +30,7 @@ export * from './model-factorised';
 export * from './model';
 export * from './parse';
 export * from './json-schema';
-export { formatIssue, formatIssues, formatPath } from './issues';
+export { formatIssue, formatIssues, formatPath, issueEntries, type SpecIssue } from './issues';
 export { configObject, valueErrorMap, unknownKeyMessage } from './config-object';
 export { editDistance, closestName, didYouMean } from './suggest';
 export * from './run-query';

@@ -7,18 +7,30 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
+/** One problem at one place: the path of the value (an unknown key's path ends in the key). */
+export interface SpecIssue {
+  path: PropertyKey[];
+  message: string;
+}
+
 /**
- * Lines for one problem, `path: message`, below the `root` path (e.g. `['model']`). An
- * unknown key's path ends in the key itself (`model.dimm`), where zod puts the object.
+ * The problems of one zod issue below the `root` path (e.g. `['model']`), each with its
+ * path. An unknown key's path ends in the key itself (`model.dimm`), where zod puts the
+ * object; editors use the path to underline the key.
  */
-export function formatIssue(issue: z.core.$ZodIssue, root: readonly PropertyKey[] = []): string[] {
+export function issueEntries(issue: z.core.$ZodIssue, root: readonly PropertyKey[] = []): SpecIssue[] {
   const path = [...root, ...issue.path];
   if (issue.code === 'unrecognized_keys') {
     // configObject's message has one line per unknown key.
     const lines = issue.message.split('\n');
-    if (lines.length === issue.keys.length) return issue.keys.map((key, i) => `${formatPath([...path, key])}: ${lines[i]}`);
+    if (lines.length === issue.keys.length) return issue.keys.map((key, i) => ({ path: [...path, key], message: lines[i] }));
   }
-  return [`${formatPath(path)}: ${issue.message}`];
+  return [{ path, message: issue.message }];
+}
+
+/** Lines for one problem, `path: message` (see issueEntries). */
+export function formatIssue(issue: z.core.$ZodIssue, root: readonly PropertyKey[] = []): string[] {
+  return issueEntries(issue, root).map((e) => `${formatPath(e.path)}: ${e.message}`);
 }
 
 /** One line per problem of a failed parse (see formatIssue). */

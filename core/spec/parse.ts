@@ -1,7 +1,7 @@
 import { InputError } from '../util';
 import { experimentSpecSchema, type ExperimentSpec } from './experiment';
 import { valueErrorMap } from './config-object';
-import { formatIssue } from './issues';
+import { formatIssue, issueEntries, type SpecIssue } from './issues';
 import { isNeuralModelType } from './model';
 import { trainSpecSchema } from './train';
 
@@ -25,4 +25,13 @@ export function parseSpec(raw: unknown, file = 'spec', origin?: (section: Proper
   const spec = r.data;
   if (spec.train === undefined && isNeuralModelType(spec.model.type)) return { ...spec, train: trainSpecSchema.parse({}) };
   return spec;
+}
+
+/**
+ * Every problem of a raw spec with the path it is at, without throwing: what the notebook
+ * editor maps to its cells and their keys. Empty when `parseSpec` would pass.
+ */
+export function specIssues(raw: unknown): SpecIssue[] {
+  const r = experimentSpecSchema.safeParse(raw, { error: valueErrorMap });
+  return r.success ? [] : r.error.issues.flatMap((issue) => issueEntries(issue));
 }

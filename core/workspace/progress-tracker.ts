@@ -9,6 +9,11 @@ export interface RunProgressEvent {
   /** Milliseconds since the Unix epoch. */
   startedAt: number;
   elapsedMs: number;
+  /**
+   * When the tracker sent this event (or, for `current`, took the snapshot), ms since the
+   * Unix epoch: the UI measures the delay from the worker's report to its chart with it.
+   */
+  emittedAt: number;
   /** The latest progress of the fit (epoch and step of total, best so far). */
   fit?: FitProgress;
   /** Share of the fit done, in [0, 1], when known. */
@@ -125,7 +130,7 @@ export class ProgressTracker {
 
   private snapshot(): RunProgressEvent {
     const now = this.now();
-    const e: RunProgressEvent = { runId: this.runId, preview: this.preview, phase: this.phase, startedAt: this.startedAt, elapsedMs: now - this.startedAt, points: this.points };
+    const e: RunProgressEvent = { runId: this.runId, preview: this.preview, phase: this.phase, startedAt: this.startedAt, elapsedMs: now - this.startedAt, emittedAt: now, points: this.points };
     if (this.fit) e.fit = this.fit;
     if (this.loss !== undefined) e.loss = this.loss;
     const f = this.fit ? fitFraction(this.fit) : undefined;

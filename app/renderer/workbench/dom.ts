@@ -54,6 +54,14 @@ export function connectDom(wb: Workbench): Disposable {
   const onBlur = () => wb.tabs.navigatingRecent && wb.tabs.endRecentNavigation();
   const onFocus = () => void wb.notebooks.refresh();
   const onHide = () => void wb.flushState(true);
+  // A link may name what to open (`#open=examples/x.recnb`, `#open=reclab:runs`): after the
+  // saved layout is restored, so the restored tabs do not replace it.
+  const onHash = () => {
+    const resource = hashResource(location.hash);
+    if (resource) void wb.ready.then(() => wb.openEditor(resource));
+  };
+  onHash();
+  window.addEventListener('hashchange', onHash);
   window.addEventListener('keydown', onKeyDown, true);
   window.addEventListener('keyup', onKeyUp, true);
   window.addEventListener('blur', onBlur);
@@ -68,6 +76,18 @@ export function connectDom(wb: Workbench): Disposable {
       window.removeEventListener('blur', onBlur);
       window.removeEventListener('focus', onFocus);
       window.removeEventListener('pagehide', onHide);
+      window.removeEventListener('hashchange', onHash);
     },
   };
+}
+
+/** The resource of a `#open=<resource>` link (URI-encoded), if any. */
+export function hashResource(hash: string): string | undefined {
+  const m = /(?:^#|&)open=([^&]+)/.exec(hash);
+  if (!m) return undefined;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return undefined;
+  }
 }

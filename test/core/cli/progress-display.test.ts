@@ -4,7 +4,7 @@ import { formatDuration, progressDetail, RunProgressDisplay } from '../../../cor
 import type { RunProgressEvent } from '../../../core/workspace';
 
 function event(over: Partial<RunProgressEvent>): RunProgressEvent {
-  return { runId: 'r', preview: false, phase: 'train', startedAt: 0, elapsedMs: 0, points: [], ...over };
+  return { runId: 'r', preview: false, phase: 'train', startedAt: 0, elapsedMs: 0, emittedAt: 0, points: [], ...over };
 }
 
 /** A stream that says it is a terminal, and records what is written to it. */

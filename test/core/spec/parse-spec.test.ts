@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelConfig, modelDefaults, parseSpec, trainSpecSchema } from '../../../core/spec';
+import { modelConfig, modelDefaults, parseSpec, specIssues, trainSpecSchema } from '../../../core/spec';
 
 const data = { source: 'sample' };
 const message = (raw: unknown): string => {
@@ -134,5 +134,17 @@ describe('parseSpec: train, features, split and the top level', () => {
     };
     const once = parseSpec(raw);
     expect(parseSpec(JSON.parse(JSON.stringify(once)))).toEqual(once);
+  });
+});
+
+describe('specIssues', () => {
+  it('gives each problem with the path it is at, an unknown key ending in the key, and nothing for a valid spec', () => {
+    expect(specIssues({ data, model: { type: 'mf', dimm: 64, initstd: 1 } })).toEqual([
+      { path: ['model', 'dimm'], message: "unknown parameter 'dimm' for model type 'mf'; did you mean 'dim'?" },
+      { path: ['model', 'initstd'], message: "unknown parameter 'initstd' for model type 'mf'; did you mean 'initStd'?" },
+    ]);
+    const [lr] = specIssues({ data, model: { type: 'mf' }, train: { optimizer: { type: 'adam', lr: 'fast' } } });
+    expect(lr.path).toEqual(['train', 'optimizer', 'lr']);
+    expect(specIssues({ data, model: { type: 'mf', dim: 8 } })).toEqual([]);
   });
 });

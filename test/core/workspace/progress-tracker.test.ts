@@ -44,6 +44,8 @@ describe('ProgressTracker', () => {
     expect(events[1].points.map((p) => p.step)).toEqual([1, 2, 3, 4, 5]);
     expect(events[1].loss).toBeCloseTo(0.2, 12);
     expect(events[1].elapsedMs).toBe(100);
+    // Stamped when sent, not when the first point of the batch arrived.
+    expect(events[1].emittedAt).toBe(1_000_100);
     // A quiet spell: nothing is sent for nothing.
     advance(500);
     expect(events).toHaveLength(2);

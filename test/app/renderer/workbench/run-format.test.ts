@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunProgressEvent } from '../../../../core/workspace';
 import { formatCount, formatDensity, formatDuration, formatMetric, formatRelativeTime, percentOf, phaseText, progressText } from '../../../../app/renderer/workbench/run-format';
 
-const progress = (p: Partial<RunProgressEvent>): RunProgressEvent => ({ runId: 'r', preview: false, phase: 'train', startedAt: 0, elapsedMs: 0, points: [], ...p });
+const progress = (p: Partial<RunProgressEvent>): RunProgressEvent => ({ runId: 'r', preview: false, phase: 'train', startedAt: 0, elapsedMs: 0, emittedAt: 0, points: [], ...p });
 
 describe('run-format', () => {
   it('writes a training run as the status bar shows it', () => {

@@ -1,0 +1,24 @@
+/** The part of plotly.js the workbench uses (the dist bundle ships no types). */
+declare module 'plotly.js-dist-min' {
+  export type Datum = number | string | null;
+  export interface PlotData {
+    x?: Datum[];
+    y?: Datum[];
+    type?: string;
+    mode?: string;
+    name?: string;
+    line?: Record<string, unknown>;
+    marker?: Record<string, unknown>;
+    hovertemplate?: string;
+    fill?: string;
+    [key: string]: unknown;
+  }
+  export type Layout = Record<string, unknown>;
+  export type Config = Record<string, unknown>;
+  export function newPlot(el: HTMLElement, data: PlotData[], layout?: Layout, config?: Config): Promise<HTMLElement>;
+  export function react(el: HTMLElement, data: PlotData[], layout?: Layout, config?: Config): Promise<HTMLElement>;
+  export function extendTraces(el: HTMLElement, update: { x: Datum[][]; y: Datum[][] }, indices: number[], maxPoints?: number): Promise<HTMLElement>;
+  export function relayout(el: HTMLElement, update: Layout): Promise<HTMLElement>;
+  export function purge(el: HTMLElement): void;
+  export const Plots: { resize(el: HTMLElement): Promise<void> };
+}
