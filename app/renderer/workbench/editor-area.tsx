@@ -1,5 +1,6 @@
 import { Component, memo, Suspense, useCallback, useEffect, useRef, type ReactNode } from 'react';
 import { editorFor, isFileResource } from './editor-registry';
+import './editors';
 import { fileName, folderOf } from './notebook-tree';
 import { useModels } from './use-model';
 import { Icon, Keys } from './widgets';
