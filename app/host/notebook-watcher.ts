@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
 import { etagOf } from '../../core/workspace';
 import type { Disposable } from '../../core/util';
 
@@ -11,21 +12,35 @@ const DEBOUNCE_MS = 150;
  * and not reported.
  */
 export class NotebookWatcher implements Disposable {
-  private watcher: fs.FSWatcher | undefined;
+  private watcher: FSWatcher | undefined;
   private readonly known = new Map<string, string>();
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Resolves once the initial scan is done and changes are seen (tests wait for it). */
+  readonly ready: Promise<void>;
 
   constructor(
     private readonly root: string,
     private readonly onChange: (e: { path: string; etag: string | undefined }) => void,
   ) {
-    try {
-      this.watcher = fs.watch(root, { recursive: true }, (_event, file) => file && this.changed(file.toString()));
-      this.watcher.on('error', () => this.dispose());
-    } catch {
-      // A file system without watching (some network drives): saves still refuse to overwrite a change.
-      this.watcher = undefined;
-    }
+    // chokidar, not fs.watch(recursive): Node 20 watches each file on Linux, and an atomic
+    // save (write a temporary file, rename it over) replaces the inode it watched, so every
+    // change after the first save went unseen. Dot folders (.reclab, .git) and node_modules
+    // are not watched at all: runs write there constantly.
+    this.watcher = watch(root, {
+      ignoreInitial: true,
+      ignored: (p: string) => {
+        const rel = path.relative(root, p);
+        return rel !== '' && rel.split(path.sep).some((part) => part.startsWith('.') || part === 'node_modules');
+      },
+    });
+    const w = this.watcher;
+    this.ready = new Promise((resolve) => {
+      w.once('ready', () => resolve());
+      w.once('error', () => resolve());
+    });
+    for (const event of ['add', 'change', 'unlink'] as const) this.watcher.on(event, (file: string) => this.changed(path.relative(root, file)));
+    // A file system without watching (some network drives): saves still refuse to overwrite a change.
+    this.watcher.on('error', () => void this.close());
   }
 
   /** A save by this app: the version it wrote is not news. */
@@ -55,9 +70,14 @@ export class NotebookWatcher implements Disposable {
     );
   }
 
-  dispose(): void {
-    this.watcher?.close();
+  private close(): Promise<void> {
+    const w = this.watcher;
     this.watcher = undefined;
+    return w ? w.close() : Promise.resolve();
+  }
+
+  dispose(): void {
+    void this.close();
     for (const t of this.pending.values()) clearTimeout(t);
     this.pending.clear();
   }

@@ -41,7 +41,11 @@ export function startServe(workspace: string, env: NodeJS.ProcessEnv = {}, port 
     env: { ...process.env, ...env },
   });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  // RECLAB_E2E_STDERR=1 shows the server's and its host's stderr while a test runs.
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (process.env.RECLAB_E2E_STDERR) process.stderr.write(d);
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`reclab serve printed no URL in 60 s. stderr: ${stderr}`)), 60_000);

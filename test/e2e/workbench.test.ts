@@ -54,6 +54,8 @@ describe.skipIf(!haveBuild || !haveChromium)('workbench shell (browser mode)', (
     await expect.poll(() => page.locator('[data-status=workspace]').textContent()).toBe(path.basename(ws));
     await expect.poll(() => page.locator('[data-status=backend]').textContent()).toMatch(/tfjs: (wasm|tensorflow|cpu)/);
     // The codicon font loaded (from the bundle, under the CSP).
+    // Loading asks for every codicon face (Monaco's chunk brings its own, loaded only when used).
+    expect(await page.evaluate(async () => (await document.fonts.load('16px codicon')).length)).toBeGreaterThan(0);
     expect(await page.evaluate("document.fonts.check('16px codicon')")).toBe(true);
     await screenshot(page, 'workbench-light');
   });
@@ -74,7 +76,7 @@ describe.skipIf(!haveBuild || !haveChromium)('workbench shell (browser mode)', (
     // The key of a command is shown in the palette, and Escape leaves it.
     await page.keyboard.press('Control+Shift+P');
     await page.keyboard.type('toggle panel');
-    expect(await page.locator('.quick-input-row.active kbd').allTextContents()).toEqual(['Ctrl', 'J']);
+    await expect.poll(() => page.locator('.quick-input-row.active kbd').allTextContents()).toEqual(['Ctrl', 'J']);
     await page.keyboard.press('Escape');
     expect(await page.locator('.quick-input').count()).toBe(0);
     // Back to the system's scheme (light in this context) through Quick Open's command mode.

@@ -29,6 +29,7 @@ export function loadMonaco(theme: ThemeKind): Promise<Monaco> {
     window.MonacoEnvironment = {
       getWorkerUrl: (_moduleId, label) => new URL(label === 'json' ? 'workers/json.worker.js' : 'workers/editor.worker.js', document.baseURI).href,
     };
+    ignoreMonacoCancellations();
     const monaco = await import('./monaco-entry');
     const schemas = cellJsonSchemas();
     monaco.jsonDefaults.setDiagnosticsOptions({
@@ -61,4 +62,17 @@ export function applyMonacoTheme(monaco: Monaco, theme: ThemeKind): void {
     },
   });
   monaco.editor.setTheme('reclab');
+}
+
+/**
+ * Monaco cancels its pending work (suggest, hover, the JSON worker's requests) when an editor
+ * or model is disposed, and the cancelled promise is left rejected with its CancellationError
+ * (name and message 'Canceled'). VS Code drops those in its unexpected-error handler; a page
+ * that embeds Monaco must too, or every closed cell logs an unhandled rejection.
+ */
+function ignoreMonacoCancellations(): void {
+  window.addEventListener('unhandledrejection', (e) => {
+    const reason = e.reason as { name?: unknown; message?: unknown } | undefined;
+    if (reason && reason.name === 'Canceled' && reason.message === 'Canceled') e.preventDefault();
+  });
 }
