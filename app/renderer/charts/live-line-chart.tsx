@@ -19,6 +19,8 @@ export interface LiveLineChartProps {
   subscribe?: (append: (points: readonly ChartPoint[], times?: EventTimes) => void) => Disposable;
   /** A fixed x range (the fit's planned steps or epochs), so the axis does not jump as points arrive. */
   xRange?: [number, number];
+  /** Whole-number x values (epochs): ticks only at integers. */
+  xIntegers?: boolean;
   /** A theme colour variable (`--chart-1`). */
   color: string;
   markers?: boolean;
@@ -101,7 +103,12 @@ class LiveChart {
       height: p.height ?? 220,
       margin: { l: 52, r: 16, t: 30, b: 38 },
       title: { text: p.title, x: 0.01, xanchor: 'left', font: { size: 12 } },
-      xaxis: { title: { text: p.xTitle }, ...(p.xRange ? { range: p.xRange, autorange: false } : { autorange: true }) },
+      xaxis: {
+        title: { text: p.xTitle },
+        ...(p.xRange ? { range: p.xRange, autorange: false } : { autorange: true }),
+        // Plotly would put ticks at 1.5, 2.5 epochs on a short fit.
+        ...(p.xIntegers ? { tickformat: 'd', dtick: p.xRange ? Math.max(1, Math.ceil((p.xRange[1] - p.xRange[0]) / 10)) : undefined } : {}),
+      },
       yaxis: { title: { text: p.yTitle }, autorange: true, ...(p.yLog ? { type: 'log' } : {}), ...(this.drawn === 0 ? { showticklabels: false } : {}) },
       showlegend: false,
       annotations: this.drawn === 0 ? [{ text: p.emptyText ?? 'No points yet', showarrow: false, xref: 'paper', yref: 'paper', x: 0.5, y: 0.5, font: { color: cssVar('--fg-muted'), size: 12 } }] : [],

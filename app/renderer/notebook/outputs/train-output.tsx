@@ -93,6 +93,7 @@ export function TrainOutput({ runs, value, progress, onCancel, metric, theme }: 
               points={() => runs.series?.valid ?? []}
               subscribe={subscribeValid}
               xRange={series.epochs ? [0.5, series.epochs + 0.5] : undefined}
+              xIntegers
               color="--chart-2"
               emptyText="Measured after each epoch"
               markers
