@@ -48,6 +48,11 @@ export class Host implements Disposable {
   private sampleStats: DatasetInfo['stats'] | undefined;
   private readonly handlers: Handlers;
 
+  /** Resolves when changes to notebooks on disk are being watched (the first scan of the folder is done). */
+  get watchingNotebooks(): Promise<void> {
+    return this.watcher.ready;
+  }
+
   private constructor(
     readonly workspace: Workspace,
     private readonly options: HostOptions,

@@ -142,6 +142,8 @@ describe.skipIf(!haveBuild || !haveChromium)('the notebook editor in the workben
     await train.locator('.fit-eta', { hasText: /ETA \d/ }).waitFor({ timeout: 120_000 });
     expect(await train.locator('.fit-detail').textContent()).toMatch(/epoch \d \/ 3 · step \d+ \/ \d+ · loss \d\.\d{4}/);
     expect(await train.locator('.progress-bar').getAttribute('aria-valuenow')).toMatch(/^\d+(\.\d)?$/);
+    // The status bar shows the live run's progress and ETA too, wherever the user is in the app.
+    await expect.poll(() => page.locator('[data-status=run]').textContent(), { timeout: 60_000 }).toMatch(/^hybrid-gate-sample: train epoch \d\/3 · \d+% · ETA \d/);
     await train.locator('.cell-status.running').waitFor();
     // The stages before training are done and show their outputs.
     expect(await page.locator(`${cellSel('c2')} .cell-status.succeeded`).count()).toBe(1);

@@ -53,14 +53,23 @@ function runTitle(cell: CellData): string {
  * static coloured view, or Monaco while it is edited; markdown rendered), its problems,
  * and under it the run's status and outputs.
  */
+/** Whether focus is nowhere in particular, or already in this notebook's editor. */
+function focusIsOurs(cell: HTMLElement): boolean {
+  const active = document.activeElement;
+  if (!active || active === document.body) return true;
+  const editor = cell.closest('.notebook-editor');
+  return !!editor && editor.contains(active);
+}
+
 export const CellView = memo(function CellView(p: CellViewProps) {
   const { cell, actions } = p;
   const root = useRef<HTMLDivElement>(null);
   const errors = p.diagnostics.filter((d) => d.severity === 'error');
 
   useEffect(() => {
-    // Command mode keeps the keyboard on the selected cell.
-    if (p.selected && !p.editing && root.current && !root.current.contains(document.activeElement)) {
+    // Command mode keeps the keyboard on the selected cell, but never takes it from another
+    // part of the workbench (the palette typed into while the notebook was opening, the tree).
+    if (p.selected && !p.editing && root.current && !root.current.contains(document.activeElement) && focusIsOurs(root.current)) {
       root.current.focus({ preventScroll: true });
       root.current.scrollIntoView({ block: 'nearest' });
     }

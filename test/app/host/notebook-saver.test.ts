@@ -14,10 +14,11 @@ describe('NotebookSaver with the host', () => {
   let host: Host;
   let api: ApiClient;
   const file = 'examples/hybrid-gate-sample.recnb';
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reclab-saver-'));
     host = Host.open({ workspace: dir, mode: 'browser', seedExamples: true });
     api = inProcessClient(host);
+    await host.watchingNotebooks;
   });
   afterEach(async () => {
     await host.close();
