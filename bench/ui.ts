@@ -92,16 +92,16 @@ async function eventToChart(browser: Browser, served: Served): Promise<{ latenci
   try {
     const page = await context.newPage();
     await page.goto(`${served.url}#open=${encodeURIComponent(NOTEBOOK)}`);
-    await page.locator('.cell[data-cell-id="c5"]').waitFor({ timeout: 120_000 });
+    await page.locator('.editor-slot.active .cell[data-cell-id="c5"]').waitFor({ timeout: 120_000 });
     // As a user would: the notebook opened and settled (its chunks loaded) before Run All.
     await page.waitForLoadState('networkidle');
     await page.waitForTimeout(1000);
     // The train cell in view, as a user watching it would have it.
-    await page.locator('.cell[data-cell-id="c5"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.locator('.editor-slot.active .cell[data-cell-id="c5"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     const t0 = performance.now();
-    await page.getByRole('button', { name: 'Run All' }).click();
-    await page.locator('.notebook-run-label', { hasText: /FINISHED|FAILED|KILLED/ }).waitFor({ timeout: 1_800_000 });
-    const label = await page.locator('.notebook-run-label').textContent();
+    await page.locator('.editor-slot.active').getByRole('button', { name: 'Run All' }).click();
+    await page.locator('.editor-slot.active .notebook-run-label', { hasText: /FINISHED|FAILED|KILLED/ }).waitFor({ timeout: 1_800_000 });
+    const label = await page.locator('.editor-slot.active .notebook-run-label').textContent();
     if (!label?.includes('FINISHED')) throw new Error(`The NeuMF run did not finish: ${label}`);
     const marks = await page.evaluate(() => performance.getEntriesByName('reclab:event-to-chart').map((e) => (e as PerformanceMark).detail as { latencyMs: number; transportMs?: number }));
     return { latencies: marks.map((m) => m.latencyMs), transport: marks.flatMap((m) => (m.transportMs === undefined ? [] : [m.transportMs])), seconds: (performance.now() - t0) / 1000 };
