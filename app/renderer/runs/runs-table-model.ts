@@ -28,8 +28,8 @@ export const FIELD_TITLES: Record<FieldColumn, string> = {
 };
 /** The metrics a new explorer shows: the ones the examples select on. */
 export const DEFAULT_METRICS = ['ndcg@10', 'recall@10'];
-/** Rows read per request. */
-export const PAGE_SIZE = 200;
+/** Rows read per request: a screenful and some (each row costs the host its metric, param and tag lookups). */
+export const PAGE_SIZE = 60;
 /** Rows read per request when every row is needed (grouping, a sort the host cannot do). */
 const ALL_CHUNK = 1000;
 /** Tags RecLab sets itself (the notebook a run came from): not shown as the user's tags. */
@@ -138,6 +138,8 @@ export class RunsTableModel extends ChangeModel {
   private _resets = 0;
   private _loading = false;
   private visible: [number, number] = [0, PAGE_SIZE];
+  /** The rows held are those of the previous filter or sort: replaced when the first new page arrives. */
+  private stale = false;
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
 
   private _selection = new Set<string>();
@@ -354,16 +356,16 @@ export class RunsTableModel extends ChangeModel {
     }
   }
 
-  /** Reads again from the first row (a new filter, sort or columns). */
+  /**
+   * Reads again from the first row (a new filter, sort or columns). The rows shown stay
+   * until the new ones arrive, so the table never flashes empty while the host reads.
+   */
   reload(): Promise<void> {
     clearTimeout(this.reloadTimer);
     this.generation++;
     this._resets++;
-    this.pages = new Map();
+    this.stale = true;
     this.requested = new Set();
-    this.all = undefined;
-    this.items = undefined;
-    this._total = undefined;
     this.visible = [0, PAGE_SIZE];
     return this.read(this.generation);
   }
@@ -402,7 +404,6 @@ export class RunsTableModel extends ChangeModel {
         const first = Math.floor(this.visible[0] / PAGE_SIZE);
         const last = Math.floor(this.visible[1] / PAGE_SIZE);
         const wanted = keepRows ? [...new Set([first, last, ...this.pages.keys()])] : [first];
-        if (!keepRows) this.pages = new Map();
         await Promise.all(wanted.map((p) => this.readPage(p, gen, args)));
       }
       if (gen !== this.generation) return;
@@ -429,6 +430,12 @@ export class RunsTableModel extends ChangeModel {
     try {
       const r = await this.api.call('runs.list', { ...args, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
       if (gen !== this.generation) return;
+      if (this.stale) {
+        this.pages = new Map();
+        this.all = undefined;
+        this.items = undefined;
+        this.stale = false;
+      }
       this._total = r.total;
       this.pages.set(page, r.runs);
       // Rows past the new end are gone (runs trashed meanwhile).
@@ -448,6 +455,8 @@ export class RunsTableModel extends ChangeModel {
     for (let off = ALL_CHUNK; off < first.total; off += ALL_CHUNK) rest.push(this.api.call('runs.list', { ...args, offset: off, limit: ALL_CHUNK }));
     for (const page of await Promise.all(rest)) rows.push(...page.runs);
     if (gen !== this.generation) return;
+    this.stale = false;
+    this.pages = new Map();
     this._total = first.total;
     this.all = this.sortHere(rows);
     this.buildItems();
