@@ -155,6 +155,22 @@ describe.skipIf(!haveBuild || !haveChromium)('runs explorer, run page and export
     await page.locator('.tab[data-path="reclab:runs"]').click();
   });
 
+  it('adds a param column chosen from the keys the runs have, sorts by it, and removes it', async () => {
+    await page.locator('[data-action=columns]').click();
+    const option = page.locator('.column-chooser input[data-param="model.type"]');
+    await option.waitFor();
+    await option.check();
+    const header = page.locator('.runs-table-head [data-column="param:model.type"]');
+    await header.waitFor();
+    await header.click();
+    await expect.poll(() => header.getAttribute('aria-sort')).toBe('ascending');
+    const cells = () => page.locator('.runs-row[data-run]').evaluateAll((rows) => rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top).map((r) => r.querySelector('[data-param-value]')?.textContent));
+    await expect.poll(cells).toEqual(['ease', 'hybrid', 'mostpop']);
+    await option.uncheck();
+    await expect.poll(() => header.count()).toBe(0);
+    await page.locator('.column-chooser [aria-label=Close]').click();
+  });
+
   it('exports a run from the explorer: a bundle that loadBundle reads and a top-K CSV whose rows match the run\'s topk.csv, downloadable', async () => {
     await page.locator(`.runs-row[data-run="${ids.hybrid}"] .runs-cell.status`).click();
     await page.locator('[data-action=export-open]').click();
@@ -248,6 +264,10 @@ describe.skipIf(!haveBuild || !haveChromium)('runs explorer, run page and export
     await tag.focus();
     await expect.poll(async () => (await call<{ tags: Record<string, string>; notes?: string }>('runs.get', { runId: ids.hybrid })).notes).toBe('Gate on item features; 2 epochs only.');
     expect((await call<{ tags: Record<string, string> }>('runs.get', { runId: ids.hybrid })).tags.stage).toBe('tuned');
+    // As a user comes to it: the top of the page, no toasts over it.
+    const clear = page.locator('.toast [aria-label="Clear Notification"]');
+    while ((await clear.count()) > 0) await clear.first().click();
+    await runPage.evaluate((el) => el.closest('.editor-slot')?.scrollTo(0, 0));
     await screenshot(page, 'run-page-light');
 
     // The explorer heard of the changes, and filters by the new tag.
@@ -266,11 +286,23 @@ describe.skipIf(!haveBuild || !haveChromium)('runs explorer, run page and export
     expect(JSON.parse(fs.readFileSync(path.join(ws, file), 'utf8')).metadata.name).toBe('gated hybrid');
   });
 
+  it('follows a run started elsewhere live: it appears, then shows FINISHED with its metric, without a refresh', async () => {
+    await page.locator('.tab[data-path="reclab:runs"]').click();
+    await expect.poll(() => explorer().getAttribute('data-total')).toBe('2');
+    const { runId } = await call<{ runId: string }>('runs.start', { notebook: notebook('mostpop again', 'baselines', [['model', { type: 'mostpop' }], evaluate]) });
+    const status = page.locator(`.runs-row[data-run="${runId}"] [data-status]`);
+    await expect.poll(() => explorer().getAttribute('data-total'), { timeout: 30_000 }).toBe('3');
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: 120_000 }).toBe('FINISHED');
+    const run = await call<{ finalMetrics: Record<string, Record<string, number>> }>('runs.get', { runId });
+    await expect.poll(() => page.locator(`.runs-row[data-run="${runId}"] .runs-cell.numeric`).first().textContent()).toBe(run.finalMetrics.overall['ndcg@10'].toFixed(4));
+    ids.again = runId;
+  }, 180_000);
+
   it('draws the explorer and the run page in the dark theme', async () => {
     const dark = await openWorkbench(browser, served, 'dark');
     watch(dark.page);
     await dark.page.goto(`${served.url}#open=${encodeURIComponent('reclab:runs')}`);
-    await expect.poll(() => dark.page.locator('.runs-explorer').getAttribute('data-total')).toBe('2');
+    await expect.poll(() => dark.page.locator('.runs-explorer').getAttribute('data-total')).toBe('3');
     await dark.page.locator('.runs-table-head [data-column="metric:ndcg@10"]').click();
     await screenshot(dark.page, 'runs-explorer-dark');
     await dark.page.locator(`.runs-row[data-run="${ids.hybrid}"]`).dblclick();

@@ -28,6 +28,13 @@ function relativeTo(root: string | undefined, p: string): string {
   return p.startsWith(r) ? p.slice(r.length).split('\\').join('/') : p;
 }
 
+/** An artifact as named inside the run's artifact folder (its whole path on hover). */
+function artifactName(runId: string, p: string): string {
+  const norm = p.split('\\').join('/');
+  const at = norm.indexOf(`/artifacts/${runId}/`);
+  return at >= 0 ? norm.slice(at + `/artifacts/${runId}/`.length) : norm;
+}
+
 /** A free workspace file name for a notebook restored from a run. */
 function restoredName(run: RunRecord, existing: ReadonlySet<string>): string {
   const base = (run.tags[NOTEBOOK_TAG]?.split('/').pop()?.replace(/\.recnb$/, '') || run.name).replace(/[\\/:*?"<>|]+/g, '-');
@@ -169,7 +176,7 @@ export function RunPage({ resource, services }: EditorProps) {
             <ul className="artifact-list">
               {run.artifacts.map((a) => (
                 <li key={a.path}>
-                  <Icon name={a.kind === 'bundle' || a.kind === 'model' ? 'package' : 'file'} /> <code>{relativeTo(info?.workspace, a.path)}</code> <span className="muted">{a.kind} · {a.size.toLocaleString('en-US')} B</span>
+                  <Icon name={a.kind === 'bundle' || a.kind === 'model' ? 'package' : 'file'} /> <code title={relativeTo(info?.workspace, a.path)}>{artifactName(run.id, a.path)}</code> <span className="muted">{a.kind} · {a.size.toLocaleString('en-US')} B</span>
                 </li>
               ))}
             </ul>

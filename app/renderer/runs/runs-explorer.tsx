@@ -88,6 +88,16 @@ export function RunsExplorer({ services, active }: EditorProps) {
 
   const onKeyDown = (e: React.KeyboardEvent) => {
     const mod = e.ctrlKey || e.metaKey;
+    // Keys typed into the filter, the column chooser or the export form are theirs (Delete, Ctrl+A...).
+    const target = e.target as HTMLElement;
+    if (target.closest('input, textarea, select, button, a, [role=dialog], .export-panel')) {
+      if (!(target.tagName === 'INPUT' && target.getAttribute('aria-label') === 'Filter runs' && (e.key === 'ArrowDown' || e.key === 'Enter'))) return;
+      // From the filter, Down or Enter goes to the rows.
+      e.preventDefault();
+      scrollRef.current?.focus();
+      if (model.focusIndex >= model.count) model.moveFocus(0);
+      return;
+    }
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
       model.moveFocus(e.key === 'ArrowDown' ? 1 : -1, e.shiftKey);
@@ -211,7 +221,6 @@ export function RunsExplorer({ services, active }: EditorProps) {
 
 function HeaderCell({ column, model }: { column: ColumnId; model: RunsTableModel }) {
   const sorted = model.sort.column === column;
-  const removable = column.startsWith('metric:') || column.startsWith('param:');
   const label = column === 'status' ? '' : columnTitle(column);
   return (
     <div
@@ -219,12 +228,11 @@ function HeaderCell({ column, model }: { column: ColumnId; model: RunsTableModel
       className={`runs-cell head${sorted ? ' sorted' : ''}${column.startsWith('metric:') ? ' numeric' : ''}`}
       aria-sort={sorted ? (model.sort.ascending ? 'ascending' : 'descending') : 'none'}
       data-column={column}
-      title={`Sort by ${columnTitle(column)}${hostOrder(column) ? '' : ' (reads every run)'}`}
+      title={`Sort by ${columnTitle(column)}${hostOrder(column) ? '' : ' (reads every run)'}${column.startsWith('metric:') || column.startsWith('param:') ? '; remove the column in Columns' : ''}`}
       onClick={() => model.sortBy(column)}
     >
       <span className="head-label">{label}</span>
       {sorted && <Icon name={model.sort.ascending ? 'arrow-up' : 'arrow-down'} />}
-      {removable && <ActionButton icon="close" title={`Remove the column ${columnTitle(column)}`} onClick={() => model.removeColumn(column)} />}
     </div>
   );
 }
@@ -268,7 +276,7 @@ function Cell({ column, run: r, model, now, onOpen }: { column: ColumnId; run: R
   if (column.startsWith('param:')) {
     const v = r.params[column.slice('param:'.length)];
     return (
-      <span className="runs-cell" title={v}>
+      <span className="runs-cell" title={v} data-param-value>
         {v ?? ''}
       </span>
     );

@@ -352,7 +352,10 @@ export class RunsTableModel extends ChangeModel {
     if (this.needsAll || this._total === undefined) return;
     for (let p = Math.floor(start / PAGE_SIZE); p <= Math.floor(Math.max(start, end) / PAGE_SIZE); p++) {
       if (p * PAGE_SIZE >= this._total) break;
-      void this.readPage(p, this.generation);
+      this.readPage(p, this.generation).catch((e: Error) => {
+        this._error = e.message;
+        this.changed();
+      });
     }
   }
 
