@@ -16,7 +16,7 @@ import './runs.css';
 const ROW = 24;
 
 const WIDTHS: Record<string, number> = { status: 30, name: 200, experiment: 130, modelType: 80, dataset: 80, protocol: 80, duration: 76, tags: 150, started: 96 };
-const widthOf = (c: ColumnId) => WIDTHS[c] ?? (c.startsWith('metric:') ? 92 : 110);
+const widthOf = (c: ColumnId) => WIDTHS[c] ?? (c.startsWith('metric:') ? 104 : 110);
 
 /** The runs explorer (`reclab:runs`): every run in a virtualised table. */
 export function RunsExplorer({ services, active }: EditorProps) {
