@@ -1,4 +1,12 @@
+import { QUERY_ATTRIBUTES } from '../../../core/spec';
 import type { QueryError } from './runs-table-model';
+
+/** What the filter box says on hover: the language in brief, every attribute it knows. */
+const HELP = [
+  'Filter runs: metrics.KEY, metrics[SEGMENT].KEY, params.KEY, tags.KEY or an attribute, compared with = != < <= > >=, in (...), like "a%", is null; joined with and, or, not and parentheses.',
+  ...Object.entries(QUERY_ATTRIBUTES).map(([k, v]) => `${k}: ${v}`),
+  'Esc clears it; Down goes to the rows.',
+].join('\n');
 
 /**
  * The filter box: the query as typed over a copy of it whose wrong part is underlined
@@ -28,6 +36,7 @@ export function QueryInput({ value, error, onChange, onEscape, inputRef }: { val
         type="text"
         spellCheck={false}
         aria-label="Filter runs"
+        title={HELP}
         aria-invalid={!!error}
         placeholder='Filter: metrics.ndcg@10 > 0.3 and params.model.type = "hybrid" and status = "FINISHED"'
         value={value}

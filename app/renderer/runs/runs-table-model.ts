@@ -116,6 +116,35 @@ export function checkQuery(text: string): QueryError | undefined {
   }
 }
 
+/** What the explorer keeps between openings: the user's view of the runs, not the rows. */
+export interface ExplorerSettings {
+  query: string;
+  metrics: string[];
+  params: string[];
+  sort: SortState;
+  group: boolean;
+}
+
+const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0) ? v.slice(0, 50) : undefined);
+
+/** Saved settings read defensively: a field of the wrong shape keeps its default. */
+export function readSettings(raw: unknown): Partial<ExplorerSettings> {
+  if (!raw || typeof raw !== 'object') return {};
+  const r = raw as Record<string, unknown>;
+  const out: Partial<ExplorerSettings> = {};
+  if (typeof r.query === 'string' && r.query.length <= 10_000) out.query = r.query;
+  const metrics = strings(r.metrics);
+  if (metrics) out.metrics = metrics;
+  const params = strings(r.params);
+  if (params) out.params = params;
+  const sort = r.sort as Partial<SortState> | undefined;
+  const column = sort?.column;
+  const known = typeof column === 'string' && ((FIELD_COLUMNS as readonly string[]).includes(column) || /^(metric|param):./.test(column));
+  if (known && typeof sort?.ascending === 'boolean') out.sort = { column: column as ColumnId, ascending: sort.ascending };
+  if (typeof r.group === 'boolean') out.group = r.group;
+  return out;
+}
+
 export class RunsTableModel extends ChangeModel {
   private _query = '';
   private _queryError: QueryError | undefined;
@@ -149,9 +178,18 @@ export class RunsTableModel extends ChangeModel {
 
   constructor(
     private readonly api: ApiClient,
+    initial: Partial<ExplorerSettings> = {},
     private readonly now: () => number = Date.now,
   ) {
     super();
+    if (initial.query !== undefined) {
+      this._query = initial.query;
+      this._queryError = checkQuery(initial.query);
+    }
+    if (initial.metrics) this._metrics = [...initial.metrics];
+    if (initial.params) this._params = [...initial.params];
+    if (initial.sort) this._sort = { ...initial.sort };
+    if (initial.group !== undefined) this._group = initial.group;
     const soon = () => this.scheduleReload();
     const offs = [
       api.on('runs.changed', soon),
@@ -170,6 +208,10 @@ export class RunsTableModel extends ChangeModel {
   }
 
   // ---- state
+
+  get settings(): ExplorerSettings {
+    return { query: this._query, metrics: [...this._metrics], params: [...this._params], sort: { ...this._sort }, group: this._group };
+  }
 
   get query(): string {
     return this._query;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient, ApiEvents, CallArgs, CallName, CallResult, EventName } from '../../../../app/common/api';
 import { ApiCallError } from '../../../../app/common/api-error';
 import { Host } from '../../../../app/host';
-import { checkQuery, PAGE_SIZE, RunsTableModel } from '../../../../app/renderer/runs/runs-table-model';
+import { checkQuery, PAGE_SIZE, readSettings, RunsTableModel } from '../../../../app/renderer/runs/runs-table-model';
 import type { RunSnapshot } from '../../../../core/runs';
 
 /** The renderer's view of a real host on a temporary workspace (no transport in between). */
@@ -162,6 +162,22 @@ describe('RunsTableModel: the runs explorer over a real host', () => {
     m.setTrashed(false);
     await settled(m);
     expect(m.total).toBe(RUNS);
+    m.dispose();
+  });
+
+  it('starts from saved settings (read defensively) and reads with them', async () => {
+    expect(readSettings({ query: 7, metrics: ['ndcg@10', ''], params: ['model.dim'], sort: { column: 'bogus', ascending: true }, group: 'yes' })).toEqual({ params: ['model.dim'] });
+    expect(readSettings(null)).toEqual({});
+    const saved = { query: 'tags.stage = "tuned"', metrics: ['recall@10'], params: ['model.dim'], sort: { column: 'param:model.dim' as const, ascending: false }, group: false };
+    expect(readSettings(JSON.parse(JSON.stringify(saved)))).toEqual(saved);
+    const m = new RunsTableModel(api, saved);
+    await m.reload();
+    expect(m.settings).toEqual(saved);
+    expect(m.total).toBe(15);
+    // model.dim = 8 * ((i % 4) + 1): the tagged runs (i = 0, 10, ..., 140) have 8 or 24; descending, 24 first.
+    expect(m.loadedRuns().map((r) => r.params['model.dim'])).toEqual([...Array(7).fill('24'), ...Array(8).fill('8')]);
+    expect(m.columns).toContain('param:model.dim');
+    expect(m.columns).not.toContain('metric:ndcg@10');
     m.dispose();
   });
 });
