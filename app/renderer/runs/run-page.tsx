@@ -80,14 +80,15 @@ export function RunPage({ resource, services }: EditorProps) {
   const st = STATUS_ICONS[run.status];
   const notebookArtifact = run.artifacts.find((a) => a.kind === 'notebook');
 
-  const openAsNotebook = async (): Promise<string | undefined> => {
+  /** The notebook as it was run (its copy in the run's artifact folder). */
+  const notebookText = async (): Promise<string | undefined> => {
     if (!notebookArtifact) return undefined;
-    const text = (await services.api.call('notebooks.read', { path: relativeTo(info?.workspace, notebookArtifact.path) })).text;
-    return text;
+    const { workspace } = await appInfo(services);
+    return (await services.api.call('notebooks.read', { path: relativeTo(workspace, notebookArtifact.path) })).text;
   };
   const restore = async () => {
     try {
-      const text = await openAsNotebook();
+      const text = await notebookText();
       if (text === undefined) return;
       const existing = new Set((await services.api.call('notebooks.list', {})).map((n) => n.path));
       const file = restoredName(run, existing);
@@ -100,7 +101,7 @@ export function RunPage({ resource, services }: EditorProps) {
   };
   const runAgain = async () => {
     try {
-      const text = await openAsNotebook();
+      const text = await notebookText();
       if (text === undefined) return;
       const notebook = run.tags[NOTEBOOK_TAG];
       const started = await services.api.call('runs.start', { notebook: text, ...(notebook ? { path: notebook } : {}) });
