@@ -244,7 +244,7 @@ describe.skipIf(!haveBuild || !haveChromium)('runs explorer, run page and export
     const run = await call<{ finalMetrics: Record<string, Record<string, number>>; params: Record<string, string> }>('runs.get', { runId: ids.hybrid });
     expect(await runPage.locator('[data-segment=overall][data-metric="ndcg@10"]').textContent()).toBe(run.finalMetrics.overall['ndcg@10'].toFixed(4));
     expect(Object.keys(run.finalMetrics).length).toBeGreaterThan(1);
-    expect(await runPage.locator('.metrics-table thead th').count()).toBe(Object.keys(run.finalMetrics).length + 1);
+    expect(await runPage.locator('.run-metrics thead th').count()).toBe(Object.keys(run.finalMetrics).length + 1);
     await runPage.locator('.series-chart .main-svg').first().waitFor({ timeout: 30_000 });
     expect(await runPage.locator('[aria-label=Params] th', { hasText: /^model\.type$/ }).count()).toBe(1);
     expect((await runPage.locator('.run-log').textContent())!.length).toBeGreaterThan(0);
@@ -258,7 +258,7 @@ describe.skipIf(!haveBuild || !haveChromium)('runs explorer, run page and export
     const tag = runPage.getByRole('textbox', { name: 'Add a tag' });
     await tag.fill('stage=tuned');
     await tag.press('Enter');
-    await runPage.locator('.tag-chip[data-tag=stage]').waitFor();
+    await runPage.locator('.runs-tag[data-tag=stage]').waitFor();
     const notes = runPage.getByRole('textbox', { name: 'Notes' });
     await notes.fill('Gate on item features; 2 epochs only.');
     await tag.focus();

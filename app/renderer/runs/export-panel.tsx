@@ -87,7 +87,7 @@ export function ExportPanel({ services, runId, runName, onClose }: { services: W
           K <input type="text" inputMode="numeric" placeholder="largest evaluated" value={k} onChange={(e) => setK(e.target.value)} aria-invalid={!!kError} />
         </label>
       </fieldset>
-      {kError && <div className="form-error">{kError}</div>}
+      {kError && <div className="runs-form-error">{kError}</div>}
       <div className="export-actions">
         <button type="button" className="button" disabled={busy || none || !!kError} onClick={() => void run()} data-action="export">
           <Icon name={busy ? 'loading' : 'export'} spin={busy} /> {busy ? 'Exporting…' : 'Export'}
@@ -102,7 +102,7 @@ export function ExportPanel({ services, runId, runName, onClose }: { services: W
           <span className="muted">{progress?.message ?? 'Starting…'}</span>
         </div>
       )}
-      {error && <div className="form-error">Export failed: {error}</div>}
+      {error && <div className="runs-form-error">Export failed: {error}</div>}
       {result && (
         <div className="export-result" data-export-dir={result.dir}>
           <div>

@@ -141,7 +141,7 @@ export function RunPage({ resource, services }: EditorProps) {
         <span>started {new Date(run.startTime).toLocaleString()}</span>
         <span>{run.status === 'RUNNING' ? 'running for' : 'took'} {formatDuration(duration)}</span>
       </div>
-      {run.error && <div className="form-error run-error">{run.error}</div>}
+      {run.error && <div className="runs-form-error run-error">{run.error}</div>}
       {exporting && <ExportPanel services={services} runId={run.id} runName={run.name} onClose={() => setExporting(false)} />}
       <div className="run-grid">
         <Section title="Final metrics">
@@ -207,7 +207,7 @@ function KeyValues({ values, empty }: { values: Record<string, string>; empty: s
   const entries = Object.entries(values).filter(([, v]) => v !== '');
   if (!entries.length) return <div className="muted">{empty}</div>;
   return (
-    <table className="kv-table">
+    <table className="run-kv">
       <tbody>
         {entries.map(([k, v]) => (
           <tr key={k}>
@@ -227,7 +227,7 @@ function MetricsTable({ metrics }: { metrics: RunRecord['finalMetrics'] }) {
   const keys = [...new Set(segments.flatMap((s) => Object.keys(metrics[s])))].sort();
   return (
     <div className="metrics-scroll">
-      <table className="metrics-table">
+      <table className="run-metrics">
         <thead>
           <tr>
             <th>metric</th>
@@ -346,7 +346,7 @@ function TagsEditor({ services, run }: { services: WorkbenchServices; run: RunRe
   return (
     <div className="tags-editor">
       {tags.map(([k, v]) => (
-        <span key={k} className="tag-chip" data-tag={k}>
+        <span key={k} className="runs-tag" data-tag={k}>
           {v ? `${k}=${v}` : k}
           <button type="button" className="tag-remove" title={`Remove the tag ${k}`} aria-label={`Remove the tag ${k}`} onClick={() => remove(k)}>
             <Icon name="close" />

@@ -151,7 +151,7 @@ export function RunsExplorer({ services, active }: EditorProps) {
       <div className="explorer-toolbar">
         <QueryInput value={model.query} error={model.queryError} onChange={(v) => model.setQuery(v)} onEscape={() => model.setQuery('')} inputRef={queryRef} />
         <div className="explorer-actions">
-          <label className="toggle" title="Group the runs by experiment">
+          <label className="explorer-toggle" title="Group the runs by experiment">
             <input type="checkbox" checked={model.groupByExperiment} onChange={(e) => model.setGroupByExperiment(e.target.checked)} /> Group by experiment
           </label>
           <button type="button" className="button secondary" onClick={() => setChooser(!chooser)} aria-expanded={chooser} data-action="columns">
@@ -202,7 +202,7 @@ export function RunsExplorer({ services, active }: EditorProps) {
       </div>
       {confirmEmpty && (
         <div className="confirm-bar" role="alertdialog" aria-label="Empty Trash">
-          <Icon name="warning" className="status-warning" />
+          <Icon name="warning" className="severity-warning" />
           <span>
             Delete the {total} run{total === 1 ? '' : 's'} in the trash for good, with their artifacts? This cannot be undone.
           </span>
@@ -357,7 +357,7 @@ function Cell({ column, run: r, model, now, onOpen }: { column: ColumnId; run: R
       return (
         <span className="runs-cell tags" title={tags.join('\n')}>
           {tags.map((t) => (
-            <span key={t} className="tag-chip">
+            <span key={t} className="runs-tag">
               {t}
             </span>
           ))}
