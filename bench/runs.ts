@@ -9,7 +9,7 @@ const METRICS = ['precision', 'recall', 'ndcg', 'hit', 'map', 'mrr'].flatMap((m)
 const MODELS = ['ease', 'itemknn', 'mostpop', 'mf', 'neumf', 'hybrid', 'mult-vae', 'lightgcn'];
 
 /** A run as a workspace of long use has them: a spec, 15 params, 3 tags, 8 segments x 18 final metrics. */
-function syntheticRun(i: number, t0: number): RunSnapshot {
+export function syntheticRun(i: number, t0: number): RunSnapshot {
   const model = MODELS[i % MODELS.length];
   const finalMetrics: Record<string, Record<string, number>> = {};
   for (const [s, segment] of SEGMENTS.entries()) finalMetrics[segment] = Object.fromEntries(METRICS.map((m, j) => [m, ((i * 7919 + s * 104729 + j * 31) % 1000) / 1000]));

@@ -7,6 +7,8 @@ export class ApiCallError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** More about the error, e.g. `{position, length}` of a filter query's syntax error. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'ApiCallError';

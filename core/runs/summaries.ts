@@ -34,6 +34,12 @@ function count(v: number | undefined, what: string, fallback: number): number {
   return v;
 }
 
+/**
+ * Whether the text `v` is a JSON number. A CASE, not AND: SQLite does not promise to skip
+ * json_type when json_valid is false, and json_type of text such as `ease` is an error.
+ */
+const isNumber = (v: string) => `coalesce(CASE WHEN json_valid(${v}) THEN json_type(${v}) IN ('integer', 'real') END, 0)`;
+
 /** The ORDER BY terms over a sort value `v` (NULLs last either way), then newest first. */
 function orderTerms(query: RunSummaryQuery): { sortSql: string; sortJoin: string; sortArgs: unknown[]; terms: (v: string) => string; tieDirection: string } {
   const o = query.orderBy ?? { field: 'startTime' };
@@ -68,7 +74,7 @@ function orderTerms(query: RunSummaryQuery): { sortSql: string; sortJoin: string
   // Params are text: numbers among them sort by value ('0.01' before '0.1' before '1e-3' is wrong as text).
   const terms = (v: string) =>
     numericText
-      ? `${v} IS NULL, (json_valid(${v}) AND json_type(${v}) IN ('integer', 'real')) DESC, CASE WHEN json_valid(${v}) AND json_type(${v}) IN ('integer', 'real') THEN CAST(${v} AS REAL) END ${dir}, ${v} ${dir}`
+      ? `${v} IS NULL, ${isNumber(v)} DESC, CASE WHEN ${isNumber(v)} THEN CAST(${v} AS REAL) END ${dir}, ${v} ${dir}`
       : `${v} IS NULL, ${v} ${dir}`;
   // Equal values: newest first, except when sorting by start time itself (then its direction, so ascending is oldest first throughout).
   const tieDirection = 'field' in o && o.field === 'startTime' ? dir : 'DESC';

@@ -1,3 +1,4 @@
+import { RUNS_RESOURCE } from '../runs/resources';
 import type { SideView } from './layout-model';
 import { showQuickOpen } from './shell-commands';
 import { useModels } from './use-model';
@@ -31,7 +32,11 @@ export function ActivityBar({ wb }: { wb: Workbench }) {
               title={key ? `${title} (${key})` : title}
               aria-label={title}
               data-view={view}
-              onClick={() => wb.layout.toggleView(view)}
+              onClick={() => {
+                wb.layout.toggleView(view);
+                // Runs: the side bar follows what is going on, the explorer tab holds every run.
+                if (view === 'runs' && wb.layout.state.sidebar.visible) wb.openEditor(RUNS_RESOURCE);
+              }}
             >
               <Icon name={icon} />
               {view === 'runs' && live > 0 && <span className="activity-badge" aria-label={`${live} running`}>{live}</span>}

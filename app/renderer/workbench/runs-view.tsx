@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import type { LiveRunInfo } from '../../../core/workspace';
 import type { RunSummary } from '../../common/api';
+import { runResource } from '../runs/resources';
 import { formatMetric, formatRelativeTime, percentOf, progressDetail } from './run-format';
 import { ViewHeader, ViewMessage } from './side-bar';
 import { useModels } from './use-model';
@@ -41,6 +42,7 @@ export function RunsView({ wb }: { wb: Workbench }) {
   return (
     <div className="view runs-view">
       <ViewHeader title="Runs" busy={wb.recentRuns.loading}>
+        <ActionButton icon="table" title="Open Runs Explorer" onClick={() => void wb.commands.execute('runs.openExplorer')} />
         <ActionButton icon="refresh" title="Refresh" onClick={() => void wb.commands.execute('runs.refresh')} />
       </ViewHeader>
       <SectionHeader title="Running" count={live.length} open={liveOpen} onToggle={() => setLiveOpen(!liveOpen)} />
@@ -116,8 +118,8 @@ function RecentRuns({ wb, runs }: { wb: Workbench; runs: RunSummary[] }) {
               className="list-row run-row"
               style={{ transform: `translateY(${v.start}px)`, height: ROW }}
               data-run={r.id}
-              title={`${r.name} · ${st.label}${r.modelType ? ` · ${r.modelType}` : ''}${r.error ? `\n${r.error}` : ''}\n${new Date(r.startTime).toLocaleString()}\n${r.notebook ? 'Click to open its notebook' : 'Click to show its log'}`}
-              onClick={() => wb.openRun({ runId: r.id, notebook: r.notebook })}
+              title={`${r.name} · ${st.label}${r.modelType ? ` · ${r.modelType}` : ''}${r.error ? `\n${r.error}` : ''}\n${new Date(r.startTime).toLocaleString()}\nClick to open its page`}
+              onClick={() => wb.openEditor(runResource(r.id))}
             >
               <Icon name={st.icon} spin={r.status === 'RUNNING'} className={st.className} />
               <span className="row-label">{r.name}</span>

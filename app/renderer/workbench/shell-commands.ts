@@ -4,6 +4,7 @@ import { isEnabled } from './commands';
 import { fuzzyMatch, fuzzyRank } from './fuzzy';
 import { fileName, folderOf } from './notebook-tree';
 import type { QuickPickItem } from './quick-input-model';
+import { RUNS_RESOURCE } from '../runs/resources';
 import { progressDetail } from './run-format';
 import type { Command } from './services';
 import type { ThemeChoice } from './theme-model';
@@ -121,6 +122,7 @@ export function registerShellCommands(wb: Workbench): Disposable {
     { id: 'notebook.create', title: 'Notebook: New Notebook…', keybinding: 'Ctrl+Alt+N', run: () => wb.newNotebook() },
     { id: 'notebooks.refresh', title: 'Notebooks: Refresh', run: () => wb.notebooks.refresh() },
     { id: 'datasets.refresh', title: 'Datasets: Refresh', run: () => wb.datasets.refresh() },
+    { id: 'runs.openExplorer', title: 'Runs: Open Runs Explorer', run: () => wb.openEditor(RUNS_RESOURCE) },
     { id: 'runs.refresh', title: 'Runs: Refresh', run: () => Promise.all([wb.recentRuns.refresh(), wb.liveRuns.refresh()]).then(() => undefined) },
     { id: 'runs.cancel', title: 'Runs: Cancel a Running Run…', when: () => wb.liveRuns.runs.length > 0, run: async () => {
         const id = await pickLiveRun(wb, 'Select the run to cancel');

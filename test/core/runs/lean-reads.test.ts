@@ -84,6 +84,9 @@ describe('run summaries', () => {
     // As text '0.01' < '0.1' < '1e-3'; by value 1e-3 < 0.01 < 0.1.
     expect(names({ orderBy: { param: 'train.lr' } })).toEqual(['mf-c', 'mf-a', 'mf-b', 'pop', 'ease']);
     expect(names({ orderBy: { param: 'train.lr' }, ascending: false })).toEqual(['mf-b', 'mf-a', 'mf-c', 'pop', 'ease']);
+    // Text params (not JSON) sort as text, and do not break the numeric test.
+    expect(names({ orderBy: { param: 'model.type' } })).toEqual(['ease', 'mf-c', 'mf-b', 'mf-a', 'pop']);
+    expect(names({ orderBy: { param: 'model.type' }, ascending: false })).toEqual(['pop', 'mf-c', 'mf-b', 'mf-a', 'ease']);
   });
 
   it('pages with offset and limit, keeping the total of the filter', () => {
