@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   eval: async () => console.log(JSON.stringify(await (await import('./eval')).benchEval())),
   linalg: async () => (await import('./linalg')).main(),
   ui: async () => (await import('./ui')).main(),
+  'ui-compare': async () => (await import('./ui-compare')).main(),
 };
 
 async function run(): Promise<void> {

@@ -20,5 +20,20 @@ declare module 'plotly.js-dist-min' {
   export function extendTraces(el: HTMLElement, update: { x: Datum[][]; y: Datum[][] }, indices: number[], maxPoints?: number): Promise<HTMLElement>;
   export function relayout(el: HTMLElement, update: Layout): Promise<HTMLElement>;
   export function purge(el: HTMLElement): void;
+  export interface ImageOptions {
+    format: 'png' | 'svg';
+    width?: number;
+    height?: number;
+    filename?: string;
+  }
+  /** Saves the chart as a file (the browser's download). */
+  export function downloadImage(el: HTMLElement, options: ImageOptions): Promise<string>;
+  /** The chart as a data URL. */
+  export function toImage(el: HTMLElement, options: ImageOptions): Promise<string>;
+  /** A plotted div: Plotly adds an event emitter to it (`plotly_relayout`, ...). */
+  export interface PlotlyHTMLElement extends HTMLElement {
+    on(event: string, listener: (data: any) => void): void;
+    removeAllListeners(event: string): void;
+  }
   export const Plots: { resize(el: HTMLElement): Promise<void> };
 }
