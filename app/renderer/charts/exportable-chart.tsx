@@ -1,10 +1,10 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Layout, PlotData, PlotlyHTMLElement } from 'plotly.js-dist-min';
 import type { ThemeService } from '../workbench/services';
 import { CHART_CONFIG, cssVar, mergeLayout, themeLayout } from './chart-theme';
 import { tableCsv, type ChartTable } from './csv';
 import { loadPlotly, type Plotly } from './plotly-loader';
-import { webglFailed } from './webgl';
+import { canUseWebgl, webglFailed } from './webgl';
 
 export interface ChartFigure {
   data: PlotData[];
@@ -31,7 +31,11 @@ export interface ExportableChartProps {
   controls?: ReactNode;
   /** Shown instead of the chart (nothing to draw). */
   empty?: string;
+  /** The chart has only WebGL traces (parcoords): without WebGL a note says so, and the CSV still has its data. */
+  needsWebgl?: boolean;
 }
+
+const NO_WEBGL = 'This chart needs WebGL, which this browser does not offer here; CSV has its data.';
 
 /** Saves text or a data URL as a file through the browser's download. */
 export function download(fileName: string, content: string, type?: string): void {
@@ -63,6 +67,7 @@ export function ExportableChart(props: ExportableChartProps) {
   const plotly = useRef<Plotly | undefined>(undefined);
   const chain = useRef<Promise<void>>(Promise.resolve());
   const bound = useRef(false);
+  const [glMissing, setGlMissing] = useState(() => !!props.needsWebgl && !canUseWebgl());
   const observer = useRef<ResizeObserver | undefined>(undefined);
 
   const draw = () => {
@@ -73,7 +78,8 @@ export function ExportableChart(props: ExportableChartProps) {
         const p = (plotly.current ??= await loadPlotly());
         const render = () => {
           const { data, layout } = latest.current.figure();
-          return p.react(div, data, mergeLayout(themeLayout(), { height: latest.current.height, ...layout }), CHART_CONFIG);
+          // No Plotly tips (an unthemed toast): the panel's header says how to zoom out.
+          return p.react(div, data, mergeLayout(themeLayout(), { height: latest.current.height, ...layout }), { ...CHART_CONFIG, showTips: false });
         };
         await render();
         if (div.querySelector('.no-webgl')) {
@@ -81,6 +87,10 @@ export function ExportableChart(props: ExportableChartProps) {
           webglFailed();
           p.purge(div);
           bound.current = false;
+          if (latest.current.needsWebgl) {
+            setGlMissing(true);
+            return;
+          }
           await render();
         }
         if (!bound.current) {
@@ -113,11 +123,12 @@ export function ExportableChart(props: ExportableChartProps) {
     };
   }, []);
 
+  const empty = props.empty ?? (glMissing ? NO_WEBGL : undefined);
   useEffect(() => {
     // A chart that was empty gets a new div: its listener is bound again.
-    if (props.empty) bound.current = false;
+    if (empty) bound.current = false;
     else draw();
-  }, [props.version, props.empty]);
+  }, [props.version, empty]);
 
   const exportImage = async (format: 'png' | 'svg') => {
     const div = el.current;
@@ -127,7 +138,7 @@ export function ExportableChart(props: ExportableChartProps) {
     const width = div.clientWidth || 800;
     const height = latest.current.height;
     const figure = { data, layout: mergeLayout(themeLayout(), { ...layout, height, width, paper_bgcolor: cssVar('--editor-bg'), plot_bgcolor: cssVar('--editor-bg'), title: { text: latest.current.title, x: 0.01, xanchor: 'left' } }) };
-    const url = await p.toImage(figure as unknown as HTMLElement, { format, width, height });
+    const url = await p.toImage(figure, { format, width, height });
     download(`${latest.current.fileName}.${format}`, url);
   };
 
@@ -137,17 +148,17 @@ export function ExportableChart(props: ExportableChartProps) {
         <h3 className="chart-panel-title">{props.title}</h3>
         {props.controls}
         <span className="chart-panel-spacer" />
-        <button className="chart-export" title={`Save ${props.title} as PNG`} disabled={!!props.empty} onClick={() => void exportImage('png')}>
+        <button className="chart-export" title={`Save ${props.title} as PNG`} disabled={!!empty} onClick={() => void exportImage('png')}>
           PNG
         </button>
-        <button className="chart-export" title={`Save ${props.title} as SVG`} disabled={!!props.empty} onClick={() => void exportImage('svg')}>
+        <button className="chart-export" title={`Save ${props.title} as SVG`} disabled={!!empty} onClick={() => void exportImage('svg')}>
           SVG
         </button>
         <button className="chart-export" title={`Save the data of ${props.title} as CSV`} disabled={!!props.empty} onClick={() => download(`${latest.current.fileName}.csv`, tableCsv(latest.current.table()), 'text/csv')}>
           CSV
         </button>
       </header>
-      {props.empty ? <div className="chart-panel-empty">{props.empty}</div> : <div className="chart" ref={el} style={{ height: props.height }} />}
+      {empty ? <div className="chart-panel-empty">{empty}</div> : <div className="chart" ref={el} style={{ height: props.height }} />}
     </section>
   );
 }

@@ -26,10 +26,8 @@ declare module 'plotly.js-dist-min' {
     height?: number;
     filename?: string;
   }
-  /** Saves the chart as a file (the browser's download). */
-  export function downloadImage(el: HTMLElement, options: ImageOptions): Promise<string>;
-  /** The chart as a data URL. */
-  export function toImage(el: HTMLElement, options: ImageOptions): Promise<string>;
+  /** A chart, or a figure drawn off screen, as a data URL. */
+  export function toImage(el: HTMLElement | { data: PlotData[]; layout?: Layout }, options: ImageOptions): Promise<string>;
   /** A plotted div: Plotly adds an event emitter to it (`plotly_relayout`, ...). */
   export interface PlotlyHTMLElement extends HTMLElement {
     on(event: string, listener: (data: any) => void): void;

@@ -32,11 +32,13 @@ export function curveFigure(model: CompareModel, key: string): ChartFigure {
   const smooth = model.smoothing > 0;
   const showLegend = model.runs.length <= LEGEND_RUNS;
   const data: PlotData[] = [];
+  let maxX = 0;
   model.runs.forEach((run, i) => {
     const pts = model.points(key, run.id);
     const t0 = (model.series[key]?.[run.id] ?? pts)[0]?.time ?? 0;
     const x = pts.map((p) => xOf(p, model.xAxis, t0));
     const y = pts.map((p) => p.value);
+    if (x.length) maxX = Math.max(maxX, x[x.length - 1]);
     const name = model.labels[i];
     const hovertemplate = `${name.replace(/[<>%{}]/g, '')}<br>%{x}: %{y:.5g}<extra></extra>`;
     if (smooth) data.push({ x, y, type, mode: 'lines', name, line: { color: c[i], width: 1 }, opacity: 0.25, showlegend: false, hoverinfo: 'skip', legendgroup: run.id });
@@ -44,7 +46,8 @@ export function curveFigure(model: CompareModel, key: string): ChartFigure {
   });
   const layout: Layout = {
     margin: { l: 56, r: 16, t: 10, b: 40 },
-    xaxis: { title: { text: xTitle(model) }, ...(model.xAxis === 'wall' ? { type: 'date' } : {}) },
+    // Steps and epochs are whole: no ticks between them on a short run.
+    xaxis: { title: { text: xTitle(model) }, ...(model.xAxis === 'wall' ? { type: 'date' } : {}), ...((model.xAxis === 'step' || model.xAxis === 'epoch') && maxX <= 10 ? { dtick: 1 } : {}) },
     yaxis: { title: { text: key }, type: model.logY ? 'log' : 'linear' },
     showlegend: showLegend,
     legend: { orientation: 'h', y: -0.25, font: { size: 10 } },

@@ -203,7 +203,7 @@ export function CompareView({ runIds, services }: { runIds: readonly string[]; s
                 else if (r) void model.zoom(key, r[0], r[1]);
               }}
               onDrawn={() => onCurveDrawn(key)}
-              controls={zoom ? <span className="compare-note">zoomed: full resolution</span> : <span className="compare-note">drag to zoom</span>}
+              controls={zoom ? <span className="compare-note">zoomed: full resolution · double-click for the whole run</span> : <span className="compare-note">drag to zoom</span>}
             />
           );
         })}
@@ -249,6 +249,7 @@ export function CompareView({ runIds, services }: { runIds: readonly string[]; s
         table={() => parcoordsTable(model)}
         theme={services.theme}
         height={320}
+        needsWebgl
         empty={differingParams(model) === 0 ? 'No param differs between the runs: nothing to relate to the metric.' : model.overallMetrics.length === 0 ? 'The runs have no final metrics.' : undefined}
         controls={
           <label>
