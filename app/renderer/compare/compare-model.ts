@@ -3,8 +3,8 @@ import type { RunRecord, SeriesPoint } from '../../../core/runs';
 import { ChangeModel } from '../workbench/model';
 import { metricFamilies, paramRows, protocolWarning, runLabels, stepRange, type ParamRow, type ProtocolWarning, type XAxis } from './compare-data';
 
-/** Points the whole view of a curve asks for, over all its runs: enough for a chart's width per run, few enough to stay fast with 100 runs. */
-const OVERVIEW_BUDGET = 100_000;
+/** Points one chart's whole view asks for, over all its runs: enough for a chart's width per run, few enough to stay fast with 100 runs. */
+const CHART_BUDGET = 50_000;
 /** A zoomed range is asked again at about the chart's width in pixels: full resolution once the range holds fewer points. */
 const ZOOM_POINTS = 2000;
 
@@ -46,7 +46,7 @@ export class CompareModel extends ChangeModel {
   logY = false;
   /** By key: the whole-view series of every run. */
   series: Record<string, Series> = {};
-  seriesLoading = false;
+  private loadingSeries = 0;
   zooms: Record<string, CurveZoom | undefined> = {};
   families: string[] = [];
   family = 'ndcg';
@@ -80,7 +80,13 @@ export class CompareModel extends ChangeModel {
     this.loading = false;
     if (this.runs.length === 0) this.error = this.missing.length ? `None of the runs could be read: ${this.missing.map((m) => m.message).join('; ')}` : 'No runs to compare.';
     this.changed();
-    await this.loadSeries(this.selectedKeys);
+    // A request per key: the page draws one chart while the host reads the next.
+    await Promise.all(this.selectedKeys.map((key) => this.loadSeries(key)));
+  }
+
+  /** Whether some series are still being read. */
+  get seriesLoading(): boolean {
+    return this.loadingSeries > 0;
   }
 
   get paramRows(): ParamRow[] {
@@ -107,7 +113,7 @@ export class CompareModel extends ChangeModel {
     const on = this.selectedKeys.includes(key);
     this.selectedKeys = on ? this.selectedKeys.filter((k) => k !== key) : [...this.selectedKeys, key];
     this.changed();
-    if (!on && !this.series[key]) void this.loadSeries([key]);
+    if (!on && !this.series[key]) void this.loadSeries(key);
   }
 
   setXAxis(axis: XAxis): void {
@@ -189,21 +195,20 @@ export class CompareModel extends ChangeModel {
     this.changed();
   }
 
-  private async loadSeries(keys: string[]): Promise<void> {
-    if (keys.length === 0 || this.runs.length === 0) return;
-    this.seriesLoading = true;
+  private async loadSeries(key: string): Promise<void> {
+    if (this.runs.length === 0) return;
+    this.loadingSeries++;
     this.changed();
-    const maxPoints = Math.max(200, Math.min(5000, Math.floor(OVERVIEW_BUDGET / (this.runs.length * keys.length))));
+    const maxPoints = Math.max(200, Math.min(5000, Math.floor(CHART_BUDGET / this.runs.length)));
     try {
-      const res = await this.api.call('runs.series', { runIds: this.runs.map((r) => r.id), keys, maxPoints });
+      const res = await this.api.call('runs.series', { runIds: this.runs.map((r) => r.id), keys: [key], maxPoints });
       if (this.disposed) return;
-      const next = { ...this.series };
-      for (const key of keys) next[key] = Object.fromEntries(this.runs.map((r) => [r.id, res.series[r.id]?.[key] ?? []]));
-      this.series = next;
+      this.series = { ...this.series, [key]: Object.fromEntries(this.runs.map((r) => [r.id, res.series[r.id]?.[key] ?? []])) };
     } catch (e) {
-      this.error = `Could not read the series ${keys.join(', ')}: ${(e as Error).message}`;
+      this.error = `Could not read the series ${key}: ${(e as Error).message}`;
+    } finally {
+      this.loadingSeries--;
     }
-    this.seriesLoading = false;
     this.changed();
   }
 
