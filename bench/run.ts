@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   linalg: async () => (await import('./linalg')).main(),
   ui: async () => (await import('./ui')).main(),
   'ui-explorer': async () => (await import('./ui-explorer')).main(),
+  'ui-compare': async () => (await import('./ui-compare')).main(),
 };
 
 async function run(): Promise<void> {

@@ -10,6 +10,17 @@ export function chartColors(): string[] {
   return ['--chart-1', '--chart-2', '--chart-3', '--chart-4'].map(cssVar);
 }
 
+/**
+ * The colour of the i-th of many series (runs in a compare): the theme's chart colours
+ * first, then hues a golden angle apart, lighter in the dark theme.
+ */
+export function seriesColor(i: number, colors: readonly string[] = chartColors()): string {
+  if (i < colors.length) return colors[i];
+  // The page's colour scheme is the theme's (dom.ts sets it with the theme).
+  const dark = document.documentElement.style.colorScheme === 'dark';
+  return `hsl(${Math.round((i * 137.508 + 200) % 360)}, ${dark ? 60 : 65}%, ${dark ? 65 : 45}%)`;
+}
+
 function axisTheme(): Record<string, unknown> {
   const muted = cssVar('--fg-muted');
   const grid = cssVar('--border');

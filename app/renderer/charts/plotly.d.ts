@@ -20,5 +20,18 @@ declare module 'plotly.js-dist-min' {
   export function extendTraces(el: HTMLElement, update: { x: Datum[][]; y: Datum[][] }, indices: number[], maxPoints?: number): Promise<HTMLElement>;
   export function relayout(el: HTMLElement, update: Layout): Promise<HTMLElement>;
   export function purge(el: HTMLElement): void;
+  export interface ImageOptions {
+    format: 'png' | 'svg';
+    width?: number;
+    height?: number;
+    filename?: string;
+  }
+  /** A chart, or a figure drawn off screen, as a data URL. */
+  export function toImage(el: HTMLElement | { data: PlotData[]; layout?: Layout }, options: ImageOptions): Promise<string>;
+  /** A plotted div: Plotly adds an event emitter to it (`plotly_relayout`, ...). */
+  export interface PlotlyHTMLElement extends HTMLElement {
+    on(event: string, listener: (data: any) => void): void;
+    removeAllListeners(event: string): void;
+  }
   export const Plots: { resize(el: HTMLElement): Promise<void> };
 }

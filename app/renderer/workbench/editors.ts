@@ -3,3 +3,4 @@
 // stays in its own file and the shell imports this once.
 import './editor-registry';
 import '../runs/register-runs-editors';
+import '../compare/compare-editor';

@@ -1,4 +1,5 @@
 import { DisposableStore, type Disposable } from '../../../core/util';
+import { registerCompareCommands } from '../compare/compare-command';
 import type { NotebookEntry } from '../../../core/workspace';
 import { isEnabled } from './commands';
 import { fuzzyMatch, fuzzyRank } from './fuzzy';
@@ -142,6 +143,7 @@ export function registerShellCommands(wb: Workbench): Disposable {
     { id: 'workbench.action.reloadWindow', title: 'Developer: Reload Window', run: () => wb.flushState().then(() => wb.env.reload()) },
   ];
   for (const c of commands) store.add(wb.commands.register(c));
+  store.add(registerCompareCommands(wb));
   return store;
 }
 

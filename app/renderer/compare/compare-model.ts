@@ -1,0 +1,219 @@
+import type { ApiClient } from '../../common/api';
+import type { RunRecord, SeriesPoint } from '../../../core/runs';
+import { ChangeModel } from '../workbench/model';
+import { metricFamilies, paramRows, protocolWarning, runLabels, stepRange, type ParamRow, type ProtocolWarning, type XAxis } from './compare-data';
+
+/** Points one chart's whole view asks for, over all its runs: enough for a chart's width per run, few enough to stay fast with 100 runs. */
+const CHART_BUDGET = 50_000;
+/** A zoomed range is asked again at about the chart's width in pixels: full resolution once the range holds fewer points. */
+const ZOOM_POINTS = 2000;
+
+export type Series = Record<string, SeriesPoint[]>;
+
+export interface CurveZoom {
+  /** The x range shown (on the axis it was made on). */
+  range: [number, number];
+  axis: XAxis;
+  /** By run: the range's points, read again from the store. */
+  series: Series;
+}
+
+/** Keys chosen first: the training loss and validation metrics, which every trained run has. */
+function defaultKeys(keys: readonly string[]): string[] {
+  const preferred = keys.filter((k) => k === 'train/loss' || k.startsWith('valid/') || k.startsWith('tune/'));
+  return (preferred.length ? preferred : keys).slice(0, 2);
+}
+
+/**
+ * The state of one compare tab: its runs (read once with `runs.get`), the metric keys
+ * drawn, the x axis, smoothing and log scale, each curve's series (downsampled for the
+ * whole view; read again at full resolution for a zoomed range, so a spike between
+ * buckets still shows), and the choices of the bar, table and parallel-coordinates panels.
+ */
+export class CompareModel extends ChangeModel {
+  runs: RunRecord[] = [];
+  labels: string[] = [];
+  /** Ids that could not be read (deleted runs), with why. */
+  missing: { id: string; message: string }[] = [];
+  loading = true;
+  error: string | undefined;
+  /** Every series key the runs have, sorted. */
+  keys: string[] = [];
+  selectedKeys: string[] = [];
+  xAxis: XAxis = 'step';
+  /** EMA weight, 0 (raw) to 0.99. */
+  smoothing = 0;
+  logY = false;
+  /** By key: the whole-view series of every run. */
+  series: Record<string, Series> = {};
+  private loadingSeries = 0;
+  zooms: Record<string, CurveZoom | undefined> = {};
+  families: string[] = [];
+  family = 'ndcg';
+  showAllParams = false;
+  /** The final metric (overall) the parallel coordinates end on. */
+  parcoordsMetric = 'ndcg@10';
+  warning: ProtocolWarning | undefined;
+  private zoomSeq: Record<string, number> = {};
+  private disposed = false;
+
+  constructor(
+    private readonly api: ApiClient,
+    readonly runIds: readonly string[],
+  ) {
+    super();
+  }
+
+  async load(): Promise<void> {
+    const results = await Promise.all(this.runIds.map((runId) => this.api.call('runs.get', { runId }).then((run) => ({ run }), (e: Error) => ({ id: runId, message: e.message }))));
+    if (this.disposed) return;
+    this.runs = results.flatMap((r) => ('run' in r ? [r.run] : []));
+    this.missing = results.flatMap((r) => ('run' in r ? [] : [r]));
+    this.labels = runLabels(this.runs);
+    this.keys = [...new Set(this.runs.flatMap((r) => Object.keys(r.latestMetrics)))].sort();
+    this.selectedKeys = defaultKeys(this.keys);
+    this.families = metricFamilies(this.runs);
+    if (!this.families.includes(this.family)) this.family = this.families[0] ?? '';
+    const overall = [...new Set(this.runs.flatMap((r) => Object.keys(r.finalMetrics.overall ?? {})))].sort();
+    if (!overall.includes(this.parcoordsMetric)) this.parcoordsMetric = overall[0] ?? '';
+    this.warning = protocolWarning(this.runs);
+    this.loading = false;
+    if (this.runs.length === 0) this.error = this.missing.length ? `None of the runs could be read: ${this.missing.map((m) => m.message).join('; ')}` : 'No runs to compare.';
+    this.changed();
+    // A request per key: the page draws one chart while the host reads the next.
+    await Promise.all(this.selectedKeys.map((key) => this.loadSeries(key)));
+  }
+
+  /** Whether some series are still being read. */
+  get seriesLoading(): boolean {
+    return this.loadingSeries > 0;
+  }
+
+  get paramRows(): ParamRow[] {
+    return paramRows(this.runs);
+  }
+
+  /** Overall final metric keys the runs have (the parallel coordinates' last axis). */
+  get overallMetrics(): string[] {
+    return [...new Set(this.runs.flatMap((r) => Object.keys(r.finalMetrics.overall ?? {})))].sort();
+  }
+
+  /**
+   * Segments the bars show: overall, and warm and cold items; a split without cold items
+   * has none of those, so its popularity segments (head, mid, tail items) instead.
+   */
+  get segments(): string[] {
+    const all = new Set(this.runs.flatMap((r) => Object.keys(r.finalMetrics)));
+    const coldWarm = ['items:warm', 'items:cold'].filter((s) => all.has(s));
+    const rest = coldWarm.length ? coldWarm : ['items:head', 'items:mid', 'items:tail'].filter((s) => all.has(s));
+    return ['overall', ...rest].filter((s) => all.has(s));
+  }
+
+  toggleKey(key: string): void {
+    const on = this.selectedKeys.includes(key);
+    this.selectedKeys = on ? this.selectedKeys.filter((k) => k !== key) : [...this.selectedKeys, key];
+    this.changed();
+    if (!on && !this.series[key]) void this.loadSeries(key);
+  }
+
+  setXAxis(axis: XAxis): void {
+    if (axis === this.xAxis) return;
+    this.xAxis = axis;
+    // A zoom is a range of the old axis.
+    this.zooms = {};
+    this.changed();
+  }
+
+  setSmoothing(weight: number): void {
+    this.smoothing = Math.min(0.99, Math.max(0, weight));
+    this.changed();
+  }
+
+  setLogY(on: boolean): void {
+    this.logY = on;
+    this.changed();
+  }
+
+  setFamily(family: string): void {
+    this.family = family;
+    this.changed();
+  }
+
+  setShowAllParams(on: boolean): void {
+    this.showAllParams = on;
+    this.changed();
+  }
+
+  setParcoordsMetric(metric: string): void {
+    this.parcoordsMetric = metric;
+    this.changed();
+  }
+
+  /** The points a curve draws for a run: the zoomed range's when zoomed, else the whole view's. */
+  points(key: string, runId: string): SeriesPoint[] {
+    return this.zooms[key]?.series[runId] ?? this.series[key]?.[runId] ?? [];
+  }
+
+  /**
+   * The user zoomed a curve to [lo, hi] (plotly_relayout): the range is read again from
+   * the store, each run's step range found from its whole-view points, so what the
+   * downsampled view merged comes back point by point.
+   */
+  async zoom(key: string, lo: number, hi: number): Promise<void> {
+    const axis = this.xAxis;
+    const seq = (this.zoomSeq[key] = (this.zoomSeq[key] ?? 0) + 1);
+    const byRange = new Map<string, string[]>();
+    for (const run of this.runs) {
+      const r = stepRange(this.series[key]?.[run.id] ?? [], axis, lo, hi);
+      if (!r) continue;
+      const id = r.join(':');
+      byRange.set(id, [...(byRange.get(id) ?? []), run.id]);
+    }
+    const series: Series = {};
+    try {
+      await Promise.all(
+        [...byRange.entries()].map(async ([range, runIds]) => {
+          const [fromStep, toStep] = range.split(':').map(Number);
+          const res = await this.api.call('runs.series', { runIds, keys: [key], maxPoints: ZOOM_POINTS, fromStep, toStep });
+          for (const id of runIds) series[id] = res.series[id]?.[key] ?? [];
+        }),
+      );
+    } catch (e) {
+      this.error = `Could not read the zoomed range of ${key}: ${(e as Error).message}`;
+      this.changed();
+      return;
+    }
+    if (this.disposed || seq !== this.zoomSeq[key] || axis !== this.xAxis) return;
+    this.zooms = { ...this.zooms, [key]: { range: [lo, hi], axis, series } };
+    this.changed();
+  }
+
+  resetZoom(key: string): void {
+    this.zoomSeq[key] = (this.zoomSeq[key] ?? 0) + 1;
+    if (!this.zooms[key]) return;
+    this.zooms = { ...this.zooms, [key]: undefined };
+    this.changed();
+  }
+
+  private async loadSeries(key: string): Promise<void> {
+    if (this.runs.length === 0) return;
+    this.loadingSeries++;
+    this.changed();
+    const maxPoints = Math.max(200, Math.min(5000, Math.floor(CHART_BUDGET / this.runs.length)));
+    try {
+      const res = await this.api.call('runs.series', { runIds: this.runs.map((r) => r.id), keys: [key], maxPoints });
+      if (this.disposed) return;
+      this.series = { ...this.series, [key]: Object.fromEntries(this.runs.map((r) => [r.id, res.series[r.id]?.[key] ?? []])) };
+    } catch (e) {
+      this.error = `Could not read the series ${key}: ${(e as Error).message}`;
+    } finally {
+      this.loadingSeries--;
+    }
+    this.changed();
+  }
+
+  override dispose(): void {
+    this.disposed = true;
+    super.dispose();
+  }
+}
