@@ -20,5 +20,7 @@ declare module 'plotly.js-dist-min' {
   export function extendTraces(el: HTMLElement, update: { x: Datum[][]; y: Datum[][] }, indices: number[], maxPoints?: number): Promise<HTMLElement>;
   export function relayout(el: HTMLElement, update: Layout): Promise<HTMLElement>;
   export function purge(el: HTMLElement): void;
+  /** Saves the chart as an image file (PNG through a canvas, or SVG). */
+  export function downloadImage(el: HTMLElement, options: { format: 'png' | 'svg'; filename: string; width?: number; height?: number; scale?: number }): Promise<string>;
   export const Plots: { resize(el: HTMLElement): Promise<void> };
 }

@@ -2,3 +2,4 @@
 // kind of view (notebooks register in editor-registry.tsx), so each view's registration
 // stays in its own file and the shell imports this once.
 import './editor-registry';
+import '../inspect/register-editors';
