@@ -1,5 +1,5 @@
 /**
- * An `{ok: false}` reply as an Error, keeping its code (and field) for the UI. In a file
+ * An `{ok: false}` reply as an Error, keeping its code (field and details) for the UI. In a file
  * of its own: the renderer needs it at run time, and `api.ts` would bring zod along.
  */
 export class ApiCallError extends Error {
@@ -7,6 +7,8 @@ export class ApiCallError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    /** What the host said more (a CSV error's file, line and column; a query error's position). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'ApiCallError';

@@ -44,7 +44,7 @@ class EventHub {
 
 function unwrap<T>(r: ApiResult<T>): T {
   if (r.ok) return r.value;
-  throw new ApiCallError(r.error.code, r.error.message, r.error.field);
+  throw new ApiCallError(r.error.code, r.error.message, r.error.field, r.error.details);
 }
 
 /** The desktop transport: Electron IPC through the preload. */

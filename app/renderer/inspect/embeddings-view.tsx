@@ -139,7 +139,7 @@ export function EmbeddingsView({ resource, services }: EditorProps) {
           layout={{
             xaxis: { title: { text: `${data.method.toUpperCase()} 1` }, zeroline: false },
             yaxis: { title: { text: `${data.method.toUpperCase()} 2` }, zeroline: false, scaleanchor: data.method === 'pca' ? 'x' : undefined },
-            legend: { x: 1, xanchor: 'right', y: 1 },
+            legend: { x: 1.02, xanchor: 'left', y: 1 },
             showlegend: !!data.attribute && data.attribute.kind !== 'numeric' && data.attribute.kind !== 'timestamp',
           }}
         />

@@ -42,3 +42,14 @@ registerEditor({
   loading: 'Loading the embedding view…',
   component: lazy(() => import('./embeddings-view').then((m) => ({ default: (p: EditorProps) => <m.EmbeddingsView {...p} /> }))),
 });
+
+registerEditor({
+  id: 'datasets',
+  matches: (r) => r === 'reclab:datasets',
+  title: () => 'Import Dataset',
+  tooltip: () => 'Import MovieLens 100K or CSV files into the workspace',
+  icon: 'database',
+  isFile: false,
+  loading: 'Loading the import form…',
+  component: lazy(() => import('./dataset-import').then((m) => ({ default: (p: EditorProps) => <m.DatasetImport {...p} /> }))),
+});
