@@ -24,6 +24,12 @@ export function topCategories(values: readonly (string | number | null)[]): stri
     .map(([k]) => k);
 }
 
+/** Whether the points take a colour per category (otherwise a colour scale). */
+function byCategory(e: EmbeddingView): boolean {
+  const kind = e.attribute?.kind;
+  return kind === 'categorical' || kind === 'multi' || kind === 'text';
+}
+
 function embeddingTraces(e: EmbeddingView): PlotData[] {
   const type = scatterType(e.items.length);
   const base = (idx: number[], name: string, marker: Record<string, unknown>, extra: (i: number) => string): PlotData => ({
@@ -37,7 +43,7 @@ function embeddingTraces(e: EmbeddingView): PlotData[] {
     marker: { size: 6, opacity: 0.8, line: { width: 0 }, ...marker },
   });
   const attr = e.attribute;
-  if (attr && (attr.kind === 'categorical' || attr.kind === 'multi' || attr.kind === 'text')) {
+  if (attr && byCategory(e)) {
     const cats = topCategories(attr.values);
     const colors = [...chartColors(), ...EXTRA_COLORS];
     const groups = new Map<string, number[]>(cats.map((c) => [c, []]));
@@ -53,8 +59,8 @@ function embeddingTraces(e: EmbeddingView): PlotData[] {
   const values = numeric ? attr.values.map((v) => (typeof v === 'number' ? v : null)) : e.popularity.map((p) => Math.log10(p + 1));
   const title = numeric ? attr.name : 'log10(popularity + 1)';
   const { coldIdx } = splitByCold(e.cold);
-  const traces = [base(all, 'items', { color: values, colorscale: 'Viridis', showscale: true, colorbar: { title: { text: title, side: 'right' }, thickness: 12, outlinewidth: 0 } }, (i) => `${title}: ${values[i] === null ? '–' : Number(values[i]).toFixed(2)}`)];
-  if (coldIdx.length) traces.push(base(coldIdx, `cold items (${coldIdx.length})`, { color: 'rgba(0,0,0,0)', size: 9, line: { width: 1.5, color: cssVar('--chart-4') } }, () => 'cold item'));
+  const traces = [base(all, `items (${all.length})`, { color: values, colorscale: 'Viridis', showscale: true, colorbar: { title: { text: title, side: 'right' }, thickness: 12, outlinewidth: 0 } }, (i) => `${title}: ${values[i] === null ? '–' : Number(values[i]).toFixed(2)}`)];
+  if (coldIdx.length) traces.push(base(coldIdx, `cold items (${coldIdx.length})`, { color: 'rgba(0,0,0,0)', size: 8, line: { width: 1, color: cssVar('--chart-4') } }, () => 'cold item'));
   return traces;
 }
 
@@ -139,8 +145,9 @@ export function EmbeddingsView({ resource, services }: EditorProps) {
           layout={{
             xaxis: { title: { text: `${data.method.toUpperCase()} 1` }, zeroline: false },
             yaxis: { title: { text: `${data.method.toUpperCase()} 2` }, zeroline: false, scaleanchor: data.method === 'pca' ? 'x' : undefined },
-            legend: { x: 1.02, xanchor: 'left', y: 1 },
-            showlegend: !!data.attribute && data.attribute.kind !== 'numeric' && data.attribute.kind !== 'timestamp',
+            // Categories list at the right; on a colour scale (its bar at the right) the legend names the cold items' rings, above.
+            legend: byCategory(data) ? { x: 1.02, xanchor: 'left', y: 1 } : { orientation: 'h', x: 0, y: 1.08 },
+            showlegend: byCategory(data) || data.cold.some(Boolean),
           }}
         />
       )}

@@ -38,6 +38,8 @@ export class InspectorModel extends ChangeModel {
   private _k = 10;
   private searchGen = 0;
   private userGen = 0;
+  /** The latest search, until it answers. */
+  private searching: Promise<void> | undefined;
 
   constructor(
     private readonly api: ApiClient,
@@ -87,7 +89,12 @@ export class InspectorModel extends ChangeModel {
     if (first && !this._user) await this.select(first.id);
   }
 
-  async search(query: string): Promise<void> {
+  search(query: string): Promise<void> {
+    this.searching = this.runSearch(query);
+    return this.searching;
+  }
+
+  private async runSearch(query: string): Promise<void> {
     this._query = query;
     this.changed();
     const gen = ++this.searchGen;
@@ -119,10 +126,15 @@ export class InspectorModel extends ChangeModel {
     this.changed();
   }
 
-  /** Shows the user under the cursor. */
-  selectCursor(): Promise<void> {
+  /** Shows the user under the cursor, once the list answers what was typed (Enter right after typing picks from the new list). */
+  async selectCursor(): Promise<void> {
+    let pending: Promise<void> | undefined;
+    while (pending !== this.searching) {
+      pending = this.searching;
+      await pending;
+    }
     const u = this._users?.users[this._cursor];
-    return u ? this.select(u.id) : Promise.resolve();
+    if (u) await this.select(u.id);
   }
 
   async select(user: string): Promise<void> {

@@ -79,6 +79,16 @@ describe('inspector and dataset import models', () => {
     m.dispose();
   });
 
+  it('selects from the list of what was typed when Enter comes before the reply', async () => {
+    const m = new InspectorModel(api, ids.hybrid);
+    await m.load();
+    m.moveCursor(3);
+    void m.search('u119');
+    await m.selectCursor();
+    expect(m.user).toBe('u119');
+    m.dispose();
+  });
+
   it('drops a reply older than the latest search', async () => {
     const m = new InspectorModel(api, ids.hybrid);
     await m.load();
