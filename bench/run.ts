@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   eval: async () => console.log(JSON.stringify(await (await import('./eval')).benchEval())),
   linalg: async () => (await import('./linalg')).main(),
   ui: async () => (await import('./ui')).main(),
+  'ui-inspect': async () => (await import('./ui-inspect')).main(),
 };
 
 async function run(): Promise<void> {

@@ -177,7 +177,8 @@ describe.skipIf(!haveBuild || !haveChromium)('inspector, gate and embedding view
     expect(await view.locator('.scatterlayer .trace').first().locator('.point').count()).toBe(emb.items.length);
     await screenshot(page, 'embeddings-light');
     await view.locator('select[aria-label="Colour by"]').selectOption('category');
-    await expect.poll(() => view.locator('.legendtext').count(), { timeout: 30_000 }).toBeGreaterThan(1);
+    // The categories replace the popularity scale's legend (items, cold items).
+    await expect.poll(() => view.locator('.legendtext').count(), { timeout: 30_000 }).toBeGreaterThan(2);
     const legend = await view.locator('.legendtext').allTextContents();
     expect(legend.every((t) => /^.+ \(\d+\)$/.test(t))).toBe(true);
     expect(legend.reduce((n, t) => n + Number(/\((\d+)\)$/.exec(t)![1]), 0)).toBe(emb.items.length);

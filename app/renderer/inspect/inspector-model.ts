@@ -85,8 +85,9 @@ export class InspectorModel extends ChangeModel {
     this.changed();
     if (!this.main.run) return;
     await this.search('');
+    // The first user shows unless the user typed (or chose) one meanwhile.
     const first = this._users?.users[0];
-    if (first && !this._user) await this.select(first.id);
+    if (first && !this._user && this._query === '') await this.select(first.id);
   }
 
   search(query: string): Promise<void> {

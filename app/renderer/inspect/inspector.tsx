@@ -132,7 +132,7 @@ export function Inspector({ resource, services, active }: EditorProps) {
           <div className="inspect-message muted">Choose a user on the left (type an id, arrows, Enter).</div>
         ) : (
           <div className="inspector-body">
-            <section className="inspector-section inspector-recs-row">
+            <section className={`inspector-section inspector-recs-row${second ? ' side-by-side' : ''}`}>
               <RecommendationList side={main} label={second ? runLabel(byId.get(main.runId), main.runId) : undefined} overlap={second ? overlap : undefined} />
               {second && <RecommendationList side={second} label={runLabel(byId.get(second.runId), second.runId)} overlap={overlap} />}
             </section>
@@ -225,8 +225,8 @@ function RecommendationList({ side, label, overlap }: { side: InspectedRun; labe
                 {hasGate && <td>{r.gate !== undefined && <GateBar gate={r.gate} />}</td>}
                 <td className="marks">
                   {r.hit && (
-                    <span className="inspect-badge hit" title="One of the user's held-out test items">
-                      test hit
+                    <span className="inspect-badge hit" title="A test hit: one of the user's held-out test items">
+                      hit
                     </span>
                   )}
                   {overlap?.has(r.item) && (
