@@ -252,6 +252,8 @@ describe.skipIf(!haveBuild || !haveChromium)('inspector, gate and embedding view
     expect(await failed.locator('[data-where=line]').textContent()).toBe('3');
     expect(await failed.locator('[data-where=column]').textContent()).toBe('t');
     expect(await failed.textContent()).toContain('Nothing was registered');
+    // The preview marks the cell the error names (line 3 is the second data row).
+    expect(await interactions.locator('td.failed-cell').textContent()).toBe('yesterday');
     expect((await call<CallResult<'datasets.list'>>('datasets.list', {})).map((d) => d.name)).not.toContain('bad');
     // Chromium logs the failed call's HTTP status (422): that one is expected, nothing else.
     const refused = (p: string) => p.includes('the server responded with a status of 422');

@@ -84,7 +84,7 @@ export function DatasetImport({ services }: EditorProps) {
                     </label>
                   ))}
                 </div>
-                <CsvTable preview={model.interactions.preview} />
+                <CsvTable preview={model.interactions.preview} mark={failedCell(model, model.interactions.preview)} />
               </>
             )}
           </section>
@@ -145,7 +145,17 @@ function PathField({ label, placeholder, file, onChange, onPreview }: { label: s
   );
 }
 
-function CsvTable({ preview }: { preview: CsvPreview }) {
+/** The cell a failed import names, when it is in this preview (the file, a line shown, the column). */
+function failedCell(model: DatasetImportModel, preview: CsvPreview): { row: number; column: number } | undefined {
+  const s = model.state;
+  if (s.kind !== 'failed' || s.failure.file !== preview.file || s.failure.line === undefined) return undefined;
+  // Line 1 is the header when there is one.
+  const row = s.failure.line - (preview.hasHeader ? 2 : 1);
+  const column = preview.columns.findIndex((c) => c.name === s.failure.column);
+  return row >= 0 && row < preview.rows.length ? { row, column } : undefined;
+}
+
+function CsvTable({ preview, mark }: { preview: CsvPreview; mark?: { row: number; column: number } }) {
   return (
     <div className="import-preview">
       <div className="muted import-preview-info">
@@ -165,9 +175,11 @@ function CsvTable({ preview }: { preview: CsvPreview }) {
           </thead>
           <tbody>
             {preview.rows.map((r, i) => (
-              <tr key={i}>
+              <tr key={i} className={mark?.row === i ? 'failed-row' : undefined}>
                 {preview.columns.map((_, j) => (
-                  <td key={j}>{r[j] ?? ''}</td>
+                  <td key={j} className={mark?.row === i && mark.column === j ? 'failed-cell' : undefined} title={mark?.row === i && mark.column === j ? 'The import stopped here' : undefined}>
+                    {r[j] ?? ''}
+                  </td>
                 ))}
               </tr>
             ))}
@@ -218,7 +230,7 @@ function EntitySection({ title, which, form, model }: { title: string; which: 'i
                 </label>
               ))}
           </div>
-          <CsvTable preview={p} />
+          <CsvTable preview={p} mark={failedCell(model, p)} />
         </>
       )}
     </section>
