@@ -149,10 +149,10 @@ describe.skipIf(!haveBuild || !haveChromium)('inspector, gate and embedding view
     const gate = await call<CallResult<'inspect.gate'>>('inspect.gate', { runId: runs.hybrid, sampleUsers: 200, seed: 0 });
     const cold = gate.cold.filter(Boolean).length;
     expect(cold).toBeGreaterThan(0);
-    // One SVG point per item: warm in the first trace, cold in the second.
+    // One SVG point per item: warm in the first trace, cold in the second; then the trend line.
     const points = await view.locator('.scatterlayer .trace').evaluateAll((traces) => traces.map((t) => t.querySelectorAll('.point').length));
-    expect(points).toEqual([gate.items.length - cold, cold]);
-    expect(await view.locator('.legendtext').allTextContents()).toEqual([`warm items (${gate.items.length - cold})`, `cold items (${cold})`]);
+    expect(points).toEqual([gate.items.length - cold, cold, 0]);
+    expect(await view.locator('.legendtext').allTextContents()).toEqual([`warm items (${gate.items.length - cold})`, `cold items (${cold})`, 'mean gate by popularity']);
     expect(await view.locator('[data-mean=cold]').textContent()).toBe(gate.meanCold!.toFixed(3));
     expect(await view.locator('.xtitle').textContent()).toContain('log scale');
     // The chart saves as SVG (a download of the drawn chart).

@@ -23,6 +23,29 @@ export function splitByCold(cold: readonly boolean[]): { coldIdx: number[]; warm
   return { coldIdx, warmIdx };
 }
 
+/** Width of the trend's popularity bins, in log10(interactions + 1). */
+const TREND_BIN = 0.25;
+/** Bins with fewer warm items are left out of the trend (their mean would be noise). */
+const TREND_MIN_ITEMS = 5;
+
+/**
+ * The mean gate of warm items by popularity: bins of log10(popularity + 1), each point at
+ * its bin's middle on the chart's x (popularity + 1), bins under TREND_MIN_ITEMS left out.
+ */
+export function gateTrend(popularity: readonly number[], gate: readonly number[], cold: readonly boolean[]): { x: number[]; y: number[]; n: number[] } {
+  const bins = new Map<number, { sum: number; n: number }>();
+  popularity.forEach((p, i) => {
+    if (cold[i]) return;
+    const b = Math.floor(Math.log10(p + 1) / TREND_BIN);
+    const acc = bins.get(b) ?? { sum: 0, n: 0 };
+    acc.sum += gate[i];
+    acc.n++;
+    bins.set(b, acc);
+  });
+  const kept = [...bins.entries()].filter(([, v]) => v.n >= TREND_MIN_ITEMS).sort((a, b) => a[0] - b[0]);
+  return { x: kept.map(([b]) => 10 ** ((b + 0.5) * TREND_BIN)), y: kept.map(([, v]) => v.sum / v.n), n: kept.map(([, v]) => v.n) };
+}
+
 function gateTraces(g: GateData): PlotData[] {
   const { coldIdx, warmIdx } = splitByCold(g.cold);
   const type = scatterType(g.items.length);
@@ -38,7 +61,21 @@ function gateTraces(g: GateData): PlotData[] {
     hovertemplate: '%{text}<extra></extra>',
     marker: { color, size, opacity: 0.75, line: { width: 0 } },
   });
-  return [trace(warmIdx, `warm items (${warmIdx.length})`, cssVar('--chart-1'), 6), trace(coldIdx, `cold items (${coldIdx.length})`, cssVar('--chart-4'), 8)];
+  const trend = gateTrend(g.popularity, g.gate, g.cold);
+  return [
+    trace(warmIdx, `warm items (${warmIdx.length})`, cssVar('--chart-1'), 6),
+    trace(coldIdx, `cold items (${coldIdx.length})`, cssVar('--chart-4'), 8),
+    {
+      type: 'scatter',
+      mode: 'lines',
+      name: 'mean gate by popularity',
+      x: trend.x,
+      y: trend.y,
+      text: trend.n.map((n) => `${n} items`),
+      hovertemplate: 'mean gate %{y:.3f} over %{text}<extra></extra>',
+      line: { color: cssVar('--fg'), width: 2, shape: 'spline' },
+    },
+  ];
 }
 
 function meanLine(y: number, color: string): Record<string, unknown> {
