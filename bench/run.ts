@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   ui: async () => (await import('./ui')).main(),
   'ui-explorer': async () => (await import('./ui-explorer')).main(),
   'ui-compare': async () => (await import('./ui-compare')).main(),
+  'ui-inspect': async () => (await import('./ui-inspect')).main(),
 };
 
 async function run(): Promise<void> {

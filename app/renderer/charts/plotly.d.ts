@@ -33,5 +33,7 @@ declare module 'plotly.js-dist-min' {
     on(event: string, listener: (data: any) => void): void;
     removeAllListeners(event: string): void;
   }
+  /** Saves the chart as an image file (PNG through a canvas, or SVG). */
+  export function downloadImage(el: HTMLElement, options: { format: 'png' | 'svg'; filename: string; width?: number; height?: number; scale?: number }): Promise<string>;
   export const Plots: { resize(el: HTMLElement): Promise<void> };
 }

@@ -11,6 +11,7 @@ export function DatasetsView({ wb }: { wb: Workbench }) {
   return (
     <div className="view">
       <ViewHeader title="Datasets" busy={wb.datasets.loading}>
+        <ActionButton icon="add" title="Import a Dataset…" onClick={() => wb.openEditor('reclab:datasets')} />
         <ActionButton icon="refresh" title="Refresh" onClick={() => void wb.datasets.refresh()} />
       </ViewHeader>
       <ViewMessage loading={!list && (wb.datasets.loading || !wb.datasets.error)} error={!list ? wb.datasets.error : undefined} empty={!!list && list.length === 0}>

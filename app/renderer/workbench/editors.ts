@@ -4,3 +4,4 @@
 import './editor-registry';
 import '../runs/register-runs-editors';
 import '../compare/compare-editor';
+import '../inspect/register-editors';

@@ -17,6 +17,7 @@ import { RunLogModel } from './run-log-model';
 import { formatMetric } from './run-format';
 import type { Notification, WorkbenchServices } from './services';
 import { registerShellCommands } from './shell-commands';
+import { registerInspectCommands } from '../inspect/inspect-commands';
 import { ThemeModel } from './theme-model';
 import { UiStatePersistence, type SavedUiState } from './ui-state';
 import { isFileResource } from './resources';
@@ -168,6 +169,7 @@ export class Workbench implements WorkbenchServices, Disposable {
     }
 
     this.disposables.add(registerShellCommands(this));
+    this.disposables.add(registerInspectCommands(this));
     this.ready = this.start();
   }
 

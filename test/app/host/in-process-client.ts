@@ -9,7 +9,7 @@ export function inProcessClient(host: Host): ApiClient {
   return {
     async call(name, args) {
       const r = await host.handle(name, args);
-      if (!r.ok) throw new ApiCallError(r.error.code, r.error.message, r.error.field);
+      if (!r.ok) throw new ApiCallError(r.error.code, r.error.message, r.error.field, r.error.details);
       return r.value as never;
     },
     on<E extends EventName>(event: E, listener: (p: ApiEvents[E]) => void) {
