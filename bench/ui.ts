@@ -110,7 +110,20 @@ async function eventToChart(browser: Browser, served: Served): Promise<{ latenci
   }
 }
 
+/**
+ * Part 1's figures (first paint, serve to usable page, event to chart), then the runs
+ * explorer's, the compare view's and the inspectors' (bench/ui-*.ts, each also runnable
+ * alone), ending with one JSON line holding them all.
+ */
 export async function main(): Promise<void> {
+  const part1 = await benchUiNotebook();
+  const explorer = await (await import('./ui-explorer')).benchUiExplorer();
+  const compare = await (await import('./ui-compare')).benchUiCompare();
+  const inspect = await (await import('./ui-inspect')).benchUiInspect();
+  console.log(JSON.stringify({ ...part1, ...explorer, ...compare, ...inspect }));
+}
+
+async function benchUiNotebook(): Promise<Record<string, number>> {
   if (!haveBuild) throw new Error('The workbench is not built: run `npm run build` first.');
   if (!haveChromium) throw new Error('No Chromium at /usr/bin/chromium (apt-get install chromium), or set RECLAB_CHROMIUM.');
   console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -135,14 +148,12 @@ export async function main(): Promise<void> {
     const { latencies, transport, seconds } = await eventToChart(browser, served);
     if (latencies.length === 0) throw new Error('The chart recorded no reclab:event-to-chart mark.');
     console.log(`event to chart (NeuMF on the sample, ${latencies.length} progress events in ${seconds.toFixed(1)} s): median ${round(quantile(latencies, 0.5))} ms, p95 ${round(quantile(latencies, 0.95))} ms, max ${round(Math.max(...latencies))} ms; of which host to page: median ${round(quantile(transport, 0.5))} ms, p95 ${round(quantile(transport, 0.95))} ms`);
-    console.log(
-      JSON.stringify({
-        first_paint_ms: round(quantile(paints, 0.5)),
-        serve_ready_ms: round(quantile(starts.map((s) => s.ms), 0.5)),
-        event_to_chart_ms_p50: round(quantile(latencies, 0.5)),
-        event_to_chart_ms_p95: round(quantile(latencies, 0.95)),
-      }),
-    );
+    return {
+      first_paint_ms: round(quantile(paints, 0.5)),
+      serve_ready_ms: round(quantile(starts.map((s) => s.ms), 0.5)),
+      event_to_chart_ms_p50: round(quantile(latencies, 0.5)),
+      event_to_chart_ms_p95: round(quantile(latencies, 0.95)),
+    };
   } finally {
     await browser.close();
     await served?.stop();
