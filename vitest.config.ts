@@ -8,5 +8,8 @@ export default defineConfig({
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // expect.poll gives up after 1 s by default: on two shared cores a browser page or a
+    // worker can take longer to get there. A poll that passes returns at once anyway.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

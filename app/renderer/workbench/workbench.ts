@@ -250,7 +250,12 @@ export class Workbench implements WorkbenchServices, Disposable {
     void this.recentRuns.refresh();
     const listed = this.notebooks.refresh();
     const saved = await this.persistence.load();
+    // What the user opened while the saved state was on its way (a slow start) stays open
+    // and in front: the restore must not close what was just clicked.
+    const openedEarly = this.tabs.tabs.map((t) => t.path);
+    const activeEarly = this.tabs.active;
     this.restore(saved);
+    for (const p of openedEarly) if (!this.tabs.has(p)) this.tabs.open(p);
     await listed;
     const list = this.notebooks.value;
     if (list) {
@@ -258,6 +263,7 @@ export class Workbench implements WorkbenchServices, Disposable {
       for (const t of [...this.tabs.tabs]) if (isFileResource(t.path) && !exists.has(t.path)) this.tabs.close(t.path);
       if (saved.editors === undefined && exists.has(FIRST_NOTEBOOK)) this.openEditor(FIRST_NOTEBOOK);
     }
+    if (activeEarly && this.tabs.has(activeEarly)) this.tabs.activate(activeEarly);
     this.persistence.markRestored();
     // Changes made while the saved state was on its way are saved now.
     this.persistence.schedule();

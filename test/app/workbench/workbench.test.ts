@@ -59,6 +59,16 @@ describe('Workbench over the real host', () => {
     wb.dispose();
   });
 
+  it('keeps a tab the user opened before the saved layout arrived, in front (a slow start)', async () => {
+    const wb = new Workbench(client, env);
+    // Clicked at once: the saved state (ui.getState) is still on its way.
+    wb.openEditor('reclab:runs');
+    await wb.ready;
+    expect(wb.tabs.tabs.map((t) => t.path)).toEqual(expect.arrayContaining(['reclab:runs']));
+    expect(wb.tabs.active).toBe('reclab:runs');
+    wb.dispose();
+  });
+
   it('saves the layout per workspace and restores it: tabs, active tab, side bar, panel, theme, folders', async () => {
     const wb = new Workbench(client, env);
     await wb.ready;
