@@ -113,7 +113,7 @@ describe.skipIf(!haveBuild || !haveChromium)('compare view (browser mode)', () =
     const differing = [...new Set([...Object.keys(a.params), ...Object.keys(b.params)])].filter((k) => a.params[k] !== b.params[k]).sort();
     expect(differing).toContain('model.lambda(tuned)');
     const params = activeEditor(page).locator('.compare-params');
-    expect(await params.locator('tbody th').allTextContents()).toEqual(differing);
+    await expect.poll(() => params.locator('tbody th').allTextContents()).toEqual(differing);
     const lambdaRow = params.locator('tbody tr', { has: page.locator('th', { hasText: 'model.lambda(tuned)' }) });
     expect(await lambdaRow.getAttribute('class')).toBe('differs');
     expect(await lambdaRow.locator('td').allTextContents()).toEqual([a.params['model.lambda(tuned)'], b.params['model.lambda(tuned)']]);
@@ -243,8 +243,8 @@ describe.skipIf(!haveBuild || !haveChromium)('compare view (browser mode)', () =
     await expect.poll(() => page.locator('.quick-input-row.active .quick-input-label').textContent()).toBe('Compare 2 runs');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('.tab.active').textContent()).toContain('Compare 2 runs');
-    const names = await activeEditor(page).locator('.compare-params thead th').allTextContents();
-    expect(names).toEqual(['param', 'ease-large-lambda', 'spiky-1']);
+    // The view loads its runs after the tab opens.
+    await expect.poll(() => activeEditor(page).locator('.compare-params thead th').allTextContents()).toEqual(['param', 'ease-large-lambda', 'spiky-1']);
     await context.close();
     expect(problems).toEqual([]);
   }, 120_000);
