@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillWorkspaceStore, SPIKE_STEP, SPIKE_VALUE, syntheticTrainedRun } from './compare-fixtures';
-import { haveBuild, haveChromium, launchBrowser, openWorkbench, ROOT, screenshot, startServe, tempWorkspace, type Served } from './harness';
+import { haveBuild, haveChromium, launchBrowser, openWorkbench, screenshot, startServe, tempWorkspace, type Served } from './harness';
 
 // Code run in the page goes as strings: this file is type-checked without the DOM's types.
 
@@ -259,8 +258,9 @@ describe.skipIf(!haveBuild || !haveChromium)('compare view (browser mode)', () =
     await page.keyboard.press('Control+B');
     if (await page.locator('.panel').count()) await page.keyboard.press('Control+J');
     await page.waitForTimeout(500);
-    fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
-    await page.screenshot({ path: path.join(ROOT, 'docs', 'workbench-compare.png') });
+    // Into the git-ignored screenshots folder: a test run must not rewrite tracked files.
+    // docs/workbench-compare.png is copied from here when the view changes.
+    await screenshot(page, 'compare-readme');
     await context.close();
   }, 120_000);
 });
