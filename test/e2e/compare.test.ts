@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillWorkspaceStore, SPIKE_STEP, SPIKE_VALUE, syntheticTrainedRun } from './compare-fixtures';
-import { haveBuild, haveChromium, launchBrowser, openWorkbench, screenshot, startServe, tempWorkspace, type Served } from './harness';
+import { haveBuild, haveChromium, launchBrowser, openWorkbench, screenshot, startServe, tempWorkspace, type Served, callApi, watchPage } from './harness';
 
 // Code run in the page goes as strings: this file is type-checked without the DOM's types.
 
@@ -48,12 +48,7 @@ describe.skipIf(!haveBuild || !haveChromium)('compare view (browser mode)', () =
   let runB: string;
   let runSeed7: string;
 
-  const call = async <T>(name: string, body: unknown): Promise<T> => {
-    const r = await fetch(`${served.origin}/api/call/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-reclab-token': served.token }, body: JSON.stringify(body) });
-    const json = (await r.json()) as { ok: boolean; value: T; error?: { message: string } };
-    if (!json.ok) throw new Error(`${name}: ${json.error?.message}`);
-    return json.value;
-  };
+  const call = <T,>(name: string, body: unknown) => callApi<T>(served, name, body);
 
   const finished = async (runId: string) => {
     const deadline = Date.now() + 240_000;
@@ -65,12 +60,7 @@ describe.skipIf(!haveBuild || !haveChromium)('compare view (browser mode)', () =
     if (run.status !== 'FINISHED') throw new Error(`run ${runId} ended ${run.status}: ${run.error}`);
   };
 
-  const watch = (p: Page) => {
-    p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    p.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-  };
+  const watch = (p: Page) => watchPage(p, problems);
 
   beforeAll(async () => {
     ws = tempWorkspace('reclab-e2e-compare-');

@@ -97,3 +97,19 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path: file });
   return file;
 }
+
+/** Collects a page's uncaught errors and console errors (CSP violations are logged as such) into `problems`. */
+export function watchPage(page: Page, problems: string[]): void {
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message} ${e.stack ?? ''}`.trim()));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+}
+
+/** An API call with the session token, as a program beside the page would make it. */
+export async function callApi<T>(served: Served, name: string, body: unknown): Promise<T> {
+  const r = await fetch(`${served.origin}/api/call/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-reclab-token': served.token }, body: JSON.stringify(body) });
+  const json = (await r.json()) as { ok: boolean; value: T; error?: { message: string } };
+  if (!json.ok) throw new Error(`${name}: ${json.error?.message}`);
+  return json.value;
+}

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallResult } from '../../app/common/api';
-import { haveBuild, haveChromium, launchBrowser, openWorkbench, ROOT, screenshot, startServe, tempWorkspace, type Served } from './harness';
+import { haveBuild, haveChromium, launchBrowser, openWorkbench, ROOT, screenshot, startServe, tempWorkspace, type Served, callApi, watchPage } from './harness';
 
 // Code run in the page goes as strings: this file is type-checked without the DOM's types.
 
@@ -20,12 +20,7 @@ describe.skipIf(!haveBuild || !haveChromium)('inspector, gate and embedding view
   const problems: string[] = [];
   const runs: Record<'hybrid' | 'ease', string> = { hybrid: '', ease: '' };
 
-  const call = async <T>(name: string, body: unknown): Promise<T> => {
-    const r = await fetch(`${served.origin}/api/call/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-reclab-token': served.token }, body: JSON.stringify(body) });
-    const json = (await r.json()) as { ok: boolean; value: T; error?: { message: string } };
-    if (!json.ok) throw new Error(`${name}: ${json.error?.message}`);
-    return json.value;
-  };
+  const call = <T,>(name: string, body: unknown) => callApi<T>(served, name, body);
 
   /** An example notebook with some cells replaced, started through the API. */
   const start = async (file: string, name: string, cells: Record<string, unknown>) => {
@@ -72,10 +67,7 @@ describe.skipIf(!haveBuild || !haveChromium)('inspector, gate and embedding view
       expect(status, `run ${runId}: ${(await call<string[]>('runs.log', { runId })).join('\n')}`).toBe('FINISHED');
     }
     ({ page } = await openWorkbench(browser, served, 'light'));
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
+    watchPage(page, problems);
     await page.locator('.tab').first().waitFor();
   }, 600_000);
   afterAll(async () => {

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { haveBuild, haveChromium, launchBrowser, openWorkbench, screenshot, startServe, tempWorkspace, type Served } from './harness';
+import { haveBuild, haveChromium, launchBrowser, openWorkbench, screenshot, startServe, tempWorkspace, type Served, callApi, watchPage } from './harness';
 
 const NOTEBOOK = 'examples/hybrid-gate-sample.recnb';
 const cellSel = (id: string) => `.cell[data-cell-id="${id}"]`;
@@ -36,12 +36,7 @@ function chartPoints(page: Page, chart: 'loss' | 'valid'): Promise<number> {
 }
 
 /** An API call from the test, with the session token. */
-async function api<T>(served: Served, name: string, args: unknown): Promise<T> {
-  const r = await fetch(`${served.origin}/api/call/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-reclab-token': served.token }, body: JSON.stringify(args) });
-  const body = (await r.json()) as { ok: boolean; value: T; error?: { message: string } };
-  if (!body.ok) throw new Error(body.error?.message);
-  return body.value;
-}
+const api = <T,>(served: Served, name: string, args: unknown) => callApi<T>(served, name, args);
 
 describe.skipIf(!haveBuild || !haveChromium)('the notebook editor in the workbench (reclab serve, headless Chromium)', () => {
   let served: Served;
@@ -55,10 +50,7 @@ describe.skipIf(!haveBuild || !haveChromium)('the notebook editor in the workben
     served = await startServe(ws);
     browser = await launchBrowser();
     ({ page } = await openWorkbench(browser, served, 'light'));
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message} ${e.stack}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
-    });
+    watchPage(page, problems);
     await page.goto(`${served.url}#open=${encodeURIComponent(NOTEBOOK)}`);
   });
   afterAll(async () => {

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBundle } from '../../core/export';
 import { parseRunQuery, QuerySyntaxError } from '../../core/spec';
-import { haveBuild, haveChromium, launchBrowser, openWorkbench, screenshot, startServe, tempWorkspace, type Served } from './harness';
+import { haveBuild, haveChromium, launchBrowser, openWorkbench, screenshot, startServe, tempWorkspace, type Served, callApi, watchPage } from './harness';
 
 // Code run in the page goes as strings or plain functions: this file is type-checked without the DOM's types.
 
@@ -39,18 +39,8 @@ describe.skipIf(!haveBuild || !haveChromium)('runs explorer, run page and export
   const problems: string[] = [];
   const ids: Record<string, string> = {};
 
-  const call = async <T>(name: string, body: unknown): Promise<T> => {
-    const r = await fetch(`${served.origin}/api/call/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-reclab-token': served.token }, body: JSON.stringify(body) });
-    const json = (await r.json()) as { ok: boolean; value: T; error?: { message: string } };
-    if (!json.ok) throw new Error(`${name}: ${json.error?.message}`);
-    return json.value;
-  };
-  const watch = (p: Page) => {
-    p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    p.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-  };
+  const call = <T,>(name: string, body: unknown) => callApi<T>(served, name, body);
+  const watch = (p: Page) => watchPage(p, problems);
   const explorer = () => page.locator('.runs-explorer');
   const rowIds = () => page.locator('.runs-explorer .runs-row[data-run]').evaluateAll((rows) => rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top).map((r) => r.getAttribute('data-run')));
   const filter = async (text: string) => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveBuild, haveChromium, launchBrowser, openWorkbench, ROOT, screenshot, startServe, tempWorkspace, type Served } from './harness';
+import { haveBuild, haveChromium, launchBrowser, openWorkbench, ROOT, screenshot, startServe, tempWorkspace, type Served, callApi, watchPage } from './harness';
 
 // Code run in the page goes as strings: this file is type-checked without the DOM's types.
 
@@ -18,19 +18,9 @@ describe.skipIf(!haveBuild || !haveChromium)('workbench shell (browser mode)', (
   let page: Page;
   const problems: string[] = [];
 
-  const call = async <T>(name: string, body: unknown): Promise<T> => {
-    const r = await fetch(`${served.origin}/api/call/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-reclab-token': served.token }, body: JSON.stringify(body) });
-    const json = (await r.json()) as { ok: boolean; value: T; error?: { message: string } };
-    if (!json.ok) throw new Error(`${name}: ${json.error?.message}`);
-    return json.value;
-  };
+  const call = <T,>(name: string, body: unknown) => callApi<T>(served, name, body);
 
-  const watch = (p: Page) => {
-    p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    p.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-  };
+  const watch = (p: Page) => watchPage(p, problems);
 
   beforeAll(async () => {
     ws = tempWorkspace();
