@@ -8,6 +8,8 @@ import type { SeriesPoint } from './types';
  * of its NaN points, so a diverged loss still shows. Series that fit are returned as
  * they are. SqliteRunStore.getMetricSeries does the same inside SQLite; the two may
  * differ only in which of several equal values, or of an all-NaN bucket's points, is kept.
+ * Except for a whole ordered series of at least 16 points per bucket: the store reads it
+ * from its blocks (series-blocks.ts), and its buckets then end on block edges.
  */
 export function downsampleSeries(points: readonly SeriesPoint[], maxPoints: number): SeriesPoint[] {
   const n = points.length;

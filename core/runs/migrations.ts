@@ -110,7 +110,36 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX runs_by_deleted ON runs(deleted_at);
     `,
   },
+  {
+    version: 3,
+    description: "metric blocks: each series' min and max point per 16, 256, 4096 and 65536 points, so a long series is charted from a few rows",
+    sql: `
+      -- See series-blocks.ts. block = seq / size; NULL values are NaN, as in metrics.
+      CREATE TABLE metric_blocks (
+        series_id INTEGER NOT NULL REFERENCES metric_series(id) ON DELETE CASCADE,
+        size INTEGER NOT NULL,
+        block INTEGER NOT NULL,
+        points INTEGER NOT NULL,
+        min_step INTEGER NOT NULL, min_seq INTEGER NOT NULL, min_epoch REAL, min_time INTEGER NOT NULL, min_value REAL,
+        max_step INTEGER NOT NULL, max_seq INTEGER NOT NULL, max_epoch REAL, max_time INTEGER NOT NULL, max_value REAL,
+        PRIMARY KEY (series_id, size, block)
+      ) WITHOUT ROWID;
+      ${[16, 256, 4096, 65536].map(blocksFromPoints).join('\n')}
+    `,
+  },
 ];
+
+/**
+ * Fills metric_blocks of one size from the points already stored. With one min() or max()
+ * per grouped query, SQLite takes the bare columns from the row holding it.
+ */
+function blocksFromPoints(size: number): string {
+  const grouped = (fn: string) =>
+    `SELECT series_id, seq / ${size} AS block, count(*) AS points, step, seq, epoch, time, ${fn}(value) AS value FROM metrics GROUP BY series_id, seq / ${size}`;
+  return `INSERT INTO metric_blocks
+    SELECT lo.series_id, ${size}, lo.block, lo.points, lo.step, lo.seq, lo.epoch, lo.time, lo.value, hi.step, hi.seq, hi.epoch, hi.time, hi.value
+    FROM (${grouped('min')}) lo JOIN (${grouped('max')}) hi ON hi.series_id = lo.series_id AND hi.block = lo.block;`;
+}
 
 /** The schema version this RecLab writes and the newest it can open. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './database';
 import { RunStoreError } from './errors';
+import { BlockBuilder, blockSizeFor, pointsFromBlocks, type BlockPoint, type BlockRow } from './series-blocks';
 import { runFilterSql } from './filters';
 import { summarySql, toSummary } from './summaries';
 import { guarded, inReadTransaction, inTransaction } from './transaction';
@@ -194,6 +195,14 @@ export class SqliteRunStore implements RunStore {
       seriesEnd: db.prepare(
         `SELECT * FROM (SELECT step, epoch, time, value, seq FROM metrics WHERE ${IN_RANGE} ORDER BY step, seq LIMIT 1) UNION ALL SELECT * FROM (SELECT step, epoch, time, value, seq FROM metrics WHERE ${IN_RANGE} ORDER BY step DESC, seq DESC LIMIT 1)`,
       ).raw(),
+      // A block a previous batch started is merged: counts add up, the lower min and higher
+      // max win (NULL, i.e. NaN, never wins; on a tie the stored, earlier point stays).
+      upsertBlock: db.prepare(`INSERT INTO metric_blocks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (series_id, size, block) DO UPDATE SET points = points + excluded.points,
+        ${['step', 'seq', 'epoch', 'time', 'value'].map((c) => `min_${c} = CASE WHEN excluded.min_value < min_value OR (min_value IS NULL AND excluded.min_value IS NOT NULL) THEN excluded.min_${c} ELSE min_${c} END`).join(',\n')},
+        ${['step', 'seq', 'epoch', 'time', 'value'].map((c) => `max_${c} = CASE WHEN excluded.max_value > max_value OR (max_value IS NULL AND excluded.max_value IS NOT NULL) THEN excluded.max_${c} ELSE max_${c} END`).join(',\n')}`),
+      seriesBlocks: db.prepare(`SELECT block, min_step, min_seq, min_epoch, min_time, min_value, max_step, max_seq, max_epoch, max_time, max_value
+        FROM metric_blocks WHERE series_id = ? AND size = ? ORDER BY block`).raw(),
       seriesCount: db.prepare(`SELECT count(*) FROM metrics WHERE ${IN_RANGE}`).pluck(),
       // Bucket of inner point i (0-based, first point excluded) is floor(i * buckets / inner),
       // as in downsampleSeries. With one min() or max() per query, SQLite takes the bare
@@ -293,6 +302,7 @@ export class SqliteRunStore implements RunStore {
       const { insertPoints, insertPoint } = this.stmts;
       // Series ids and latest points are resolved per key once per batch, not per point.
       const series = new Map<string, SeriesRow>();
+      const blocks = new BlockBuilder();
       const args: (number | null)[] = new Array(ROWS_PER_INSERT * POINT_COLUMNS);
       let filled = 0;
       for (let i = 0; i < points.length; i++) {
@@ -317,6 +327,7 @@ export class SqliteRunStore implements RunStore {
           s.time = time;
           s.value = p.value;
         }
+        blocks.add(s.id, p.step, s.points, epoch, time, p.value);
         const o = filled * POINT_COLUMNS;
         args[o] = s.id;
         args[o + 1] = p.step;
@@ -331,6 +342,7 @@ export class SqliteRunStore implements RunStore {
       }
       for (let r = 0; r < filled; r++) insertPoint.run(args.slice(r * POINT_COLUMNS, (r + 1) * POINT_COLUMNS));
       for (const s of series.values()) this.stmts.updateSeries.run(s);
+      for (const b of blocks.blocks()) this.stmts.upsertBlock.run(b.seriesId, b.size, b.block, b.points, ...b.min, ...b.max);
     });
   }
 
@@ -590,9 +602,15 @@ export class SqliteRunStore implements RunStore {
     // An ordered series' range is a run of consecutive seqs; otherwise the points are counted.
     const count = whole ? series.points : series.ordered ? last[4] - first[4] + 1 : (this.stmts.seriesCount.get(at) as number);
     if (maxPoints === undefined || count <= maxPoints) return { points: (this.stmts.series.all(at) as Row[]).map(toPoint), count };
-    // Aggregated inside SQLite: a million-point series never becomes a million JS objects.
     const buckets = Math.floor((maxPoints - 2) / 2);
     if (buckets === 0) return { points: [toPoint(first as unknown as Row), toPoint(last as unknown as Row)], count };
+    // A whole long ordered series: from its summary blocks (series-blocks.ts), a few rows per bucket.
+    const size = whole && series.ordered ? blockSizeFor(count, buckets) : undefined;
+    if (size !== undefined) {
+      const asBlockPoint = ([step, epoch, time, value, seq]: (typeof ends)[number]): BlockPoint => [step, seq, epoch, time, value];
+      return { points: pointsFromBlocks(this.stmts.seriesBlocks.all(series.id, size) as BlockRow[], buckets, asBlockPoint(first), asBlockPoint(last)), count };
+    }
+    // Aggregated inside SQLite: a million-point series never becomes a million JS objects.
     const rows = series.ordered
       ? (this.stmts.seriesBucketsOrdered.all({ ...at, buckets, inner: count - 2, firstSeq: first[4] }) as BucketRow[])
       : (this.stmts.seriesBuckets.all({ ...at, buckets, inner: count - 2 }) as BucketRow[]);

@@ -33,7 +33,7 @@ describe('opening a run store', () => {
     expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['artifacts', 'experiments', 'final_metrics', 'metric_series', 'metrics', 'params', 'runs', 'tags']);
+    expect(tables).toEqual(['artifacts', 'experiments', 'final_metrics', 'metric_blocks', 'metric_series', 'metrics', 'params', 'runs', 'tags']);
     db.close();
   });
 
