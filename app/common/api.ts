@@ -173,6 +173,8 @@ export const API_CALLS = {
   /** Deletes the trashed runs and their artifact folders for good; `confirm` must be true (the UI asks first). */
   'runs.emptyTrash': z.strictObject({ confirm: z.literal(true) }),
   'runs.get': z.strictObject({ runId }),
+  /** Several runs in one call (a compare of 100 runs is one request, not 100); ids not found are listed with why. */
+  'runs.getMany': z.strictObject({ runIds: z.array(runId).min(1).max(1000) }),
   'runs.outputs': z.strictObject({ runId }),
   'runs.log': z.strictObject({ runId }),
   'runs.series': z.strictObject({
@@ -274,6 +276,7 @@ export interface ApiResults {
   'runs.restore': { restored: number };
   'runs.emptyTrash': { deleted: number };
   'runs.get': RunRecord;
+  'runs.getMany': { runs: RunRecord[]; missing: { id: string; message: string }[] };
   'runs.outputs': RunOutputs;
   'runs.log': string[];
   'runs.series': SeriesRequestResult;

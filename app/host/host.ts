@@ -168,6 +168,19 @@ export class Host implements Disposable {
         };
       },
       'runs.get': ({ runId }) => this.requireRun(runId),
+      'runs.getMany': ({ runIds }) => {
+        const runs: RunRecord[] = [];
+        const missing: { id: string; message: string }[] = [];
+        for (const id of runIds) {
+          try {
+            runs.push(this.requireRun(id));
+          } catch (e) {
+            // One unknown or ambiguous id does not hide the others.
+            missing.push({ id, message: (e as Error).message });
+          }
+        }
+        return { runs, missing };
+      },
       'runs.rename': ({ runId, name }) => this.editRun(runId, (id) => ws.store.updateRun(id, { name })),
       'runs.setNotes': ({ runId, notes }) => this.editRun(runId, (id) => ws.store.setNotes(id, notes)),
       'runs.setTags': ({ runId, tags }) => this.editRun(runId, (id) => ws.store.setTags(id, tags)),

@@ -23,12 +23,12 @@ export function ColumnChooser({ services, model, sample, onClose }: { services: 
   useEffect(() => {
     let live = true;
     const runIds = ids ? ids.split(',') : [];
-    void Promise.all(runIds.map((runId) => services.api.call('runs.get', { runId }).catch(() => undefined))).then((runs) => {
+    const got = runIds.length ? services.api.call('runs.getMany', { runIds }).then((r) => r.runs, () => []) : Promise.resolve([]);
+    void got.then((runs) => {
       if (!live) return;
       const metrics = new Set<string>();
       const params = new Set<string>();
       for (const r of runs) {
-        if (!r) continue;
         for (const k of Object.keys(r.finalMetrics.overall ?? {})) metrics.add(k);
         for (const k of Object.keys(r.params)) params.add(k);
       }

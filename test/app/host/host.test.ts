@@ -122,4 +122,16 @@ describe('the host: the API contract over a workspace', () => {
     await host.handle('ui.setState', { state: { tabs: ['a.recnb'], panel: { visible: false } } });
     expect(await host.handle('ui.getState', {})).toEqual({ ok: true, value: { tabs: ['a.recnb'], panel: { visible: false } } });
   });
+  it('reads several runs in one call, listing the ids it cannot find without failing the others', async () => {
+    const a = host.workspace.store.createRun({ name: 'many-a', spec: {} });
+    const b = host.workspace.store.createRun({ name: 'many-b', spec: {} });
+    const got = (await host.handle('runs.getMany', { runIds: [b.id, 'ffffffffffffffff', a.id] })) as { ok: true; value: { runs: { id: string; name: string }[]; missing: { id: string; message: string }[] } };
+    expect(got.ok).toBe(true);
+    expect(got.value.runs.map((r) => [r.id, r.name])).toEqual([
+      [b.id, 'many-b'],
+      [a.id, 'many-a'],
+    ]);
+    expect(got.value.missing).toEqual([{ id: 'ffffffffffffffff', message: 'No run ffffffffffffffff in this workspace.' }]);
+    expect(await host.handle('runs.getMany', { runIds: [] })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+  });
 });
