@@ -149,9 +149,13 @@ describe.skipIf(!haveBuild || !haveChromium)('compare view (browser mode)', () =
     expect(text).toContain('ease-split-seed-7');
     expect(text).toMatch(/seed\s*42 vs 7/);
     await activeEditor(page).locator('.chart-panel[aria-label="tune/valid_ndcg@10"] .scatterlayer .trace').nth(2).waitFor({ timeout: 30_000 });
-    // Parallel coordinates are WebGL in Plotly: drawn where the browser has it, else a note (headless Chromium without a GPU); the CSV has the data either way.
+    // Parallel coordinates are WebGL in Plotly: drawn under the page's CSP (no eval: plotly's strict bundle) once
+    // scrolled near, in this headless Chromium too; the CSV has the data either way.
     const pc = activeEditor(page).locator('.chart-panel[aria-label="Params → metric"]');
-    await expect.poll(async () => (await pc.locator('.js-plotly-plot .parcoords').count()) + (await pc.getByText('needs WebGL').count()), { timeout: 30_000 }).toBeGreaterThan(0);
+    await pc.scrollIntoViewIfNeeded();
+    await pc.locator('.js-plotly-plot .parcoords').first().waitFor({ timeout: 30_000 });
+    expect(await pc.getByText('needs WebGL').count()).toBe(0);
+    expect(await pc.locator('canvas').count()).toBeGreaterThan(0);
     const [pcCsv] = await Promise.all([page.waitForEvent('download'), pc.getByRole('button', { name: 'CSV' }).click()]);
     const pcRows = fs.readFileSync((await pcCsv.path())!, 'utf8').trim().split('\n');
     expect(pcRows[0]).toBe('run_id,run,model.lambda(tuned),ndcg@10');

@@ -1,4 +1,4 @@
-import type { Layout } from 'plotly.js-dist-min';
+import type { Layout } from 'plotly.js-strict-dist-min';
 
 /** A theme variable's current value (styles/theme.css), so charts follow the light and dark themes. */
 export function cssVar(name: string): string {

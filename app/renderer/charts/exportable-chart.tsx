@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { Layout, PlotData, PlotlyHTMLElement } from 'plotly.js-dist-min';
+import type { Layout, PlotData, PlotlyHTMLElement } from 'plotly.js-strict-dist-min';
 import type { ThemeService } from '../workbench/services';
 import { CHART_CONFIG, cssVar, mergeLayout, themeLayout } from './chart-theme';
 import { tableCsv, type ChartTable } from './csv';
@@ -57,7 +57,7 @@ export function safeFileName(name: string): string {
 
 /**
  * A chart panel: a header with its title, controls and PNG / SVG / CSV export, and a
- * Plotly chart redrawn with `Plotly.react` when its figure's version or the theme changes.
+ * Plotly chart redrawn with `Plotly.react` when its figure's version or the theme changes, first drawn when it comes near the screen.
  * Images are exported on the theme's background (the on-screen chart is transparent).
  */
 export function ExportableChart(props: ExportableChartProps) {
@@ -69,8 +69,18 @@ export function ExportableChart(props: ExportableChartProps) {
   const bound = useRef(false);
   const [glMissing, setGlMissing] = useState(() => !!props.needsWebgl && !canUseWebgl());
   const observer = useRef<ResizeObserver | undefined>(undefined);
+  const panel = useRef<HTMLElement>(null);
+  // A chart below the fold is drawn when it comes near the screen, and from then on with
+  // every change: a compare of 100 runs draws its curves first, not its parallel
+  // coordinates (a WebGL context and a pixel read-back) at the bottom of the view.
+  const seen = useRef(false);
+  const waiting = useRef(false);
 
   const draw = () => {
+    if (!seen.current) {
+      waiting.current = true;
+      return;
+    }
     chain.current = chain.current
       .then(async () => {
         const div = el.current;
@@ -115,7 +125,18 @@ export function ExportableChart(props: ExportableChartProps) {
       width = div.clientWidth;
       void plotly.current.Plots.resize(div);
     }));
+    const near = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        seen.current = true;
+        near.disconnect();
+        if (waiting.current) draw();
+      },
+      { rootMargin: '200px 0px' },
+    );
+    if (panel.current) near.observe(panel.current);
     return () => {
+      near.disconnect();
       resize.disconnect();
       sub.dispose();
       const div = el.current;
@@ -132,8 +153,9 @@ export function ExportableChart(props: ExportableChartProps) {
 
   const exportImage = async (format: 'png' | 'svg') => {
     const div = el.current;
-    if (!div || !plotly.current) return;
-    const p = plotly.current;
+    if (!div) return;
+    // A chart not drawn yet (below the fold) exports all the same.
+    const p = (plotly.current ??= await loadPlotly());
     const { data, layout } = latest.current.figure();
     const width = div.clientWidth || 800;
     const height = latest.current.height;
@@ -143,7 +165,7 @@ export function ExportableChart(props: ExportableChartProps) {
   };
 
   return (
-    <section className="chart-panel" aria-label={props.title}>
+    <section className="chart-panel" aria-label={props.title} ref={panel}>
       <header className="chart-panel-header">
         <h3 className="chart-panel-title">{props.title}</h3>
         {props.controls}

@@ -1,5 +1,5 @@
 /** The part of plotly.js the workbench uses (the dist bundle ships no types). */
-declare module 'plotly.js-dist-min' {
+declare module 'plotly.js-strict-dist-min' {
   export type Datum = number | string | null;
   export interface PlotData {
     x?: Datum[];

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { Layout, PlotData } from 'plotly.js-dist-min';
+import type { Layout, PlotData } from 'plotly.js-strict-dist-min';
 import type { ThemeService } from '../workbench/services';
 import { ActionButton } from '../workbench/widgets';
 import { CHART_CONFIG, mergeLayout, themeLayout } from './chart-theme';

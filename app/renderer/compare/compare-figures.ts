@@ -1,4 +1,4 @@
-import type { PlotData, Layout } from 'plotly.js-dist-min';
+import type { PlotData, Layout } from 'plotly.js-strict-dist-min';
 import type { ChartFigure } from '../charts/exportable-chart';
 import type { ChartTable } from '../charts/csv';
 import { cssVar, seriesColor, chartColors } from '../charts/chart-theme';
@@ -6,8 +6,13 @@ import { canUseWebgl } from '../charts/webgl';
 import { ema, metricKs, xOf } from './compare-data';
 import type { CompareModel } from './compare-model';
 
-/** Past this many points in a chart, curves are drawn with WebGL (scattergl) where the page has it. */
-const GL_POINTS = 5000;
+/**
+ * Past this many points in a chart, curves are drawn with WebGL (scattergl) where the page
+ * has it. Lines are a path per run in SVG, cheap up to a few hundred thousand segments
+ * (Plotly simplifies them), and export as vectors; WebGL costs a context and a pixel
+ * read-back per chart, which dominates on a machine drawing WebGL without a GPU.
+ */
+const GL_POINTS = 250_000;
 /** Legends stay readable up to this many runs; past it, hover names the run. */
 const LEGEND_RUNS = 12;
 const MAX_PARCOORDS_PARAMS = 10;
@@ -70,6 +75,7 @@ export function curveTable(model: CompareModel, key: string): ChartTable {
 export function barsFigure(model: CompareModel, segment: string): ChartFigure {
   const c = colors(model);
   const ks = metricKs(model.runs, segment, model.family);
+  if (model.runs.length > LEGEND_RUNS) return manyBarsFigure(model, segment, ks, c);
   const data: PlotData[] = model.runs.map((run, i) => ({
     type: 'bar',
     name: model.labels[i],
@@ -85,6 +91,37 @@ export function barsFigure(model: CompareModel, segment: string): ChartFigure {
       margin: { l: 48, r: 8, t: 10, b: 30 },
       showlegend: false,
       xaxis: { type: 'category' },
+      yaxis: { title: { text: model.family }, rangemode: 'tozero' },
+    },
+  };
+}
+
+/**
+ * The same bars for many runs as one trace: a trace per run costs Plotly a layout pass
+ * each (100 runs: seconds), while one trace of runs x K bars placed by hand draws at once.
+ * Bars of K sit side by side around K's tick, in run order, coloured as the run's curves.
+ */
+function manyBarsFigure(model: CompareModel, segment: string, ks: number[], c: string[]): ChartFigure {
+  const n = model.runs.length;
+  const width = 0.8 / n;
+  const x: number[] = [];
+  const y: (number | null)[] = [];
+  const color: string[] = [];
+  const text: string[] = [];
+  ks.forEach((k, ki) =>
+    model.runs.forEach((run, i) => {
+      x.push(ki + (i - (n - 1) / 2) * width);
+      y.push(run.finalMetrics[segment]?.[`${model.family}@${k}`] ?? null);
+      color.push(c[i]);
+      text.push(`${model.labels[i].replace(/[<>%{}]/g, '')}<br>${model.family}@${k}`);
+    }),
+  );
+  return {
+    data: [{ type: 'bar', x, y, width, marker: { color }, text, textposition: 'none', hovertemplate: '%{text}: %{y:.4f}<extra></extra>' }],
+    layout: {
+      margin: { l: 48, r: 8, t: 10, b: 30 },
+      showlegend: false,
+      xaxis: { tickvals: ks.map((_, i) => i), ticktext: ks.map((k) => `@${k}`), range: [-0.5, ks.length - 0.5], zeroline: false, showgrid: false },
       yaxis: { title: { text: model.family }, rangemode: 'tozero' },
     },
   };
@@ -122,6 +159,9 @@ export function parcoordsFigure(model: CompareModel): ChartFigure {
   const finite = metricValues.filter(Number.isFinite);
   const lo = finite.length ? Math.min(...finite) : 0;
   const fg = cssVar('--fg');
+  // Plotly outlines parcoords labels in white by default (a halo over the lines): the editor's background instead, for dark themes.
+  const bg = cssVar('--editor-bg');
+  const shadow = `1px 1px 1px ${bg}, -1px -1px 1px ${bg}, 1px -1px 1px ${bg}, -1px 1px 1px ${bg}`;
   const values = metricValues.map((v) => (Number.isFinite(v) ? v : lo));
   return {
     data: [
@@ -129,9 +169,9 @@ export function parcoordsFigure(model: CompareModel): ChartFigure {
         type: 'parcoords',
         line: { color: values, colorscale: 'Viridis', showscale: true, colorbar: { thickness: 10, tickfont: { color: fg, size: 10 } } },
         dimensions: [...dims, { label: model.parcoordsMetric, values }],
-        labelfont: { color: fg, size: 11 },
-        tickfont: { color: fg, size: 10 },
-        rangefont: { color: cssVar('--fg-muted'), size: 9 },
+        labelfont: { color: fg, size: 11, shadow },
+        tickfont: { color: fg, size: 10, shadow },
+        rangefont: { color: cssVar('--fg-muted'), size: 9, shadow },
       },
     ],
     layout: { margin: { l: 60, r: 60, t: 40, b: 20 } },

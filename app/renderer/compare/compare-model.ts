@@ -55,6 +55,8 @@ export class CompareModel extends ChangeModel {
   parcoordsMetric = 'ndcg@10';
   warning: ProtocolWarning | undefined;
   private zoomSeq: Record<string, number> = {};
+  /** By key: bumped whenever the key's series or zoom changes, so only its chart redraws. */
+  private curveChanges: Record<string, number> = {};
   private disposed = false;
 
   constructor(
@@ -65,10 +67,15 @@ export class CompareModel extends ChangeModel {
   }
 
   async load(): Promise<void> {
-    const results = await Promise.all(this.runIds.map((runId) => this.api.call('runs.get', { runId }).then((run) => ({ run }), (e: Error) => ({ id: runId, message: e.message }))));
+    let got: { runs: RunRecord[]; missing: { id: string; message: string }[] };
+    try {
+      got = await this.api.call('runs.getMany', { runIds: [...this.runIds] });
+    } catch (e) {
+      got = { runs: [], missing: this.runIds.map((id) => ({ id, message: (e as Error).message })) };
+    }
     if (this.disposed) return;
-    this.runs = results.flatMap((r) => ('run' in r ? [r.run] : []));
-    this.missing = results.flatMap((r) => ('run' in r ? [] : [r]));
+    this.runs = got.runs;
+    this.missing = got.missing;
     this.labels = runLabels(this.runs);
     this.keys = [...new Set(this.runs.flatMap((r) => Object.keys(r.latestMetrics)))].sort();
     this.selectedKeys = defaultKeys(this.keys);
@@ -82,6 +89,27 @@ export class CompareModel extends ChangeModel {
     this.changed();
     // A request per key: the page draws one chart while the host reads the next.
     await Promise.all(this.selectedKeys.map((key) => this.loadSeries(key)));
+  }
+
+  /**
+   * What each chart is drawn from, as a value that changes only when its figure does: a
+   * chart redrawn on every change of the tab (a series arriving for another chart) costs
+   * a Plotly draw of 100 traces each time.
+   */
+  curveVersion(key: string): string {
+    return `${this.runs.length}|${this.curveChanges[key] ?? 0}|${this.xAxis}|${this.smoothing}|${this.logY}`;
+  }
+
+  barsVersion(): string {
+    return `${this.runs.length}|${this.family}`;
+  }
+
+  parcoordsVersion(): string {
+    return `${this.runs.length}|${this.parcoordsMetric}`;
+  }
+
+  private curveChanged(key: string): void {
+    this.curveChanges[key] = (this.curveChanges[key] ?? 0) + 1;
   }
 
   /** Whether some series are still being read. */
@@ -185,6 +213,7 @@ export class CompareModel extends ChangeModel {
     }
     if (this.disposed || seq !== this.zoomSeq[key] || axis !== this.xAxis) return;
     this.zooms = { ...this.zooms, [key]: { range: [lo, hi], axis, series } };
+    this.curveChanged(key);
     this.changed();
   }
 
@@ -192,6 +221,7 @@ export class CompareModel extends ChangeModel {
     this.zoomSeq[key] = (this.zoomSeq[key] ?? 0) + 1;
     if (!this.zooms[key]) return;
     this.zooms = { ...this.zooms, [key]: undefined };
+    this.curveChanged(key);
     this.changed();
   }
 
@@ -204,6 +234,7 @@ export class CompareModel extends ChangeModel {
       const res = await this.api.call('runs.series', { runIds: this.runs.map((r) => r.id), keys: [key], maxPoints });
       if (this.disposed) return;
       this.series = { ...this.series, [key]: Object.fromEntries(this.runs.map((r) => [r.id, res.series[r.id]?.[key] ?? []])) };
+      this.curveChanged(key);
     } catch (e) {
       this.error = `Could not read the series ${key}: ${(e as Error).message}`;
     } finally {

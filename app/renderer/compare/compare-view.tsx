@@ -136,7 +136,6 @@ export function CompareView({ runIds, services }: { runIds: readonly string[]; s
   if (model.loading) return <div className="compare-view compare-loading">Reading {runIds.length} runs…</div>;
   if (model.runs.length === 0) return <div className="compare-view compare-loading">{model.error}</div>;
 
-  const v = model.version;
   return (
     <div className="compare-view">
       <header className="compare-header">
@@ -192,7 +191,7 @@ export function CompareView({ runIds, services }: { runIds: readonly string[]; s
               title={key}
               fileName={`compare-${key}`.replace(/[\\/:*?"<>|@\s]+/g, '_')}
               figure={() => curveFigure(model, key)}
-              version={v}
+              version={model.curveVersion(key)}
               table={() => curveTable(model, key)}
               theme={services.theme}
               height={300}
@@ -229,7 +228,7 @@ export function CompareView({ runIds, services }: { runIds: readonly string[]; s
                 title={`${model.family} · ${SEGMENT_TITLES[s] ?? s}`}
                 fileName={`final-${model.family}-${s}`.replace(/[\\/:*?"<>|@\s]+/g, '_')}
                 figure={() => barsFigure(model, s)}
-                version={v}
+                version={model.barsVersion()}
                 table={() => barsTable(model, s)}
                 theme={services.theme}
                 height={220}
@@ -245,7 +244,7 @@ export function CompareView({ runIds, services }: { runIds: readonly string[]; s
         title="Params → metric"
         fileName="parallel-coordinates"
         figure={() => parcoordsFigure(model)}
-        version={v}
+        version={model.parcoordsVersion()}
         table={() => parcoordsTable(model)}
         theme={services.theme}
         height={320}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { PlotData } from 'plotly.js-dist-min';
+import type { PlotData } from 'plotly.js-strict-dist-min';
 import type { GateView as GateData } from '../../../core/export';
 import { cssVar } from '../charts/chart-theme';
 import { ScatterChart, scatterType } from '../charts/scatter-chart';
