@@ -301,8 +301,13 @@ async function trainAndEvaluate(
     log,
     signal: hooks.signal,
     onMetric: (key, value, s, epoch) => logMetric({ key, value, step: s, epoch, time: Date.now() }),
-    onProgress: hooks.onProgress,
+    onProgress: (progress) => {
+      // The backend is chosen when the fit starts: recorded at the first progress, so a running run's page says which.
+      if (fitting) noteBackend(fitting);
+      hooks.onProgress?.(progress);
+    },
   });
+  let fitting: Recommender | undefined;
   let backendNoted = false;
   const noteBackend = (model: Recommender) => {
     if (model instanceof NeuralRecommender && model.backend && !backendNoted) {
@@ -325,7 +330,7 @@ async function trainAndEvaluate(
       hooks.onProgress?.({ fraction: c / combos.length });
       await yieldToEventLoop();
       checkAborted(hooks.signal);
-      const model = buildModel(spec, { ...(base as ModelSpec), ...combo }, p);
+      const model = (fitting = buildModel(spec, { ...(base as ModelSpec), ...combo }, p));
       try {
         await model.fit(ctx());
         noteBackend(model);
@@ -350,7 +355,7 @@ async function trainAndEvaluate(
   await yieldToEventLoop();
   checkAborted(hooks.signal);
   hooks.onPhase?.('train');
-  const model: Recommender = buildModel(spec, { ...(base as ModelSpec), ...chosen }, p);
+  const model: Recommender = (fitting = buildModel(spec, { ...(base as ModelSpec), ...chosen }, p));
   try {
     const t0 = performance.now();
     await model.fit(ctx());

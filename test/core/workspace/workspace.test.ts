@@ -22,7 +22,12 @@ describe('Workspace: runs through worker processes', () => {
 
   it('runs an experiment in a worker: one run row, throttled progress with epochs and loss, outputs, FINISHED', async () => {
     const events: RunProgressEvent[] = [];
-    const sub = ws.onDidProgress((e) => events.push(e));
+    // What the run's page shows as the backend while it trains.
+    const backendWhileFitting: (string | undefined)[] = [];
+    const sub = ws.onDidProgress((e) => {
+      events.push(e);
+      if (e.fit && backendWhileFitting.length === 0) backendWhileFitting.push(ws.store.getRun(e.runId)?.backend);
+    });
     const run = ws.startRun(mf('ok', { epochs: 3, batchSize: 128, logEvery: 1, evalEvery: 1 }));
     expect(ws.liveRuns().map((r) => r.runId)).toEqual([run.runId]);
     expect(ws.store.getRun(run.runId)!.status).toBe('RUNNING');
@@ -34,6 +39,7 @@ describe('Workspace: runs through worker processes', () => {
     const row = ws.store.getRun(run.runId)!;
     expect(row.status).toBe('FINISHED');
     expect(row.backend).toMatch(/wasm|cpu|tensorflow/);
+    expect(backendWhileFitting).toEqual([row.backend]);
     expect(row.finalMetrics.overall['ndcg@10']).toBeGreaterThan(0);
     expect(ws.store.listRuns().filter((r) => r.name === 'ok')).toHaveLength(1);
 
