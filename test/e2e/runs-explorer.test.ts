@@ -301,6 +301,38 @@ describe.skipIf(!haveBuild || !haveChromium)('runs explorer, run page and export
     await dark.context.close();
   });
 
+  it('follows a training run on its page and in a compare: both curves grow while it runs, and end when it is cancelled', async () => {
+    const { runId } = await call<{ runId: string }>('runs.start', { notebook: notebook('live mf', 'live', [['model', { type: 'mf', dim: 8 }], ['train', { epochs: 2000, batchSize: 32, evalEvery: 0, logEvery: 10 }], evaluate]) });
+    const live = await openWorkbench(browser, served, 'light');
+    watch(live.page);
+    await live.page.goto(`${served.url}#open=${encodeURIComponent(`reclab:run/${runId}`)}`);
+    const runPage = live.page.locator(`.run-page[data-run="${runId}"]`);
+    // The first trace's points; 0 while the chart is (re)drawn.
+    const plotPoints = async (plot: ReturnType<Page['locator']>) => ((await plot.count()) ? await plot.first().evaluate((el) => (el as unknown as { data?: { x: number[] }[] }).data?.[0]?.x.length ?? 0) : 0);
+    const chart = runPage.locator('.series-chart .js-plotly-plot');
+    // The page opened before the first loss: it finds the series when it comes, then grows without a reload.
+    await expect.poll(() => plotPoints(chart), { timeout: 120_000 }).toBeGreaterThan(0);
+    const first = await plotPoints(chart);
+    await expect.poll(() => plotPoints(chart), { timeout: 60_000 }).toBeGreaterThan(first);
+    expect(await runPage.getAttribute('data-status')).toBe('RUNNING');
+    await screenshot(live.page, 'run-page-live');
+
+    await live.page.evaluate((hash) => (location.hash = hash), `#open=${encodeURIComponent(`reclab:compare/${runId},${ids.ease}`)}`);
+    const compare = live.page.locator('.compare-view').last();
+    await compare.locator('.compare-live').waitFor({ timeout: 60_000 });
+    const curve = compare.locator('.chart-panel[aria-label="train/loss"] .js-plotly-plot');
+    await curve.waitFor({ timeout: 60_000 });
+    await expect.poll(() => plotPoints(curve), { timeout: 60_000 }).toBeGreaterThan(0);
+    const before = await plotPoints(curve);
+    await expect.poll(() => plotPoints(curve), { timeout: 60_000 }).toBeGreaterThan(before);
+    await screenshot(live.page, 'compare-live');
+
+    await call('runs.cancel', { runId });
+    await compare.locator('.compare-live').waitFor({ state: 'detached', timeout: 60_000 });
+    expect((await call<{ status: string }>('runs.get', { runId })).status).toBe('KILLED');
+    await live.context.close();
+  }, 300_000);
+
   it('logged no page error and no console error (CSP violations included)', async () => {
     await context.close();
     expect(problems).toEqual([]);

@@ -1,4 +1,4 @@
-import type { ApiClient } from '../../common/api';
+import type { ApiClient, CallResult } from '../../common/api';
 import type { RunRecord, SeriesPoint } from '../../../core/runs';
 import { ChangeModel } from '../workbench/model';
 import { metricFamilies, paramRows, protocolWarning, runLabels, stepRange, type ParamRow, type ProtocolWarning, type XAxis } from './compare-data';
@@ -7,6 +7,8 @@ import { metricFamilies, paramRows, protocolWarning, runLabels, stepRange, type 
 const CHART_BUDGET = 50_000;
 /** A zoomed range is asked again at about the chart's width in pixels: full resolution once the range holds fewer points. */
 const ZOOM_POINTS = 2000;
+/** A tab reads the new points of its running runs at most this often. */
+const PULL_MS = 250;
 
 export type Series = Record<string, SeriesPoint[]>;
 
@@ -59,11 +61,21 @@ export class CompareModel extends ChangeModel {
   private curveChanges: Record<string, number> = {};
   private disposed = false;
 
+  /** Runs whose new points are to be read (their progress events came since the last read). */
+  private readonly dirty = new Set<string>();
+  private pullTimer: ReturnType<typeof setTimeout> | undefined;
+  private pulling = false;
+  private pullAgain = false;
+  /** Bumped when a run's record is read again (it finished): bars and parallel coordinates redraw. */
+  private runChanges = 0;
+  private readonly offs: (() => void)[];
+
   constructor(
     private readonly api: ApiClient,
     readonly runIds: readonly string[],
   ) {
     super();
+    this.offs = [api.on('run.progress', (e) => this.onProgress(e.runId, e.points)), api.on('run.finished', (e) => void this.onFinished(e.runId))];
   }
 
   async load(): Promise<void> {
@@ -79,10 +91,7 @@ export class CompareModel extends ChangeModel {
     this.labels = runLabels(this.runs);
     this.keys = [...new Set(this.runs.flatMap((r) => Object.keys(r.latestMetrics)))].sort();
     this.selectedKeys = defaultKeys(this.keys);
-    this.families = metricFamilies(this.runs);
-    if (!this.families.includes(this.family)) this.family = this.families[0] ?? '';
-    const overall = [...new Set(this.runs.flatMap((r) => Object.keys(r.finalMetrics.overall ?? {})))].sort();
-    if (!overall.includes(this.parcoordsMetric)) this.parcoordsMetric = overall[0] ?? '';
+    this.finalMetricsRead();
     this.warning = protocolWarning(this.runs);
     this.loading = false;
     if (this.runs.length === 0) this.error = this.missing.length ? `None of the runs could be read: ${this.missing.map((m) => m.message).join('; ')}` : 'No runs to compare.';
@@ -101,11 +110,19 @@ export class CompareModel extends ChangeModel {
   }
 
   barsVersion(): string {
-    return `${this.runs.length}|${this.family}`;
+    return `${this.runs.length}|${this.runChanges}|${this.family}`;
   }
 
   parcoordsVersion(): string {
-    return `${this.runs.length}|${this.parcoordsMetric}`;
+    return `${this.runs.length}|${this.runChanges}|${this.parcoordsMetric}`;
+  }
+
+  /** The metric families and the parallel coordinates' metric, from the runs' final metrics. */
+  private finalMetricsRead(): void {
+    this.families = metricFamilies(this.runs);
+    if (!this.families.includes(this.family)) this.family = this.families[0] ?? '';
+    const overall = [...new Set(this.runs.flatMap((r) => Object.keys(r.finalMetrics.overall ?? {})))].sort();
+    if (!overall.includes(this.parcoordsMetric)) this.parcoordsMetric = overall[0] ?? '';
   }
 
   private curveChanged(key: string): void {
@@ -225,11 +242,16 @@ export class CompareModel extends ChangeModel {
     this.changed();
   }
 
+  /** Points per run of a whole-view curve. */
+  private get wholeMaxPoints(): number {
+    return Math.max(200, Math.min(5000, Math.floor(CHART_BUDGET / Math.max(1, this.runs.length))));
+  }
+
   private async loadSeries(key: string): Promise<void> {
     if (this.runs.length === 0) return;
     this.loadingSeries++;
     this.changed();
-    const maxPoints = Math.max(200, Math.min(5000, Math.floor(CHART_BUDGET / this.runs.length)));
+    const maxPoints = this.wholeMaxPoints;
     try {
       const res = await this.api.call('runs.series', { runIds: this.runs.map((r) => r.id), keys: [key], maxPoints });
       if (this.disposed) return;
@@ -243,8 +265,104 @@ export class CompareModel extends ChangeModel {
     this.changed();
   }
 
+  // ---- runs still training: their curves grow while the tab is open
+
+  private onProgress(runId: string, points: readonly { key: string }[]): void {
+    if (this.loading || this.disposed || !this.runs.some((r) => r.id === runId)) return;
+    const added = points.map((p) => p.key).filter((k) => !this.keys.includes(k));
+    if (added.length) {
+      this.keys = [...new Set([...this.keys, ...added])].sort();
+      this.changed();
+    }
+    this.dirty.add(runId);
+    this.schedulePull();
+  }
+
+  /**
+   * New points are read from the store (what came after each curve's last step), not
+   * taken from the events: a point logged while the tab first read the series is then
+   * neither lost nor doubled. At most one read every PULL_MS, whatever the event rate.
+   */
+  private schedulePull(): void {
+    if (this.pullTimer !== undefined || this.disposed) return;
+    this.pullTimer = setTimeout(() => {
+      this.pullTimer = undefined;
+      void this.pull();
+    }, PULL_MS);
+  }
+
+  private async pull(): Promise<void> {
+    if (this.pulling) {
+      this.pullAgain = true;
+      return;
+    }
+    this.pulling = true;
+    try {
+      const ids = [...this.dirty];
+      this.dirty.clear();
+      for (const id of ids) await this.pullRun(id, false);
+    } finally {
+      this.pulling = false;
+      if (this.pullAgain || this.dirty.size) {
+        this.pullAgain = false;
+        this.schedulePull();
+      }
+    }
+  }
+
+  private async pullRun(runId: string, whole: boolean): Promise<void> {
+    const keys = this.selectedKeys.filter((k) => this.series[k]);
+    if (keys.length === 0 || this.disposed) return;
+    const last = (k: string) => this.series[k]?.[runId]?.at(-1)?.step;
+    const lasts = keys.map(last);
+    const maxPoints = this.wholeMaxPoints;
+    const afterStep = whole || lasts.some((l) => l === undefined) ? undefined : Math.min(...(lasts as number[]));
+    let res: CallResult<'runs.series'>;
+    try {
+      res = await this.api.call('runs.series', { runIds: [runId], keys, maxPoints, ...(afterStep === undefined ? {} : { afterStep }) });
+    } catch {
+      // The next event reads again.
+      return;
+    }
+    if (this.disposed) return;
+    for (const k of keys) {
+      const got = res.series[runId]?.[k] ?? [];
+      let next: SeriesPoint[];
+      if (afterStep === undefined) next = got;
+      else {
+        const lk = last(k) ?? -Infinity;
+        const fresh = got.filter((p) => p.step > lk);
+        if (fresh.length === 0) continue;
+        next = [...(this.series[k]?.[runId] ?? []), ...fresh];
+      }
+      this.series = { ...this.series, [k]: { ...this.series[k], [runId]: next } };
+      this.curveChanged(k);
+    }
+    this.changed();
+    // Grown past twice a curve's budget: read downsampled again, as a first open would.
+    if (afterStep !== undefined && keys.some((k) => (this.series[k]?.[runId]?.length ?? 0) > 2 * maxPoints)) await this.pullRun(runId, true);
+  }
+
+  /** A run of the tab ended: its record (status, final metrics) and whole curves are read again. */
+  private async onFinished(runId: string): Promise<void> {
+    if (this.loading || this.disposed || !this.runs.some((r) => r.id === runId)) return;
+    try {
+      const [run] = (await this.api.call('runs.getMany', { runIds: [runId] })).runs;
+      if (!run || this.disposed) return;
+      this.runs = this.runs.map((r) => (r.id === runId ? run : r));
+      this.runChanges++;
+      this.finalMetricsRead();
+      this.changed();
+    } catch {
+      return;
+    }
+    await this.pullRun(runId, true);
+  }
+
   override dispose(): void {
     this.disposed = true;
+    for (const off of this.offs) off();
+    if (this.pullTimer !== undefined) clearTimeout(this.pullTimer);
     super.dispose();
   }
 }

@@ -143,6 +143,11 @@ export function CompareView({ runIds, services }: { runIds: readonly string[]; s
           Compare {model.runs.length} run{model.runs.length === 1 ? '' : 's'}
         </h2>
         <span className="compare-note">{model.labels.join(', ').slice(0, 300)}</span>
+        {model.runs.some((r) => r.status === 'RUNNING') && (
+          <span className="compare-note compare-live" role="status">
+            {model.runs.filter((r) => r.status === 'RUNNING').length} running: curves follow them live
+          </span>
+        )}
       </header>
       <ProtocolBanner model={model} />
       {model.missing.length > 0 && (

@@ -1,8 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RunRecord, SeriesPoint } from '../../../core/runs';
+import type { RunMetricPoint } from '../../../core/experiment';
+import type { Disposable } from '../../../core/util';
 import type { RunProgressEvent } from '../../../core/workspace';
 import type { AppInfo } from '../../common/api';
-import { LiveLineChart } from '../charts/live-line-chart';
+import { LiveLineChart, type ChartPoint, type EventTimes } from '../charts/live-line-chart';
 import type { EditorProps } from '../workbench/editor-registry';
 import { formatDuration, formatMetric, progressDetail } from '../workbench/run-format';
 import { STATUS_ICONS } from '../workbench/runs-view';
@@ -53,9 +55,12 @@ export function RunPage({ resource, services }: EditorProps) {
   const [exporting, setExporting] = useState(false);
   const [renaming, setRenaming] = useState(false);
 
+  const keysSeen = useRef(new Set<string>());
+  const reloading = useRef(false);
   const load = useCallback(async () => {
     try {
       const [run, log] = await Promise.all([services.api.call('runs.get', { runId }), services.api.call('runs.log', { runId }).catch(() => [] as string[])]);
+      keysSeen.current = new Set(Object.keys(run.latestMetrics));
       setData({ run, log });
       setError(undefined);
     } catch (e) {
@@ -69,7 +74,15 @@ export function RunPage({ resource, services }: EditorProps) {
     const offs = [
       services.api.on('runs.changed', (e) => e.runIds.includes(runId) && void load()),
       services.api.on('run.finished', (e) => e.runId === runId && (setProgress(undefined), void load())),
-      services.api.on('run.progress', (p) => p.runId === runId && setProgress(p)),
+      services.api.on('run.progress', (p) => {
+        if (p.runId !== runId) return;
+        setProgress(p);
+        // A key the page has not seen yet (the first metric of a run, a validation metric after the first epoch): read the run again, once.
+        if (!reloading.current && p.points.some((pt) => !keysSeen.current.has(pt.key))) {
+          reloading.current = true;
+          void load().finally(() => (reloading.current = false));
+        }
+      }),
     ];
     return () => offs.forEach((off) => off());
   }, [services, runId, load]);
@@ -253,25 +266,34 @@ function MetricsTable({ metrics }: { metrics: RunRecord['finalMetrics'] }) {
   );
 }
 
+/**
+ * One series of the run at a time. A running run's chart grows with its progress events,
+ * which arrive from the moment the chart asks the store: points an event brings that the
+ * store's answer already had (same or earlier step) are dropped, so none is lost or doubled.
+ */
 function SeriesChart({ services, run }: { services: WorkbenchServices; run: RunRecord }) {
   const keys = Object.keys(run.latestMetrics).sort();
   const preferred = keys.includes('train/loss') ? 'train/loss' : keys.find((k) => k.startsWith('valid/')) ?? keys[0];
   const [key, setKey] = useState(preferred);
-  const [points, setPoints] = useState<SeriesPoint[] | undefined>();
+  const [series, setSeries] = useState<LiveSeries | undefined>();
   const shown = key && keys.includes(key) ? key : preferred;
+  const running = run.status === 'RUNNING';
   useEffect(() => {
     if (!shown) return;
     let live = true;
-    setPoints(undefined);
+    setSeries(undefined);
+    const s = new LiveSeries();
+    const off = running ? services.api.on('run.progress', (e) => e.runId === run.id && s.receive(e.points.filter((p) => p.key === shown), e.emittedAt)) : undefined;
     void services.api.call('runs.series', { runIds: [run.id], keys: [shown], maxPoints: CHART_POINTS }).then(
-      (r) => live && setPoints(r.series[run.id]?.[shown] ?? []),
-      () => live && setPoints([]),
+      (r) => live && (s.load(r.series[run.id]?.[shown] ?? []), setSeries(s)),
+      () => live && (s.load([]), setSeries(s)),
     );
     return () => {
       live = false;
+      off?.();
     };
-  }, [services, run.id, shown, run.endTime]);
-  if (!shown) return <div className="muted">No series logged.</div>;
+  }, [services, run.id, shown, run.endTime, running]);
+  if (!shown) return <div className="muted">{running ? 'Waiting for the first metric…' : 'No series logged.'}</div>;
   return (
     <div className="series-chart">
       <select value={shown} onChange={(e) => setKey(e.target.value)} aria-label="Series">
@@ -279,13 +301,52 @@ function SeriesChart({ services, run }: { services: WorkbenchServices; run: RunR
           <option key={k}>{k}</option>
         ))}
       </select>
-      {points ? (
-        <LiveLineChart key={`${shown}:${points.length}`} title="" xTitle="step" yTitle={shown} points={() => points.map((p) => ({ x: p.step, y: p.value }))} color="--chart-1" theme={services.theme} height={200} emptyText="No points." />
+      {series ? (
+        <LiveLineChart key={`${shown}:${run.endTime ?? 'running'}`} title="" xTitle="step" yTitle={shown} points={() => series.points} subscribe={(append) => series.subscribe(append)} color="--chart-1" theme={services.theme} height={200} emptyText="No points yet." />
       ) : (
         <div className="muted chart-placeholder">Reading {shown}…</div>
       )}
     </div>
   );
+}
+
+/** A series read from the store, then grown by the points of progress events past its last step. */
+class LiveSeries {
+  readonly points: ChartPoint[] = [];
+  private lastStep = -Infinity;
+  private loaded = false;
+  private early: { points: RunMetricPoint[]; emittedAt?: number }[] = [];
+  private sink: ((points: readonly ChartPoint[], times?: EventTimes) => void) | undefined;
+
+  load(points: readonly SeriesPoint[]): void {
+    for (const p of points) this.points.push({ x: p.step, y: p.value });
+    if (points.length) this.lastStep = points[points.length - 1].step;
+    this.loaded = true;
+    // What came while the store was read: only what its answer did not have.
+    for (const e of this.early.splice(0)) this.receive(e.points, e.emittedAt);
+  }
+
+  receive(points: readonly RunMetricPoint[], emittedAt?: number): void {
+    if (points.length === 0) return;
+    if (!this.loaded) {
+      this.early.push({ points: [...points], emittedAt });
+      return;
+    }
+    const fresh: ChartPoint[] = [];
+    for (const p of points) {
+      if (p.step <= this.lastStep) continue;
+      this.lastStep = p.step;
+      fresh.push({ x: p.step, y: p.value });
+    }
+    if (fresh.length === 0) return;
+    this.points.push(...fresh);
+    this.sink?.(fresh, { emittedAt, receivedAt: Date.now() });
+  }
+
+  subscribe(append: (points: readonly ChartPoint[], times?: EventTimes) => void): Disposable {
+    this.sink = append;
+    return { dispose: () => (this.sink = undefined) };
+  }
 }
 
 function RunName({ services, run, editing, setEditing }: { services: WorkbenchServices; run: RunRecord; editing: boolean; setEditing(on: boolean): void }) {
