@@ -156,6 +156,17 @@ describe.skipIf(!haveBuild || !haveChromium)('runs explorer, run page and export
     await expect.poll(() => header.getAttribute('aria-sort')).toBe('ascending');
     const cells = () => page.locator('.runs-row[data-run]').evaluateAll((rows) => rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top).map((r) => r.querySelector('[data-param-value]')?.textContent));
     await expect.poll(cells).toEqual(['ease', 'hybrid', 'mostpop']);
+    // The columns and the sort are the workspace's: another window (a reload here) opens the explorer as it was left.
+    const other = await openWorkbench(browser, served, 'light');
+    watch(other.page);
+    await expect
+      .poll(async () => ((await call<{ views?: { runsExplorer?: { params?: string[] } } }>('ui.getState', {})).views?.runsExplorer?.params ?? []).join(','), { timeout: 15_000 })
+      .toBe('model.type');
+    await other.page.goto(`${served.url}#open=${encodeURIComponent('reclab:runs')}`);
+    const otherHeader = other.page.locator('.runs-table-head [data-column="param:model.type"]');
+    await otherHeader.waitFor({ timeout: 30_000 });
+    expect(await otherHeader.getAttribute('aria-sort')).toBe('ascending');
+    await other.context.close();
     await option.uncheck();
     await expect.poll(() => header.count()).toBe(0);
     await page.locator('.column-chooser [aria-label=Close]').click();
@@ -318,7 +329,8 @@ describe.skipIf(!haveBuild || !haveChromium)('runs explorer, run page and export
     await screenshot(live.page, 'run-page-live');
 
     await live.page.evaluate((hash) => (location.hash = hash), `#open=${encodeURIComponent(`reclab:compare/${runId},${ids.ease}`)}`);
-    const compare = live.page.locator('.compare-view').last();
+    // The workspace's saved tabs reopen earlier compares too (kept mounted while hidden): this one is the compare of the live run.
+    const compare = live.page.locator('.compare-view').filter({ hasText: 'live mf' });
     await compare.locator('.compare-live').waitFor({ timeout: 60_000 });
     const curve = compare.locator('.chart-panel[aria-label="train/loss"] .js-plotly-plot');
     await curve.waitFor({ timeout: 60_000 });

@@ -9,7 +9,7 @@ import { ActionButton, Icon } from '../workbench/widgets';
 import { ColumnChooser } from './column-chooser';
 import { ExportPanel } from './export-panel';
 import { QueryInput } from './query-input';
-import { columnTitle, hostOrder, readSettings, runDuration, RunsTableModel, userTags, type ColumnId, type ExplorerSettings, type TableItem } from './runs-table-model';
+import { columnTitle, hostOrder, readSettings, runDuration, RunsTableModel, userTags, type ColumnId, type TableItem } from './runs-table-model';
 import { compareResource, runResource } from './resources';
 import './runs.css';
 
@@ -18,35 +18,19 @@ const ROW = 24;
 const WIDTHS: Record<string, number> = { status: 30, name: 200, experiment: 130, modelType: 80, dataset: 80, protocol: 80, duration: 76, tags: 150, started: 96 };
 const widthOf = (c: ColumnId) => WIDTHS[c] ?? (c.startsWith('metric:') ? 104 : 110);
 
-const SETTINGS_KEY = 'reclab.runsExplorer';
-
-/** The filter, columns, sort and grouping of the last explorer (this browser profile keeps them). */
-function loadSettings(): Partial<ExplorerSettings> {
-  try {
-    return readSettings(JSON.parse(localStorage.getItem(SETTINGS_KEY) ?? 'null'));
-  } catch {
-    return {};
-  }
-}
-
-function saveSettings(json: string): void {
-  try {
-    localStorage.setItem(SETTINGS_KEY, json);
-  } catch {
-    // Storage full or denied: the explorer just starts fresh next time.
-  }
-}
+/** The view-state id of the explorer's filter, columns, sort and grouping (kept per workspace). */
+const VIEW_STATE_ID = 'runsExplorer';
 
 /** The runs explorer (`reclab:runs`): every run in a virtualised table. */
 export function RunsExplorer({ services, active }: EditorProps) {
-  const model = useMemo(() => new RunsTableModel(services.api, loadSettings()), [services]);
+  const model = useMemo(() => new RunsTableModel(services.api, readSettings(services.viewState.get(VIEW_STATE_ID))), [services]);
   useEffect(() => {
     void model.reload();
-    let saved = '';
+    let saved = JSON.stringify(model.settings);
     const sub = model.onDidChange(() => {
       // Changes are mostly rows and progress: write only when the settings moved.
       const text = JSON.stringify(model.settings);
-      if (text !== saved) saveSettings((saved = text));
+      if (text !== saved) services.viewState.set(VIEW_STATE_ID, JSON.parse((saved = text)));
     });
     return () => {
       sub.dispose();

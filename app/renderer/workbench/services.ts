@@ -87,4 +87,12 @@ export interface WorkbenchServices {
   notify(n: Notification): void;
   /** Opens (or focuses) the editor tab of a workspace file. */
   openEditor(path: string): void;
+  /** What a view keeps per workspace between launches (the runs explorer's columns), by view id. */
+  viewState: ViewStateService;
+}
+
+export interface ViewStateService {
+  get(viewId: string): unknown;
+  /** Kept with the workbench's layout (saved a moment later). */
+  set(viewId: string, state: unknown): void;
 }

@@ -13,6 +13,8 @@ export interface SavedUiState {
   recentCommands?: unknown;
   /** Files opened through Quick Open or the tree, most recent first. */
   recentFiles?: unknown;
+  /** Views' own state by view id (WorkbenchServices.viewState). */
+  views?: unknown;
 }
 
 /**

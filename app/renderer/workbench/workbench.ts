@@ -15,7 +15,7 @@ import { QuickInputModel, type QuickPickItem } from './quick-input-model';
 import { ResourceModel } from './resource-model';
 import { RunLogModel } from './run-log-model';
 import { formatMetric } from './run-format';
-import type { Notification, WorkbenchServices } from './services';
+import type { Notification, ViewStateService, WorkbenchServices } from './services';
 import { registerShellCommands } from './shell-commands';
 import { registerInspectCommands } from '../inspect/inspect-commands';
 import { ThemeModel } from './theme-model';
@@ -102,6 +102,7 @@ export class Workbench implements WorkbenchServices, Disposable {
   recentCommands: string[] = [];
   /** Most recently opened first. */
   recentFiles: string[] = [];
+  private views: Record<string, unknown> = {};
   /** Resolves once the saved layout is applied and the first notebooks are open. */
   readonly ready: Promise<void>;
 
@@ -185,6 +186,14 @@ export class Workbench implements WorkbenchServices, Disposable {
     if (!isFileResource(path)) return;
     this.tree.reveal(path);
     this.recentFiles = [path, ...this.recentFiles.filter((p) => p !== path)].slice(0, MAX_RECENT);
+  };
+
+  readonly viewState: ViewStateService = {
+    get: (viewId) => this.views[viewId],
+    set: (viewId, state) => {
+      this.views = { ...this.views, [viewId]: state };
+      this.persistence.schedule();
+    },
   };
 
   // ---- runs
@@ -271,6 +280,9 @@ export class Workbench implements WorkbenchServices, Disposable {
   }
 
   private restore(saved: Record<string, unknown>): void {
+    // Before the tabs: a restored view reads its state as it opens.
+    const views = saved.views;
+    if (views && typeof views === 'object' && !Array.isArray(views)) this.views = { ...(views as Record<string, unknown>), ...this.views };
     this.layout.restore(saved.layout);
     this.theme.restore(saved.theme);
     this.tree.restore(saved.collapsedFolders);
@@ -301,6 +313,7 @@ export class Workbench implements WorkbenchServices, Disposable {
       ...(this.runLog.pinned && this.runLog.runId ? { logRun: this.runLog.runId } : {}),
       recentCommands: this.recentCommands,
       recentFiles: this.recentFiles,
+      views: this.views,
     };
   }
 
