@@ -277,6 +277,23 @@ describe.skipIf(!haveBuild || !haveChromium)('runs explorer, run page and export
     await expect.poll(() => explorer().getAttribute('data-total')).toBe('1');
     expect(await page.locator(`.runs-row[data-run="${ids.hybrid}"] .runs-cell.name`).textContent()).toBe('gated hybrid, tuned');
     await filter('');
+
+    // F2 renames the focused row in place, as in VS Code's explorer; Escape keeps the name.
+    const easeRow = page.locator(`.runs-row[data-run="${ids.ease}"]`);
+    await easeRow.click();
+    await page.keyboard.press('F2');
+    const box = easeRow.getByRole('textbox', { name: 'Run name' });
+    await box.fill('ease, lambda 50');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => box.count()).toBe(0);
+    expect((await call<{ name: string }>('runs.get', { runId: ids.ease })).name).toBe('ease');
+    // The keyboard is back on the rows: F2 again, and Enter saves.
+    await page.keyboard.press('F2');
+    await box.fill('ease, lambda 50');
+    await screenshot(page, 'runs-explorer-rename');
+    await box.press('Enter');
+    await expect.poll(async () => (await call<{ name: string }>('runs.get', { runId: ids.ease })).name).toBe('ease, lambda 50');
+    await expect.poll(() => easeRow.locator('.runs-cell.name').textContent()).toBe('ease, lambda 50');
   });
 
   it('"Open as Notebook" restores the notebook the run was made from into a new workspace file', async () => {

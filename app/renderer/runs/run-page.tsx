@@ -11,6 +11,7 @@ import { STATUS_ICONS } from '../workbench/runs-view';
 import type { WorkbenchServices } from '../workbench/services';
 import { ActionButton, Icon } from '../workbench/widgets';
 import { appInfo, ExportPanel } from './export-panel';
+import { RenameInput } from './rename-input';
 import { runIdOf, runResource } from './resources';
 import { SYSTEM_TAG_PREFIX } from './runs-table-model';
 import './runs.css';
@@ -350,19 +351,6 @@ class LiveSeries {
 }
 
 function RunName({ services, run, editing, setEditing }: { services: WorkbenchServices; run: RunRecord; editing: boolean; setEditing(on: boolean): void }) {
-  const [value, setValue] = useState(run.name);
-  useEffect(() => setValue(run.name), [run.name]);
-  const save = async () => {
-    setEditing(false);
-    const name = value.trim();
-    if (!name || name === run.name) return setValue(run.name);
-    try {
-      await services.api.call('runs.rename', { runId: run.id, name });
-    } catch (e) {
-      services.notify({ severity: 'error', message: `Could not rename the run: ${(e as Error).message}` });
-      setValue(run.name);
-    }
-  };
   if (!editing)
     return (
       <h2 className="run-name" title="Double-click to rename" onDoubleClick={() => setEditing(true)}>
@@ -370,24 +358,7 @@ function RunName({ services, run, editing, setEditing }: { services: WorkbenchSe
         <ActionButton icon="edit" title="Rename (F2)" onClick={() => setEditing(true)} />
       </h2>
     );
-  return (
-    <input
-      className="run-name-input"
-      aria-label="Run name"
-      autoFocus
-      value={value}
-      maxLength={200}
-      onChange={(e) => setValue(e.target.value)}
-      onBlur={() => void save()}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter') void save();
-        if (e.key === 'Escape') {
-          setValue(run.name);
-          setEditing(false);
-        }
-      }}
-    />
-  );
+  return <RenameInput className="run-name-input" services={services} run={run} onDone={() => setEditing(false)} />;
 }
 
 function TagsEditor({ services, run }: { services: WorkbenchServices; run: RunRecord }) {

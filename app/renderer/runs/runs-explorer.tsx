@@ -9,6 +9,7 @@ import { ActionButton, Icon } from '../workbench/widgets';
 import { ColumnChooser } from './column-chooser';
 import { ExportPanel } from './export-panel';
 import { QueryInput } from './query-input';
+import { RenameInput } from './rename-input';
 import { columnTitle, hostOrder, readSettings, runDuration, RunsTableModel, userTags, type ColumnId, type TableItem } from './runs-table-model';
 import { compareResource, runResource } from './resources';
 import './runs.css';
@@ -95,6 +96,12 @@ export function RunsExplorer({ services, active }: EditorProps) {
       await model.refresh();
       services.notify({ severity: 'info', message: `${deleted} run${deleted === 1 ? '' : 's'} deleted for good.` });
     });
+  const [renaming, setRenaming] = useState<string | undefined>();
+  const renamed = () => {
+    setRenaming(undefined);
+    // Back to the rows, as after a rename in VS Code's explorer.
+    scrollRef.current?.focus();
+  };
   const compare = () => services.openEditor(compareResource(selected.map((r) => r.id)));
   const open = (r: RunSummary) => services.openEditor(runResource(r.id));
 
@@ -118,6 +125,12 @@ export function RunsExplorer({ services, active }: EditorProps) {
       const it = model.itemAt(model.focusIndex);
       if (it.kind === 'run') open(it.run);
       else if (it.kind === 'group') model.toggleGroup(it.experiment);
+    } else if (e.key === 'F2') {
+      const it = model.itemAt(model.focusIndex);
+      if (it.kind === 'run' && !model.trashed) {
+        e.preventDefault();
+        setRenaming(it.run.id);
+      }
     } else if (e.key === 'a' && mod) {
       e.preventDefault();
       model.selectAllLoaded();
@@ -213,7 +226,7 @@ export function RunsExplorer({ services, active }: EditorProps) {
         </div>
         <div style={{ height: virtual.getTotalSize(), position: 'relative', minWidth: 'fit-content' }}>
           {items.map((v) => (
-            <Row key={v.key} item={model.itemAt(v.index)} top={v.start} template={template} columns={columns} model={model} now={now} focused={active && model.focusIndex === v.index} onOpen={open} />
+            <Row key={v.key} item={model.itemAt(v.index)} top={v.start} template={template} columns={columns} model={model} now={now} focused={active && model.focusIndex === v.index} onOpen={open} rename={renaming && { runId: renaming, services, onDone: renamed }} />
           ))}
         </div>
         {total === 0 && !model.loading && (
@@ -249,7 +262,14 @@ function HeaderCell({ column, model }: { column: ColumnId; model: RunsTableModel
   );
 }
 
-function Row({ item, top, template, columns, model, now, focused, onOpen }: { item: TableItem; top: number; template: string; columns: ColumnId[]; model: RunsTableModel; now: number; focused: boolean; onOpen(r: RunSummary): void }) {
+/** The run being renamed in place (F2), and where its box reports. */
+interface RowRename {
+  runId: string;
+  services: EditorProps['services'];
+  onDone(): void;
+}
+
+function Row({ item, top, template, columns, model, now, focused, onOpen, rename }: { item: TableItem; top: number; template: string; columns: ColumnId[]; model: RunsTableModel; now: number; focused: boolean; onOpen(r: RunSummary): void; rename: RowRename | undefined | '' }) {
   if (item.kind === 'group') {
     return (
       <div className={`runs-group${focused ? ' focused' : ''}`} role="row" style={{ transform: `translateY(${top}px)`, height: ROW }} onClick={() => model.toggleGroup(item.experiment)} data-experiment={item.experiment}>
@@ -272,9 +292,15 @@ function Row({ item, top, template, columns, model, now, focused, onOpen }: { it
       onClick={(e) => model.select(item.index, { toggle: e.ctrlKey || e.metaKey, range: e.shiftKey })}
       onDoubleClick={() => onOpen(r)}
     >
-      {columns.map((c) => (
-        <Cell key={c} column={c} run={r} model={model} now={now} onOpen={onOpen} />
-      ))}
+      {columns.map((c) =>
+        c === 'name' && rename && rename.runId === r.id ? (
+          <span key={c} className="runs-cell name">
+            <RenameInput className="runs-rename-input" services={rename.services} run={r} onDone={rename.onDone} />
+          </span>
+        ) : (
+          <Cell key={c} column={c} run={r} model={model} now={now} onOpen={onOpen} />
+        ),
+      )}
       <span />
     </div>
   );
@@ -307,7 +333,7 @@ function Cell({ column, run: r, model, now, onOpen }: { column: ColumnId; run: R
       const p = r.status === 'RUNNING' ? model.progressOf(r.id) : undefined;
       const pct = p ? percentOf(p) : undefined;
       return (
-        <span className="runs-cell name" title={`${r.name} (${r.id})`}>
+        <span className="runs-cell name" title={`${r.name} (${r.id}) · F2 renames`}>
           <a
             href="#"
             onClick={(e) => {
