@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Layout, PlotData, PlotlyHTMLElement } from 'plotly.js-strict-dist-min';
 import type { ThemeService } from '../workbench/services';
-import { CHART_CONFIG, cssVar, mergeLayout, themeLayout } from './chart-theme';
+import { download, saveChartImage } from './chart-export';
+import { CHART_CONFIG, mergeLayout, themeLayout } from './chart-theme';
 import { tableCsv, type ChartTable } from './csv';
 import { loadPlotly, type Plotly } from './plotly-loader';
 import { canUseWebgl, webglFailed } from './webgl';
@@ -36,24 +37,6 @@ export interface ExportableChartProps {
 }
 
 const NO_WEBGL = 'This chart needs WebGL, which this browser does not offer here; CSV has its data.';
-
-/** Saves text or a data URL as a file through the browser's download. */
-export function download(fileName: string, content: string, type?: string): void {
-  const url = type ? URL.createObjectURL(new Blob([content], { type })) : content;
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.style.display = 'none';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  if (type) setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-/** File names without characters file systems refuse. */
-export function safeFileName(name: string): string {
-  return name.replace(/[\\/:*?"<>|@\s]+/g, '_').replace(/^_+|_+$/g, '') || 'chart';
-}
 
 /**
  * A chart panel: a header with its title, controls and PNG / SVG / CSV export, and a
@@ -156,12 +139,8 @@ export function ExportableChart(props: ExportableChartProps) {
     if (!div) return;
     // A chart not drawn yet (below the fold) exports all the same.
     const p = (plotly.current ??= await loadPlotly());
-    const { data, layout } = latest.current.figure();
-    const width = div.clientWidth || 800;
-    const height = latest.current.height;
-    const figure = { data, layout: mergeLayout(themeLayout(), { ...layout, height, width, paper_bgcolor: cssVar('--editor-bg'), plot_bgcolor: cssVar('--editor-bg'), title: { text: latest.current.title, x: 0.01, xanchor: 'left' } }) };
-    const url = await p.toImage(figure, { format, width, height });
-    download(`${latest.current.fileName}.${format}`, url);
+    const l = latest.current;
+    await saveChartImage(p, l.figure(), { format, width: div.clientWidth || 800, height: l.height, fileName: l.fileName, title: l.title });
   };
 
   return (

@@ -24,6 +24,8 @@ declare module 'plotly.js-strict-dist-min' {
     format: 'png' | 'svg';
     width?: number;
     height?: number;
+    /** Pixels per CSS pixel of a PNG. */
+    scale?: number;
     filename?: string;
   }
   /** A chart, or a figure drawn off screen, as a data URL. */
@@ -34,6 +36,5 @@ declare module 'plotly.js-strict-dist-min' {
     removeAllListeners(event: string): void;
   }
   /** Saves the chart as an image file (PNG through a canvas, or SVG). */
-  export function downloadImage(el: HTMLElement, options: { format: 'png' | 'svg'; filename: string; width?: number; height?: number; scale?: number }): Promise<string>;
   export const Plots: { resize(el: HTMLElement): Promise<void> };
 }

@@ -2,11 +2,14 @@ import { useEffect, useRef, useState } from 'react';
 import type { Layout, PlotData } from 'plotly.js-strict-dist-min';
 import type { ThemeService } from '../workbench/services';
 import { ActionButton } from '../workbench/widgets';
+import { saveChartImage } from './chart-export';
 import { CHART_CONFIG, mergeLayout, themeLayout } from './chart-theme';
 import { loadPlotly, type Plotly } from './plotly-loader';
 
 /** Past this many points a scatter draws with WebGL (scattergl); below it SVG, which exports as vectors. */
 export const WEBGL_POINTS = 5000;
+
+const MARGIN = { l: 60, r: 20, t: 16, b: 48 };
 
 /** `scattergl` for many points, `scatter` otherwise. */
 export function scatterType(points: number): 'scatter' | 'scattergl' {
@@ -46,7 +49,7 @@ export function ScatterChart({ traces, layout, theme, exportName, height = 460, 
     const el = div.current;
     let live = true;
     void plotly
-      .react(el, traces(), mergeLayout(themeLayout(), { height, margin: { l: 60, r: 20, t: 16, b: 48 }, ...layout }), CHART_CONFIG)
+      .react(el, traces(), mergeLayout(themeLayout(), { height, margin: MARGIN, ...layout }), CHART_CONFIG)
       .then(() => live && setDrawn(true))
       .catch((e) => console.error('reclab: chart failed', e));
     return () => {
@@ -56,7 +59,7 @@ export function ScatterChart({ traces, layout, theme, exportName, height = 460, 
   }, [plotly, dataKey, themeVersion, height]);
   useEffect(() => () => void (div.current && plotly?.purge(div.current)), [plotly]);
   const save = (format: 'png' | 'svg') => {
-    if (plotly && div.current) void plotly.downloadImage(div.current, { format, filename: exportName, width: div.current.clientWidth, height, scale: format === 'png' ? 2 : 1 });
+    if (plotly && div.current) void saveChartImage(plotly, { data: traces(), layout: { margin: MARGIN, ...layout } }, { format, width: div.current.clientWidth, height, fileName: exportName });
   };
   return (
     <div className="scatter-chart" data-drawn={drawn || undefined}>

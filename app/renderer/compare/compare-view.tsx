@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
-import { ExportableChart, download } from '../charts/exportable-chart';
+import { download } from '../charts/chart-export';
+import { ExportableChart } from '../charts/exportable-chart';
 import { tableCsv } from '../charts/csv';
 import { Icon } from '../workbench/widgets';
 import { useModels } from '../workbench/use-model';
