@@ -10,8 +10,16 @@ const DEFAULT_GENRES = [
   'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western',
 ];
 
+/** The named files of ML-100K as raw bytes, and where each is, as an error names it. */
+interface MovieLensFiles {
+  source: string;
+  get(name: string): Uint8Array | undefined;
+  /** The file's path: in a folder, or the zip's path followed by the entry's. */
+  where(name: string): string;
+}
+
 /** Reads the named files of ML-100K as raw bytes from a folder or the official zip. */
-function readFiles(pathOrZip: string): { source: string; get: (name: string) => Uint8Array | undefined } {
+function readFiles(pathOrZip: string): MovieLensFiles {
   if (!fs.existsSync(pathOrZip))
     throw new InputError(
       `MovieLens 100K not found at ${pathOrZip}. Give the folder holding u.data, u.item and u.user, or ml-100k.zip (\`reclab datasets download ml-100k\` fetches it).`,
@@ -28,6 +36,7 @@ function readFiles(pathOrZip: string): { source: string; get: (name: string) => 
         const f = path.join(dir, name);
         return fs.existsSync(f) ? new Uint8Array(fs.readFileSync(f)) : undefined;
       },
+      where: (name) => path.join(dir, name),
     };
   }
   let entries: Record<string, Uint8Array>;
@@ -36,20 +45,42 @@ function readFiles(pathOrZip: string): { source: string; get: (name: string) => 
   } catch (e) {
     throw new InputError(`${pathOrZip} is not a readable zip (${(e as Error).message}); give the ml-100k folder or the official ml-100k.zip.`, 'ML100K_ZIP');
   }
-  const byBase = new Map<string, Uint8Array>();
-  for (const [name, bytes] of Object.entries(entries)) {
+  const byBase = new Map<string, { entry: string; bytes: Uint8Array }>();
+  for (const [entry, bytes] of Object.entries(entries)) {
     // Prefer `ml-100k/u.data`; fall back to any folder depth.
-    const base = path.posix.basename(name);
-    if (!byBase.has(base) || name === `ml-100k/${base}`) byBase.set(base, bytes);
+    const base = path.posix.basename(entry);
+    if (!byBase.has(base) || entry === `ml-100k/${base}`) byBase.set(base, { entry, bytes });
   }
-  return { source: pathOrZip, get: (name) => byBase.get(name) };
+  return { source: pathOrZip, get: (name) => byBase.get(name)?.bytes, where: (name) => `${pathOrZip}/${byBase.get(name)?.entry ?? name}` };
 }
 
-function lines(bytes: Uint8Array, encoding: 'latin1' | 'utf8'): string[] {
+/** The non-blank lines of a file, each with its line number in the file (1-based, blank lines counted). */
+function lines(bytes: Uint8Array, encoding: 'latin1' | 'utf8'): { text: string; line: number }[] {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     .toString(encoding)
     .split(/\r?\n/)
-    .filter((l) => l.trim() !== '');
+    .map((text, k) => ({ text, line: k + 1 }))
+    .filter((l) => l.text.trim() !== '');
+}
+
+const U_DATA_COLUMNS = ['user', 'item', 'rating', 'timestamp'] as const;
+
+/**
+ * One line of u.data as its four fields, checked: ids present, rating and timestamp numbers.
+ * A bad line is an error naming the file, the line and the column, as CSV imports name them.
+ */
+function uDataFields(l: { text: string; line: number }, file: string): string[] {
+  const p = l.text.split('\t');
+  const bad = (k: number, what: string) =>
+    new InputError(`${file}, line ${l.line}, column '${U_DATA_COLUMNS[k]}': ${what}. Each line of u.data is user<TAB>item<TAB>rating<TAB>timestamp.`, 'ML100K_FORMAT', {
+      file,
+      line: l.line,
+      column: U_DATA_COLUMNS[k],
+    });
+  if (p.length < 4) throw bad(p.length, `missing (the line has ${p.length} field${p.length === 1 ? '' : 's'}, ${JSON.stringify(l.text)})`);
+  for (const k of [0, 1]) if (p[k].trim() === '') throw bad(k, 'expected an id, got an empty field');
+  for (const k of [2, 3]) if (p[k].trim() === '' || !Number.isFinite(Number(p[k]))) throw bad(k, `expected a number, got ${JSON.stringify(p[k])}`);
+  return p;
 }
 
 function byNumericId(a: string, b: string): number {
@@ -90,25 +121,20 @@ export function loadMovieLens100k(pathOrZip: string): Dataset {
   const genreBytes = files.get('u.genre');
   const genres = genreBytes
     ? lines(genreBytes, 'latin1')
-        .map((l) => l.split('|'))
+        .map((l) => l.text.split('|'))
         .sort((a, b) => Number(a[1]) - Number(b[1]))
         .map((p) => p[0])
     : DEFAULT_GENRES;
 
-  const raw = data.map((l, k) => {
-    const p = l.split('\t');
-    if (p.length < 4 || !Number.isFinite(Number(p[2])) || !Number.isFinite(Number(p[3])))
-      throw new InputError(`${files.source}/u.data, line ${k + 1}: expected user<TAB>item<TAB>rating<TAB>timestamp, got ${JSON.stringify(l)}.`, 'ML100K_FORMAT');
-    return p;
-  });
+  const raw = data.map((l) => uDataFields(l, files.where('u.data')));
   const itemRows = new Map<string, string[]>();
   for (const l of itemLines) {
-    const p = l.split('|');
+    const p = l.text.split('|');
     itemRows.set(p[0], p);
   }
   const userRows = new Map<string, string[]>();
   for (const l of userLines) {
-    const p = l.split('|');
+    const p = l.text.split('|');
     userRows.set(p[0], p);
   }
 

@@ -185,6 +185,78 @@ describe.skipIf(!haveBuild || !haveChromium)('inspector, gate and embedding view
     await theme('color theme light');
   }, 120_000);
 
+  it('switches the projection to UMAP: one finite point per item, placed otherwise than by PCA, busy while it computes, titles on hover', async () => {
+    await palette('show item embeddings', 'gated-cold');
+    const view = page.locator(`.embeddings-view[data-run="${runs.hybrid}"]`);
+    await view.locator('.scatter-chart[data-drawn]').waitFor({ timeout: 60_000 });
+    // Coloured by popularity, the first trace holds every item in the projection's order (the cold items' rings follow).
+    await view.locator('select[aria-label="Colour by"]').selectOption({ label: 'popularity' });
+    const firstTrace = () =>
+      view.locator('.js-plotly-plot').evaluate((el) => {
+        const t = (el as unknown as { data: { name: string; x: number[]; y: number[]; text: string[] }[] }).data[0];
+        return { name: t.name, x: Array.from(t.x), y: Array.from(t.y), text: Array.from(t.text) };
+      });
+    const args = { runId: runs.hybrid, seed: 0, maxPoints: 20_000 };
+    const pca = await call<CallResult<'inspect.embeddings'>>('inspect.embeddings', { ...args, method: 'pca' });
+    await expect.poll(async () => (await firstTrace()).x, { timeout: 30_000 }).toEqual(pca.x);
+    expect(await view.locator('.xtitle').textContent()).toBe('PCA 1');
+
+    // The busy state, recorded as it comes and goes (UMAP of 1,200 items takes seconds): a status naming the
+    // projection, and the PCA chart still drawn marked busy (dimmed), since its axes name the old method.
+    await page.evaluate(`(() => {
+      const view = document.querySelector('.embeddings-view[data-run="${runs.hybrid}"]');
+      window.__busy = [];
+      new MutationObserver(() => {
+        const status = view.querySelector('.embeddings-busy[role=status]');
+        window.__busy.push({ status: status ? status.textContent.trim() : null, spinner: !!status?.querySelector('.codicon-loading'), stale: !!view.querySelector('.embeddings-plot[aria-busy=true]') });
+      }).observe(view, { subtree: true, childList: true, attributes: true });
+    })()`);
+    await view.locator('select[aria-label="Projection"]').selectOption('umap');
+    await expect.poll(() => view.locator('.xtitle').textContent(), { timeout: 90_000 }).toBe('UMAP 1');
+    expect(await view.locator('.ytitle').textContent()).toBe('UMAP 2');
+    await expect.poll(() => view.locator('.embeddings-busy').count()).toBe(0);
+    expect(await view.locator('.embeddings-plot[aria-busy]').count()).toBe(0);
+    expect(await page.evaluate('window.__busy')).toContainEqual({ status: 'Projecting with UMAP…', spinner: true, stale: true });
+
+    // The points drawn are the host's seeded UMAP layout (cached: the same call answers at once), one per item.
+    const umap = await call<CallResult<'inspect.embeddings'>>('inspect.embeddings', { ...args, method: 'umap' });
+    expect(umap.method).toBe('umap');
+    const drawn = await firstTrace();
+    expect(drawn.name).toBe(`items (${pca.items.length})`);
+    expect(drawn.x).toEqual(umap.x);
+    expect(drawn.y).toEqual(umap.y);
+    expect(umap.items).toEqual(pca.items);
+    expect([...drawn.x, ...drawn.y].every(Number.isFinite)).toBe(true);
+    // Not PCA's layout again: (nearly) every item has moved.
+    const moved = drawn.x.filter((x, i) => Math.hypot(x - pca.x[i], drawn.y[i] - pca.y[i]) > 1e-6).length;
+    expect(moved).toBeGreaterThan(0.99 * pca.items.length);
+    expect(await view.locator('.scatterlayer .trace').first().locator('.point').count()).toBe(pca.items.length);
+    expect(drawn.text.every((t, i) => t.startsWith(`${umap.titles[i] ?? `item ${umap.items[i]}`}<br>`))).toBe(true);
+
+    // Hover over the point farthest from any other shows that item's title.
+    const points = await view.locator('.scatterlayer .trace').first().locator('.point').evaluateAll((els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+      }),
+    );
+    let lonely = 0;
+    let farthest = -1;
+    points.forEach((p, i) => {
+      let near = Infinity;
+      points.forEach((q, j) => j !== i && (near = Math.min(near, Math.hypot(p.x - q.x, p.y - q.y))));
+      if (near > farthest) [lonely, farthest] = [i, near];
+    });
+    expect(farthest).toBeGreaterThan(4);
+    await page.mouse.move(points[lonely].x, points[lonely].y);
+    await expect.poll(() => view.locator('.hovertext').first().textContent()).toContain(umap.titles[lonely] ?? `item ${umap.items[lonely]}`);
+    await screenshot(page, 'embeddings-umap-light');
+    await theme('color theme dark');
+    await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
+    await screenshot(page, 'embeddings-umap-dark');
+    await theme('color theme light');
+  }, 180_000);
+
   it('imports CSV files through the mapping form with a preview and progress; a broken file shows its file, line and column and registers nothing', async () => {
     fs.cpSync(path.join(ROOT, 'test', 'fixtures', 'csv', 'ml-latest'), path.join(ws, 'data', 'ml-latest'), { recursive: true });
     fs.writeFileSync(path.join(ws, 'data', 'bad.csv'), 'u,i,t\n1,2,100\n1,3,yesterday\n');

@@ -10,8 +10,8 @@ export type ColumnUse = AttributeKind | 'skip';
 export interface FileForm<P = CsvPreview> {
   path: string;
   preview?: P;
-  /** A path that is not one CSV file (a folder, a MovieLens folder) or cannot be read. */
-  error?: string;
+  /** A path that is not one CSV file (a folder, a MovieLens folder) or cannot be read; file, line and column when a file is broken. */
+  error?: ImportFailure;
   loading: boolean;
 }
 
@@ -63,15 +63,16 @@ export function csvMapping(interactions: InteractionsForm, items?: EntityForm, u
 /** What still keeps the import from starting, or undefined when it can start. */
 export function missingFor(kind: 'csv' | 'movielens', name: string, form: { movielens: FileForm<MovieLensPreview>; interactions: InteractionsForm; items: EntityForm; users: EntityForm }): string | undefined {
   if (!name.trim()) return 'Name the dataset.';
-  if (kind === 'movielens') return form.movielens.preview ? undefined : 'Give the path of a MovieLens 100K folder or zip and preview it.';
+  // A preview that failed says why above the button: point there rather than ask for a path again.
+  if (kind === 'movielens') return form.movielens.preview ? undefined : form.movielens.error ? 'The folder or zip could not be read (see above): fix it and preview again.' : 'Give the path of a MovieLens 100K folder or zip and preview it.';
   const i = form.interactions;
-  if (!i.preview) return 'Give the path of the interactions CSV file and preview it.';
+  if (!i.preview) return i.error ? 'The interactions file could not be read (see above): fix it and preview again.' : 'Give the path of the interactions CSV file and preview it.';
   if (!i.user || !i.item) return 'Choose the user and the item columns of the interactions.';
   for (const [label, e] of [['items', form.items], ['users', form.users]] as const) if (e.path && e.preview && !e.id) return `Choose the id column of the ${label} file.`;
   return undefined;
 }
 
-/** The failure of an import as the form shows it (file, line and column from the host's details). */
+/** The failure of an import or a preview as the form shows it (file, line and column from the host's details). */
 export function importFailure(e: unknown): ImportFailure {
   const err = e as Error;
   const details = e instanceof ApiCallError ? e.details : undefined;
@@ -192,7 +193,7 @@ export class DatasetImportModel extends ChangeModel {
     try {
       await read();
     } catch (e) {
-      f.error = (e as Error).message;
+      f.error = importFailure(e);
     }
     f.loading = false;
     this.changed();

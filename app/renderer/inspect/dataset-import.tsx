@@ -4,7 +4,7 @@ import type { EditorProps } from '../workbench/editor-registry';
 import { formatCount, formatDensity } from '../workbench/run-format';
 import { useModels } from '../workbench/use-model';
 import { Icon } from '../workbench/widgets';
-import { DatasetImportModel, type ColumnUse, type EntityForm, type FileForm } from './dataset-import-model';
+import { DatasetImportModel, type ColumnUse, type EntityForm, type FileForm, type ImportFailure } from './dataset-import-model';
 import './inspect.css';
 
 const KINDS: ColumnUse[] = ['skip', 'text', 'categorical', 'multi', 'numeric', 'timestamp'];
@@ -138,7 +138,8 @@ function PathField({ label, placeholder, file, onChange, onPreview }: { label: s
       {file.loading && <Icon name="loading" spin />}
       {file.error && (
         <div className="inspect-message error import-file-error" role="alert">
-          {file.error}
+          {file.error.message}
+          <ErrorWhere failure={file.error} />
         </div>
       )}
     </div>
@@ -316,29 +317,35 @@ function ImportStatus({ model, onShow }: { model: DatasetImportModel; onShow(): 
       <Icon name="error" />
       <div>
         <div className="import-error-message">{f.message}</div>
-        {f.file && (
-          <dl className="import-error-where">
-            <div>
-              <dt>file</dt>
-              <dd data-where="file">{f.file}</dd>
-            </div>
-            {f.line !== undefined && (
-              <div>
-                <dt>line</dt>
-                <dd data-where="line">{f.line}</dd>
-              </div>
-            )}
-            {f.column !== undefined && (
-              <div>
-                <dt>column</dt>
-                <dd data-where="column">{f.column}</dd>
-              </div>
-            )}
-          </dl>
-        )}
+        <ErrorWhere failure={f} />
         <div className="muted">Nothing was registered: the workspace's datasets are as they were. Fix the file or the mapping and import again.</div>
       </div>
     </div>
+  );
+}
+
+/** Where a file's error is: file, and line and column when known. */
+function ErrorWhere({ failure: f }: { failure: ImportFailure }) {
+  if (!f.file) return null;
+  return (
+    <dl className="import-error-where">
+      <div>
+        <dt>file</dt>
+        <dd data-where="file">{f.file}</dd>
+      </div>
+      {f.line !== undefined && (
+        <div>
+          <dt>line</dt>
+          <dd data-where="line">{f.line}</dd>
+        </div>
+      )}
+      {f.column !== undefined && (
+        <div>
+          <dt>column</dt>
+          <dd data-where="column">{f.column}</dd>
+        </div>
+      )}
+    </dl>
   );
 }
 

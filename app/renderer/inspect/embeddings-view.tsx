@@ -92,6 +92,8 @@ export function EmbeddingsView({ resource, services }: EditorProps) {
       live = false;
     };
   }, [runId, method, attribute, services.api]);
+  // While another projection computes (UMAP takes seconds), the one drawn is dimmed: its axes still name the old method.
+  const stale = busy && !!data && data.method !== method;
   const colourable = run?.attributes.filter((a) => a.kind !== 'text' || a.name !== run.titleColumn) ?? [];
   return (
     <div className="inspect-page embeddings-view" data-run={runId}>
@@ -105,7 +107,12 @@ export function EmbeddingsView({ resource, services }: EditorProps) {
               {data.explained ? ` · ${(100 * (data.explained[0] + data.explained[1])).toFixed(1)}% of the variance` : ''}
             </span>
           )}
-          {busy && <Icon name="loading" spin />}
+          {busy && (
+            <span className="muted embeddings-busy" role="status">
+              <Icon name="loading" spin />
+              {stale ? ` Projecting with ${method.toUpperCase()}…` : ''}
+            </span>
+          )}
         </div>
         <div className="inspector-controls">
           <label>
@@ -136,20 +143,22 @@ export function EmbeddingsView({ resource, services }: EditorProps) {
       )}
       {!data && !error && <div className="inspect-message muted">Projecting the item embeddings…</div>}
       {data && (
-        <ScatterChart
-          theme={services.theme}
-          dataKey={data}
-          height={560}
-          exportName={`embeddings-${data.method}-${runId.slice(0, 8)}`}
-          traces={() => embeddingTraces(data)}
-          layout={{
-            xaxis: { title: { text: `${data.method.toUpperCase()} 1` }, zeroline: false },
-            yaxis: { title: { text: `${data.method.toUpperCase()} 2` }, zeroline: false, scaleanchor: data.method === 'pca' ? 'x' : undefined },
-            // Categories list at the right; on a colour scale (its bar at the right) the legend names the cold items' rings, above.
-            legend: byCategory(data) ? { x: 1.02, xanchor: 'left', y: 1 } : { orientation: 'h', x: 0, y: 1.08 },
-            showlegend: byCategory(data) || data.cold.some(Boolean),
-          }}
-        />
+        <div className={`embeddings-plot${stale ? ' stale' : ''}`} aria-busy={stale || undefined}>
+          <ScatterChart
+            theme={services.theme}
+            dataKey={data}
+            height={560}
+            exportName={`embeddings-${data.method}-${runId.slice(0, 8)}`}
+            traces={() => embeddingTraces(data)}
+            layout={{
+              xaxis: { title: { text: `${data.method.toUpperCase()} 1` }, zeroline: false },
+              yaxis: { title: { text: `${data.method.toUpperCase()} 2` }, zeroline: false, scaleanchor: data.method === 'pca' ? 'x' : undefined },
+              // Categories list at the right; on a colour scale (its bar at the right) the legend names the cold items' rings, above.
+              legend: byCategory(data) ? { x: 1.02, xanchor: 'left', y: 1 } : { orientation: 'h', x: 0, y: 1.08 },
+              showlegend: byCategory(data) || data.cold.some(Boolean),
+            }}
+          />
+        </div>
       )}
     </div>
   );

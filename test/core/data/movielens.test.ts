@@ -67,6 +67,49 @@ describe('loadMovieLens100k on hand-written files', () => {
   });
 });
 
+describe('loadMovieLens100k on a broken u.data', () => {
+  /** The tiny folder (or zip) with u.data replaced. */
+  const broken = (name: string, udata: string, zip = false): string => {
+    if (zip) {
+      const file = path.join(tmp, `${name}.zip`);
+      fs.writeFileSync(file, zipSync({ ...TINY, 'ml-100k/u.data': strToU8(udata) }));
+      return file;
+    }
+    const dir = tinyFolder(name);
+    fs.writeFileSync(path.join(dir, 'u.data'), udata);
+    return dir;
+  };
+  const errorOf = (p: string): { message: string; code: string; details: Record<string, unknown> } => {
+    try {
+      loadMovieLens100k(p);
+    } catch (e) {
+      return e as { message: string; code: string; details: Record<string, unknown> };
+    }
+    throw new Error(`${p} loaded`);
+  };
+
+  it('names the file, the line as counted in the file (blank lines too) and the column', () => {
+    const dir = broken('bad-rating', '2\t1\t4\t881250949\n\n1\t2\tthree\t881250950\n');
+    const file = path.join(dir, 'u.data');
+    const e = errorOf(dir);
+    expect(e.code).toBe('ML100K_FORMAT');
+    expect(e.details).toEqual({ file, line: 3, column: 'rating' });
+    expect(e.message).toBe(`${file}, line 3, column 'rating': expected a number, got "three". Each line of u.data is user<TAB>item<TAB>rating<TAB>timestamp.`);
+  });
+
+  it('names the first missing field of a short line, an empty id and a timestamp that is not a number', () => {
+    expect(errorOf(broken('short', '2\t1\t4\t881250949\n1 2 3 881250950\n')).details).toEqual({ file: path.join(tmp, 'short', 'u.data'), line: 2, column: 'item' });
+    expect(errorOf(broken('short', '2\t1\t4\n')).message).toMatch(/line 1, column 'timestamp': missing \(the line has 3 fields/);
+    expect(errorOf(broken('no-user', '\t1\t4\t881250949\n')).details).toMatchObject({ line: 1, column: 'user' });
+    expect(errorOf(broken('bad-time', '2\t1\t4\tyesterday\n')).details).toMatchObject({ line: 1, column: 'timestamp' });
+  });
+
+  it('in a zip, names the zip and the entry', () => {
+    const zip = broken('bad-zip', '2\t1\t4\t881250949\n1\t2\t3\n', true);
+    expect(errorOf(zip).details).toEqual({ file: `${zip}/ml-100k/u.data`, line: 2, column: 'timestamp' });
+  });
+});
+
 describe.skipIf(!haveMl100k)('loadMovieLens100k on the real ML-100K', () => {
   it('has 943 users, 1682 items, 100000 ratings with the known first user and item', () => {
     const ds = loadMovieLens100k(ML100K);

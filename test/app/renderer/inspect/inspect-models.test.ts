@@ -144,6 +144,7 @@ describe('inspector and dataset import models', () => {
     expect(missingFor('csv', '', form)).toBe('Name the dataset.');
     expect(missingFor('csv', 'x', form)).toMatch(/interactions CSV file/);
     expect(missingFor('movielens', 'x', form)).toMatch(/MovieLens 100K folder or zip/);
+    expect(missingFor('csv', 'x', { ...form, interactions: { ...form.interactions, error: { code: 'CSV_QUOTE', message: 'unclosed' } } })).toMatch(/interactions file could not be read \(see above\)/);
     expect(fileStem('data/my ratings.csv')).toBe('my-ratings');
   });
 
@@ -180,8 +181,25 @@ describe('inspector and dataset import models', () => {
     // A folder is not a CSV file: the form says which files it holds.
     m.setPath('interactions', 'data/ml-latest');
     await m.previewCsv('interactions');
-    expect(m.interactions.error).toMatch(/movies\.csv, ratings\.csv, tags\.csv/);
+    expect(m.interactions.error?.message).toMatch(/movies\.csv, ratings\.csv, tags\.csv/);
     await waitFor(() => !m.interactions.loading);
+    m.dispose();
+  });
+
+  it('shows where a MovieLens folder is broken (file, line, column) when previewed, and cannot import it', async () => {
+    // A hand-written miniature in the ML-100K formats: the timestamp of line 2 is missing.
+    const ml = path.join(dir, 'data', 'ml-tiny');
+    fs.mkdirSync(ml, { recursive: true });
+    fs.writeFileSync(path.join(ml, 'u.data'), '1\t1\t4\t881250949\n2\t1\t5\n');
+    fs.writeFileSync(path.join(ml, 'u.item'), '1|Film (1994)|01-Jan-1994||http://x|0|1\n');
+    fs.writeFileSync(path.join(ml, 'u.user'), '1|24|M|technician|85711\n2|53|F|other|94043\n');
+    const m = new DatasetImportModel(api);
+    m.update((f) => ((f.kind = 'movielens'), (f.name = 'ml-tiny')));
+    m.setPath('movielens', 'data/ml-tiny');
+    await m.previewMovieLens();
+    expect(m.movielens.error).toMatchObject({ code: 'ML100K_FORMAT', file: path.join(fs.realpathSync(dir), 'data', 'ml-tiny', 'u.data'), line: 2, column: 'timestamp' });
+    expect(m.movielens.preview).toBeUndefined();
+    expect(m.missing).toBe('The folder or zip could not be read (see above): fix it and preview again.');
     m.dispose();
   });
 });

@@ -9,8 +9,8 @@ const built = fs.existsSync(path.join(root, 'dist', 'core', 'cli', 'index.js'));
 const mlLatest = path.join(root, 'test', 'fixtures', 'csv', 'ml-latest');
 
 
-// `reclab datasets import NAME --csv MAPPING.json`, as users run it: the compiled CLI.
-describe.skipIf(!built)('reclab datasets import --csv (compiled)', () => {
+// `reclab datasets import NAME --csv MAPPING.json` (and `--movielens DIR`), as users run it: the compiled CLI.
+describe.skipIf(!built)('reclab datasets import --csv and --movielens (compiled)', () => {
   let ws: string;
   beforeAll(() => {
     ws = fs.mkdtempSync(path.join(os.tmpdir(), 'reclab-import-'));
@@ -50,5 +50,20 @@ describe.skipIf(!built)('reclab datasets import --csv (compiled)', () => {
     expect(JSON.parse((await reclab(ws, 'datasets', '--json')).stdout).imported.tagged.spec.csv.itemAttributes).toEqual([
       { path: path.join(ws, 'tags.csv'), id: 'movieId', column: 'tag', as: 'tags', kind: 'multi' },
     ]);
+  });
+
+  it('refuses a MovieLens folder whose u.data has a bad line, naming file, line and column, and registers nothing', async () => {
+    // A hand-written miniature in the ML-100K formats: the rating of line 2 is not a number.
+    const dir = path.join(ws, 'ml-broken');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'u.data'), '1\t1\t4\t881250949\n2\t1\tfour\t881250950\n');
+    fs.writeFileSync(path.join(dir, 'u.item'), '1|Film (1994)|01-Jan-1994||http://x|0|1\n');
+    fs.writeFileSync(path.join(dir, 'u.user'), '1|24|M|technician|85711\n2|53|F|other|94043\n');
+    const before = JSON.parse((await reclab(ws, 'datasets', '--json')).stdout).imported;
+    const r = await reclab(ws, 'datasets', 'import', 'broken', '--movielens', dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${path.join(dir, 'u.data')}, line 2, column 'rating': expected a number, got "four".`);
+    expect(r.stdout).toBe('');
+    expect(JSON.parse((await reclab(ws, 'datasets', '--json')).stdout).imported).toEqual(before);
   });
 });
