@@ -153,6 +153,9 @@ describe.skipIf(!haveBuild || !haveChromium)('inspector, gate and embedding view
     const svg = fs.readFileSync((await download.path())!, 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('cold items (');
+    // On the editor's background, not transparent (an image viewer would show the dark theme's text on nothing).
+    // The paper is the first rect: the light theme's --editor-bg, #ffffff.
+    expect(/<rect[^>]*>/.exec(svg)?.[0]).toMatch(/^<rect x="0" y="0" width="\d+" height="\d+" style="fill: rgb\(255, 255, 255\); fill-opacity: 1;"/);
     await screenshot(page, 'gate-light');
     await theme('color theme dark');
     // The axis text takes the dark theme's colour without a reload.
