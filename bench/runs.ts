@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openRunStore, type MetricPoint, type RunSnapshot, type RunSummaryQuery, type SqliteRunStore } from '../core/runs';
+import Database from 'better-sqlite3';
+import { syntheticTrainedRun } from '../test/e2e/compare-fixtures';
 import { median } from './ml100k';
 
 const SEGMENTS = ['overall', 'items:cold', 'items:warm', 'items:head', 'items:mid', 'items:tail', 'users:activity[1-20]', 'users:activity[21-100]'];
@@ -96,6 +98,7 @@ export async function main(): Promise<void> {
     const batchMs = timeMs(() => s.getMetricSeriesBatch({ runIds: ids, keys: ['loss', 'lr'], maxPoints: 1000 }), 5);
     const liveMs = timeMs(() => s.getMetricSeriesBatch({ runIds: ids, keys: ['loss', 'lr'], afterStep: 19_900, maxPoints: 1000 }), 9);
     console.log(`series, 8 runs x 2 keys x 20,000 points downsampled to 1,000: ${batchMs.toFixed(1)} ms; the last 99 steps of each (live): ${liveMs.toFixed(2)} ms`);
+    const { compareMs, migrateS } = seriesOfManyRuns(dir);
     console.log(
       JSON.stringify({
         runs,
@@ -106,10 +109,49 @@ export async function main(): Promise<void> {
         list_runs_page_ms: listRunsMs,
         series_batch_ms: batchMs,
         series_live_ms: liveMs,
+        series_compare_100x10k_ms: compareMs,
+        migrate_blocks_2m_points_s: migrateS,
       }),
     );
   } finally {
     store?.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The store side of a compare of 100 runs with 2 keys of 10,000 points each (a second store
+ * in `dir`): both keys read at 500 points a curve, as the compare view asks (from the series'
+ * blocks); then the same store opened as RecLab before blocks existed left it (schema 2),
+ * timing the migration that fills the blocks of its 2 million points.
+ */
+function seriesOfManyRuns(dir: string): { compareMs: number; migrateS: number } {
+  const file = path.join(dir, 'series.sqlite');
+  const store = openRunStore(file);
+  const ids: string[] = [];
+  const fill0 = performance.now();
+  try {
+    for (let i = 0; i < 100; i++) {
+      const run = syntheticTrainedRun(i);
+      ids.push(run.id);
+      store.restoreRuns([run]);
+    }
+    console.log(`filled 100 runs x 2 keys x 10,000 points in ${((performance.now() - fill0) / 1000).toFixed(1)} s`);
+    const compareMs = timeMs(() => {
+      for (const key of ['train/loss', 'valid/ndcg@10']) store.getMetricSeriesBatch({ runIds: ids, keys: [key], maxPoints: 500 });
+    }, 5);
+    console.log(`series, 100 runs x 2 keys x 10,000 points at 500 a curve (a compare of 100 runs): ${compareMs.toFixed(1)} ms`);
+    store.close();
+    const db = new Database(file);
+    db.exec('DROP TABLE metric_blocks');
+    db.pragma('user_version = 2');
+    db.close();
+    const t = performance.now();
+    openRunStore(file).close();
+    const migrateS = (performance.now() - t) / 1000;
+    console.log(`opening it as a store of schema 2: the blocks of its 2,000,000 points filled in ${migrateS.toFixed(2)} s`);
+    return { compareMs, migrateS };
+  } finally {
+    store.close();
   }
 }

@@ -103,7 +103,10 @@ function migrate(db: Database.Database, file: string, migrations: readonly Migra
     migrations.forEach((m, i) => {
       if (m.version !== i + 1) throw new BugIndicatingError(`Migration at index ${i} has version ${m.version}; versions must be 1, 2, 3, ... in order.`);
     });
-    for (const m of migrations.slice(v.version)) db.exec(m.sql);
+    for (const m of migrations.slice(v.version)) {
+      db.exec(m.sql);
+      m.fill?.(db);
+    }
     db.pragma(`user_version = ${migrations.length}`);
   });
 }

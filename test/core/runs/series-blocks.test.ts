@@ -73,20 +73,28 @@ describe('metric blocks', () => {
 
   it('are filled from the points already stored when an older store is opened', () => {
     const file = path.join(tmp.make(), 'runs.sqlite');
-    // A store as RecLab wrote it before blocks existed (schema 2), with a series of distinct values.
+    // A store as RecLab wrote it before blocks existed (schema 2), with a spike, NaN and ties.
     const old = openDatabase(file, MIGRATIONS.slice(0, 2));
     old.prepare("INSERT INTO experiments (id, name, created) VALUES (1, 'Default', 0)").run();
     old.prepare("INSERT INTO runs (id, experiment_id, name, status, start_time, spec) VALUES ('0123456789abcdef', 1, 'old', 'FINISHED', 0, '{}')").run();
     const n = 5000;
-    const vals = Array.from({ length: n }, (_, i) => Math.sin(i / 40) + i / 1000 + (i === 3210 ? 50 : 0));
+    const vals = Array.from({ length: n }, (_, i) => (i % 97 === 5 ? NaN : Math.round(Math.sin(i / 40) * 4) / 4 + (i === 3210 ? 50 : 0)));
     old.prepare("INSERT INTO metric_series (id, run_id, key, points, ordered, step, time, value) VALUES (1, '0123456789abcdef', 'loss', ?, 1, ?, ?, ?)").run(n, n - 1, 1000 + n - 1, vals[n - 1]);
-    const insert = old.prepare('INSERT INTO metrics (series_id, step, seq, epoch, time, value) VALUES (1, ?, ?, NULL, ?, ?)');
-    old.transaction(() => vals.forEach((v, i) => insert.run(i, i, 1000 + i, v)))();
+    // A series that went back in steps: never read from blocks, so none are made for it.
+    old.prepare("INSERT INTO metric_series (id, run_id, key, points, ordered, step, time, value) VALUES (2, '0123456789abcdef', 'back', 2, 0, 1, 1001, 0)").run();
+    const insert = old.prepare('INSERT INTO metrics (series_id, step, seq, epoch, time, value) VALUES (?, ?, ?, NULL, ?, ?)');
+    old.transaction(() => {
+      vals.forEach((v, i) => insert.run(1, i, i, 1000 + i, Number.isNaN(v) ? null : v));
+      insert.run(2, 1, 0, 1001, 0);
+      insert.run(2, 0, 1, 1002, 1);
+    })();
     old.close();
 
     const store = openRunStore(file);
     const full = store.getMetricSeries('0123456789abcdef', 'loss');
     expect(full).toHaveLength(n);
+    expect(blockRows(file, 'loss')).toEqual([16, 256, 4096, 65536].flatMap((size) => expectedBlocks(vals, size)));
+    expect(blockRows(file, 'back')).toEqual([]);
     const got = store.getMetricSeries('0123456789abcdef', 'loss', { maxPoints: 300 });
     expect(got).toEqual(blockAlignedDownsample(full, 300));
     expect(got.find((p) => p.step === 3210)?.value).toBe(vals[3210]);
