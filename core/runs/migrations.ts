@@ -4,7 +4,7 @@
  * since databases in the field have already run it.
  */
 import type Database from 'better-sqlite3';
-import { BlockBuilder } from './series-blocks';
+import { BlockBuilder, mergeIntoChunks } from './series-blocks';
 
 export interface Migration {
   version: number;
@@ -117,17 +117,16 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    description: "metric blocks: each series' min and max point per 16, 256, 4096 and 65536 points, so a long series is charted from a few rows",
+    description: "metric blocks: each series' min and max point per 16, 256, 4096 and 65536 points, packed 64 blocks a row, so a long series is charted from a few rows",
     sql: `
-      -- See series-blocks.ts. block = seq / size; NULL values are NaN, as in metrics.
+      -- See series-blocks.ts: per series and block size (16, 256, 4096, 65536 points), rows
+      -- of 64 consecutive blocks (chunk = seq / size / 64), each block packed as 11 float64s.
       CREATE TABLE metric_blocks (
         series_id INTEGER NOT NULL REFERENCES metric_series(id) ON DELETE CASCADE,
         size INTEGER NOT NULL,
-        block INTEGER NOT NULL,
-        points INTEGER NOT NULL,
-        min_step INTEGER NOT NULL, min_seq INTEGER NOT NULL, min_epoch REAL, min_time INTEGER NOT NULL, min_value REAL,
-        max_step INTEGER NOT NULL, max_seq INTEGER NOT NULL, max_epoch REAL, max_time INTEGER NOT NULL, max_value REAL,
-        PRIMARY KEY (series_id, size, block)
+        chunk INTEGER NOT NULL,
+        blocks BLOB NOT NULL,
+        PRIMARY KEY (series_id, size, chunk)
       ) WITHOUT ROWID;
     `,
     fill: fillBlocks,
@@ -143,11 +142,11 @@ export const MIGRATIONS: readonly Migration[] = [
 function fillBlocks(db: Database.Database): void {
   const ordered = db.prepare('SELECT id FROM metric_series WHERE ordered = 1').pluck().all() as number[];
   const points = db.prepare('SELECT step, seq, epoch, time, value FROM metrics WHERE series_id = ? ORDER BY step, seq').raw();
-  const insert = db.prepare('INSERT INTO metric_blocks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare('INSERT INTO metric_blocks (series_id, size, chunk, blocks) VALUES (?, ?, ?, ?)');
   for (const id of ordered) {
     const blocks = new BlockBuilder();
     for (const [step, seq, epoch, time, value] of points.iterate(id) as IterableIterator<[number, number, number | null, number, number | null]>) blocks.add(id, step, seq, epoch, time, value ?? NaN);
-    for (const b of blocks.blocks()) insert.run(b.seriesId, b.size, b.block, b.points, ...b.min, ...b.max);
+    for (const c of mergeIntoChunks(blocks.blocks(), () => undefined)) insert.run(c.seriesId, c.size, c.chunk, Buffer.from(c.data.buffer, c.data.byteOffset, c.data.byteLength));
   }
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './database';
 import { RunStoreError } from './errors';
-import { BlockBuilder, blockSizeFor, pointsFromBlocks, type BlockPoint, type BlockRow } from './series-blocks';
+import { BlockBuilder, blockSizeFor, concatChunks, mergeIntoChunks, pointsFromBlocks, type BlockPoint } from './series-blocks';
 import { runFilterSql } from './filters';
 import { summarySql, toSummary } from './summaries';
 import { guarded, inReadTransaction, inTransaction } from './transaction';
@@ -195,14 +195,9 @@ export class SqliteRunStore implements RunStore {
       seriesEnd: db.prepare(
         `SELECT * FROM (SELECT step, epoch, time, value, seq FROM metrics WHERE ${IN_RANGE} ORDER BY step, seq LIMIT 1) UNION ALL SELECT * FROM (SELECT step, epoch, time, value, seq FROM metrics WHERE ${IN_RANGE} ORDER BY step DESC, seq DESC LIMIT 1)`,
       ).raw(),
-      // A block a previous batch started is merged: counts add up, the lower min and higher
-      // max win (NULL, i.e. NaN, never wins; on a tie the stored, earlier point stays).
-      upsertBlock: db.prepare(`INSERT INTO metric_blocks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (series_id, size, block) DO UPDATE SET points = points + excluded.points,
-        ${['step', 'seq', 'epoch', 'time', 'value'].map((c) => `min_${c} = CASE WHEN excluded.min_value < min_value OR (min_value IS NULL AND excluded.min_value IS NOT NULL) THEN excluded.min_${c} ELSE min_${c} END`).join(',\n')},
-        ${['step', 'seq', 'epoch', 'time', 'value'].map((c) => `max_${c} = CASE WHEN excluded.max_value > max_value OR (max_value IS NULL AND excluded.max_value IS NOT NULL) THEN excluded.max_${c} ELSE max_${c} END`).join(',\n')}`),
-      seriesBlocks: db.prepare(`SELECT block, min_step, min_seq, min_epoch, min_time, min_value, max_step, max_seq, max_epoch, max_time, max_value
-        FROM metric_blocks WHERE series_id = ? AND size = ? ORDER BY block`).raw(),
+      chunkRow: db.prepare('SELECT blocks FROM metric_blocks WHERE series_id = ? AND size = ? AND chunk = ?').pluck(),
+      putChunk: db.prepare('INSERT OR REPLACE INTO metric_blocks (series_id, size, chunk, blocks) VALUES (?, ?, ?, ?)'),
+      seriesChunks: db.prepare('SELECT blocks FROM metric_blocks WHERE series_id = ? AND size = ? ORDER BY chunk').pluck(),
       seriesCount: db.prepare(`SELECT count(*) FROM metrics WHERE ${IN_RANGE}`).pluck(),
       // Bucket of inner point i (0-based, first point excluded) is floor(i * buckets / inner),
       // as in downsampleSeries. With one min() or max() per query, SQLite takes the bare
@@ -342,7 +337,8 @@ export class SqliteRunStore implements RunStore {
       }
       for (let r = 0; r < filled; r++) insertPoint.run(args.slice(r * POINT_COLUMNS, (r + 1) * POINT_COLUMNS));
       for (const s of series.values()) this.stmts.updateSeries.run(s);
-      for (const b of blocks.blocks()) this.stmts.upsertBlock.run(b.seriesId, b.size, b.block, b.points, ...b.min, ...b.max);
+      const { chunkRow, putChunk } = this.stmts;
+      for (const c of mergeIntoChunks(blocks.blocks(), (id, size, chunk) => chunkRow.get(id, size, chunk) as Buffer | undefined)) putChunk.run(c.seriesId, c.size, c.chunk, Buffer.from(c.data.buffer, c.data.byteOffset, c.data.byteLength));
     });
   }
 
@@ -607,8 +603,9 @@ export class SqliteRunStore implements RunStore {
     // A whole long ordered series: from its summary blocks (series-blocks.ts), a few rows per bucket.
     const size = whole && series.ordered ? blockSizeFor(count, buckets) : undefined;
     if (size !== undefined) {
-      const asBlockPoint = ([step, epoch, time, value, seq]: (typeof ends)[number]): BlockPoint => [step, seq, epoch, time, value];
-      return { points: pointsFromBlocks(this.stmts.seriesBlocks.all(series.id, size) as BlockRow[], buckets, asBlockPoint(first), asBlockPoint(last)), count };
+      const asBlockPoint = ([step, epoch, time, value, seq]: (typeof ends)[number]): BlockPoint => [step, seq, epoch ?? NaN, time, fromDb(value)];
+      const blocks = concatChunks(this.stmts.seriesChunks.all(series.id, size) as Buffer[]);
+      return { points: pointsFromBlocks(blocks, buckets, asBlockPoint(first), asBlockPoint(last)), count };
     }
     // Aggregated inside SQLite: a million-point series never becomes a million JS objects.
     const rows = series.ordered

@@ -22,16 +22,22 @@ function values(n: number, seed: number, nanEvery = 0): number[] {
 
 type BlockRowObject = Record<string, number | null>;
 
+/** The stored blocks of a series, unpacked (11 float64s a block, 64 blocks a row), NaN as null. */
 function blockRows(file: string, seriesKey: string): BlockRowObject[] {
   const db = new Database(file, { readonly: true });
   try {
-    return db
-      .prepare('SELECT b.* FROM metric_blocks b JOIN metric_series s ON s.id = b.series_id WHERE s.key = ? ORDER BY b.size, b.block')
-      .all(seriesKey)
-      .map((r) => {
-        const { series_id: _id, ...rest } = r as BlockRowObject;
-        return rest;
-      });
+    const rows = db.prepare('SELECT b.size, b.chunk, b.blocks FROM metric_blocks b JOIN metric_series s ON s.id = b.series_id WHERE s.key = ? ORDER BY b.size, b.chunk').raw().all(seriesKey) as [number, number, Buffer][];
+    const out: BlockRowObject[] = [];
+    const v = (x: number) => (Number.isNaN(x) ? null : x);
+    for (const [size, chunk, blob] of rows) {
+      const d = new Float64Array(new Uint8Array(blob).buffer);
+      for (let i = 0; i * 11 < d.length; i++) {
+        const f = d.subarray(i * 11, i * 11 + 11);
+        const point = (prefix: string, o: number) => ({ [`${prefix}_step`]: f[o], [`${prefix}_seq`]: f[o + 1], [`${prefix}_epoch`]: v(f[o + 2]), [`${prefix}_time`]: f[o + 3], [`${prefix}_value`]: v(f[o + 4]) });
+        out.push({ size, block: chunk * 64 + i, points: f[0], ...point('min', 1), ...point('max', 6) });
+      }
+    }
+    return out;
   } finally {
     db.close();
   }
@@ -58,7 +64,8 @@ describe('metric blocks', () => {
   it('hold each block’s count, lowest and highest point, whether the points came in one batch, in small batches or one by one', () => {
     const file = path.join(tmp.make(), 'runs.sqlite');
     const store = openRunStore(file);
-    const vals = values(1000, 7, 11);
+    // 2,000 points: 125 blocks of 16, two stored rows of 64 blocks.
+    const vals = values(2000, 7, 11);
     const run = store.createRun({ spec: {} }).id;
     store.logMetrics(run, pointsOf('whole', vals));
     const batches = pointsOf('batches', vals);
