@@ -21,6 +21,21 @@ export function seriesColor(i: number, colors: readonly string[] = chartColors()
   return `hsl(${Math.round((i * 137.508 + 200) % 360)}, ${dark ? 60 : 65}%, ${dark ? 65 : 45}%)`;
 }
 
+/**
+ * A continuous colour scale (popularity, a numeric attribute): Viridis, in the dark theme
+ * from its quarter on, as its darkest purple vanishes on a dark background.
+ */
+export function sequentialScale(): string | [number, string][] {
+  if (document.documentElement.style.colorScheme !== 'dark') return 'Viridis';
+  return [
+    [0, '#3b528b'],
+    [0.25, '#2c728e'],
+    [0.5, '#21918c'],
+    [0.75, '#5ec962'],
+    [1, '#fde725'],
+  ];
+}
+
 function axisTheme(): Record<string, unknown> {
   const muted = cssVar('--fg-muted');
   const grid = cssVar('--border');

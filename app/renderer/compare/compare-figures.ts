@@ -1,7 +1,7 @@
 import type { PlotData, Layout } from 'plotly.js-strict-dist-min';
 import type { ChartFigure } from '../charts/exportable-chart';
 import type { ChartTable } from '../charts/csv';
-import { cssVar, seriesColor, chartColors } from '../charts/chart-theme';
+import { cssVar, seriesColor, chartColors, sequentialScale } from '../charts/chart-theme';
 import { canUseWebgl } from '../charts/webgl';
 import { ema, metricKs, xOf } from './compare-data';
 import type { CompareModel } from './compare-model';
@@ -167,7 +167,7 @@ export function parcoordsFigure(model: CompareModel): ChartFigure {
     data: [
       {
         type: 'parcoords',
-        line: { color: values, colorscale: 'Viridis', showscale: true, colorbar: { thickness: 10, tickfont: { color: fg, size: 10 } } },
+        line: { color: values, colorscale: sequentialScale(), showscale: true, colorbar: { thickness: 10, tickfont: { color: fg, size: 10 } } },
         dimensions: [...dims, { label: model.parcoordsMetric, values }],
         labelfont: { color: fg, size: 11, shadow },
         tickfont: { color: fg, size: 10, shadow },

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { PlotData } from 'plotly.js-strict-dist-min';
 import type { EmbeddingView, RunInspection } from '../../../core/export';
-import { chartColors, cssVar } from '../charts/chart-theme';
+import { chartColors, cssVar, sequentialScale } from '../charts/chart-theme';
 import { ScatterChart, scatterType } from '../charts/scatter-chart';
 import type { EditorProps } from '../workbench/editor-registry';
 import { Icon } from '../workbench/widgets';
@@ -59,7 +59,7 @@ function embeddingTraces(e: EmbeddingView): PlotData[] {
   const values = numeric ? attr.values.map((v) => (typeof v === 'number' ? v : null)) : e.popularity.map((p) => Math.log10(p + 1));
   const title = numeric ? attr.name : 'log10(popularity + 1)';
   const { coldIdx } = splitByCold(e.cold);
-  const traces = [base(all, `items (${all.length})`, { color: values, colorscale: 'Viridis', showscale: true, colorbar: { title: { text: title, side: 'right' }, thickness: 12, outlinewidth: 0 } }, (i) => `${title}: ${values[i] === null ? '–' : Number(values[i]).toFixed(2)}`)];
+  const traces = [base(all, `items (${all.length})`, { color: values, colorscale: sequentialScale(), showscale: true, colorbar: { title: { text: title, side: 'right' }, thickness: 12, outlinewidth: 0 } }, (i) => `${title}: ${values[i] === null ? '–' : Number(values[i]).toFixed(2)}`)];
   if (coldIdx.length) traces.push(base(coldIdx, `cold items (${coldIdx.length})`, { color: 'rgba(0,0,0,0)', size: 8, line: { width: 1, color: cssVar('--chart-4') } }, () => 'cold item'));
   return traces;
 }
