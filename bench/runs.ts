@@ -97,7 +97,9 @@ export async function main(): Promise<void> {
     }
     const batchMs = timeMs(() => s.getMetricSeriesBatch({ runIds: ids, keys: ['loss', 'lr'], maxPoints: 1000 }), 5);
     const liveMs = timeMs(() => s.getMetricSeriesBatch({ runIds: ids, keys: ['loss', 'lr'], afterStep: 19_900, maxPoints: 1000 }), 9);
-    console.log(`series, 8 runs x 2 keys x 20,000 points downsampled to 1,000: ${batchMs.toFixed(1)} ms; the last 99 steps of each (live): ${liveMs.toFixed(2)} ms`);
+    // A zoom: steps 1,000 to 18,999 of each, at 1,000 points (from blocks of 16 and the range's two ends).
+    const zoomMs = timeMs(() => s.getMetricSeriesBatch({ runIds: ids, keys: ['loss', 'lr'], fromStep: 1000, toStep: 18_999, maxPoints: 1000 }), 5);
+    console.log(`series, 8 runs x 2 keys x 20,000 points downsampled to 1,000: ${batchMs.toFixed(1)} ms; the last 99 steps of each (live): ${liveMs.toFixed(2)} ms; steps 1,000-18,999 of each (a zoom): ${zoomMs.toFixed(1)} ms`);
     const { compareMs, migrateS } = seriesOfManyRuns(dir);
     console.log(
       JSON.stringify({
@@ -109,6 +111,7 @@ export async function main(): Promise<void> {
         list_runs_page_ms: listRunsMs,
         series_batch_ms: batchMs,
         series_live_ms: liveMs,
+        series_zoom_ms: zoomMs,
         series_compare_100x10k_ms: compareMs,
         migrate_blocks_2m_points_s: migrateS,
       }),

@@ -125,6 +125,27 @@ export function mergeIntoChunks(blocks: readonly Block[], stored: (seriesId: num
   return [...rows.values()];
 }
 
+/** A stored point as read: step, seq, epoch, time, value (null: none, NaN). */
+export type PointRow = [step: number, seq: number, epoch: number | null, time: number, value: number | null];
+
+/** One block (FIELDS values) of consecutive points in series order. */
+export function blockOfPoints(rows: readonly PointRow[]): Float64Array {
+  const d = new Float64Array(FIELDS);
+  d[0] = rows.length;
+  let lo: BlockPoint | undefined;
+  let hi: BlockPoint | undefined;
+  for (const [step, seq, epoch, time, value] of rows) {
+    const p: BlockPoint = [step, seq, epoch ?? NaN, time, value ?? NaN];
+    if (!lo || beats(p[4], lo[4], 1)) lo = p;
+    if (!hi || beats(p[4], hi[4], -1)) hi = p;
+  }
+  if (lo && hi) {
+    d.set(lo, 1);
+    d.set(hi, 6);
+  }
+  return d;
+}
+
 /** The coarsest block size that still gives at least `buckets` blocks of `points`, if any. */
 export function blockSizeFor(points: number, buckets: number): number | undefined {
   for (let l = BLOCK_SIZES.length - 1; l >= 0; l--) if (Math.ceil(points / BLOCK_SIZES[l]) >= buckets) return BLOCK_SIZES[l];

@@ -4,7 +4,10 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { openDatabase } from './database';
 import { RunStoreError } from './errors';
-import { BlockBuilder, blockSizeFor, concatChunks, mergeIntoChunks, pointsFromBlocks, type BlockPoint } from './series-blocks';
+import { BLOCK_SIZES, BlockBuilder, blockOfPoints, blockSizeFor, CHUNK, concatChunks, FIELDS, mergeIntoChunks, pointsFromBlocks, type BlockPoint, type PointRow } from './series-blocks';
+
+/** The finest block size: a range's blocks (its ends read point by point stay under it). */
+const BLOCK = BLOCK_SIZES[0];
 import { runFilterSql } from './filters';
 import { summarySql, toSummary } from './summaries';
 import { guarded, inReadTransaction, inTransaction } from './transaction';
@@ -198,6 +201,10 @@ export class SqliteRunStore implements RunStore {
       chunkRow: db.prepare('SELECT blocks FROM metric_blocks WHERE series_id = ? AND size = ? AND chunk = ?').pluck(),
       putChunk: db.prepare('INSERT OR REPLACE INTO metric_blocks (series_id, size, chunk, blocks) VALUES (?, ?, ?, ?)'),
       seriesChunks: db.prepare('SELECT blocks FROM metric_blocks WHERE series_id = ? AND size = ? ORDER BY chunk').pluck(),
+      seriesChunkRange: db.prepare('SELECT blocks FROM metric_blocks WHERE series_id = ? AND size = ? AND chunk BETWEEN ? AND ? ORDER BY chunk').pluck(),
+      // The first and the last n points of a step range (an ordered series' range is a run of seqs).
+      rangeHead: db.prepare(`SELECT step, seq, epoch, time, value FROM metrics WHERE ${IN_RANGE} ORDER BY step, seq LIMIT @n`).raw(),
+      rangeTail: db.prepare(`SELECT step, seq, epoch, time, value FROM metrics WHERE ${IN_RANGE} ORDER BY step DESC, seq DESC LIMIT @n`).raw(),
       seriesCount: db.prepare(`SELECT count(*) FROM metrics WHERE ${IN_RANGE}`).pluck(),
       // Bucket of inner point i (0-based, first point excluded) is floor(i * buckets / inner),
       // as in downsampleSeries. With one min() or max() per query, SQLite takes the bare
@@ -600,11 +607,30 @@ export class SqliteRunStore implements RunStore {
     if (maxPoints === undefined || count <= maxPoints) return { points: (this.stmts.series.all(at) as Row[]).map(toPoint), count };
     const buckets = Math.floor((maxPoints - 2) / 2);
     if (buckets === 0) return { points: [toPoint(first as unknown as Row), toPoint(last as unknown as Row)], count };
+    const asBlockPoint = ([step, epoch, time, value, seq]: (typeof ends)[number]): BlockPoint => [step, seq, epoch ?? NaN, time, fromDb(value)];
     // A whole long ordered series: from its summary blocks (series-blocks.ts), a few rows per bucket.
     const size = whole && series.ordered ? blockSizeFor(count, buckets) : undefined;
     if (size !== undefined) {
-      const asBlockPoint = ([step, epoch, time, value, seq]: (typeof ends)[number]): BlockPoint => [step, seq, epoch ?? NaN, time, fromDb(value)];
       const blocks = concatChunks(this.stmts.seriesChunks.all(series.id, size) as Buffer[]);
+      return { points: pointsFromBlocks(blocks, buckets, asBlockPoint(first), asBlockPoint(last)), count };
+    }
+    // A long range of an ordered series (a zoom): the blocks of 16 inside it, and the points of
+    // the partial blocks at its two ends (under 16 each) as a block each.
+    if (!whole && series.ordered && blockSizeFor(count, buckets) !== undefined) {
+      const [s0, s1] = [first[4], last[4]];
+      const [j0, j1] = [Math.ceil(s0 / BLOCK), Math.floor((s1 + 1) / BLOCK)];
+      const c0 = Math.floor(j0 / CHUNK);
+      const inner = concatChunks(this.stmts.seriesChunkRange.all(series.id, BLOCK, c0, Math.floor((j1 - 1) / CHUNK)) as Buffer[]).subarray((j0 - c0 * CHUNK) * FIELDS, (j1 - c0 * CHUNK) * FIELDS);
+      const head = j0 * BLOCK - s0;
+      const tail = s1 + 1 - j1 * BLOCK;
+      const ends = [
+        head ? blockOfPoints(this.stmts.rangeHead.all({ ...at, n: head }) as PointRow[]) : new Float64Array(0),
+        tail ? blockOfPoints((this.stmts.rangeTail.all({ ...at, n: tail }) as PointRow[]).reverse()) : new Float64Array(0),
+      ];
+      const blocks = new Float64Array(ends[0].length + inner.length + ends[1].length);
+      blocks.set(ends[0]);
+      blocks.set(inner, ends[0].length);
+      blocks.set(ends[1], ends[0].length + inner.length);
       return { points: pointsFromBlocks(blocks, buckets, asBlockPoint(first), asBlockPoint(last)), count };
     }
     // Aggregated inside SQLite: a million-point series never becomes a million JS objects.

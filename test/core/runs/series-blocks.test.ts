@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { downsampleSeries, openRunStore, type MetricPoint } from '../../../core/runs';
 import { openDatabase } from '../../../core/runs/database';
 import { MIGRATIONS } from '../../../core/runs/migrations';
-import { blockAlignedDownsample, tempDirs } from './helpers';
+import { blockAlignedDownsample, rangeBlockAligned, tempDirs } from './helpers';
 
 const tmp = tempDirs();
 afterEach(() => tmp.cleanup());
@@ -127,8 +127,20 @@ describe('metric blocks', () => {
       expect(got.find((p) => p.step === 12_345)?.value).toBe(-1e6);
       expect([got[0].step, got[got.length - 1].step]).toEqual([0, n - 1]);
     }
-    // A step range (a zoom) is read from the points.
+    // A step range (a zoom) that fits is read point by point; a long one from its blocks of 16 and its two ragged ends.
     expect(store.getMetricSeries(run, 'long', { fromStep: 77_000, toStep: 78_000, maxPoints: 2000 })).toEqual(full.slice(77_000, 78_001));
+    for (const [from, to, maxPoints] of [
+      [12_345, 87_654, 2000],
+      [3, 40_000, 500],
+      [0, 99_999, 2000],
+      [50_000, 99_998, 1000],
+    ]) {
+      const zoom = store.getMetricSeries(run, 'long', { fromStep: from, toStep: to, maxPoints });
+      expect(zoom).toEqual(rangeBlockAligned(full, from, to, maxPoints));
+      expect(zoom.length).toBeLessThanOrEqual(maxPoints);
+      expect([zoom[0].step, zoom[zoom.length - 1].step]).toEqual([from, to]);
+      if (from <= 77_777 && 77_777 <= to) expect(zoom.find((p) => p.step === 77_777)?.value).toBe(1e6);
+    }
     // One point back in steps: the series is no longer ordered, and blocks no longer follow step order.
     const back = pointsOf('back', values(3000, 3));
     store.logMetrics(run, back.slice(100));
