@@ -106,6 +106,20 @@ export function watchPage(page: Page, problems: string[]): void {
   });
 }
 
+/**
+ * A call the page makes is refused on purpose (a broken file): Chromium logs its HTTP status
+ * as a console error. Waits for exactly that one among `problems` and takes it out, so the
+ * file's last check ("no console error") still sees any other.
+ */
+export async function expectRefusedCall(problems: string[], status = 422, timeoutMs = 15_000): Promise<void> {
+  const refused = (p: string) => p.includes(`the server responded with a status of ${status}`);
+  // Polled by hand: bench scripts import this file outside vitest.
+  for (const t0 = Date.now(); !problems.some(refused) && Date.now() - t0 < timeoutMs; ) await new Promise((r) => setTimeout(r, 100));
+  const n = problems.filter(refused).length;
+  if (n !== 1) throw new Error(`Expected one console error for a refused call (HTTP ${status}), saw ${n}: ${problems.join('; ')}`);
+  problems.splice(problems.findIndex(refused), 1);
+}
+
 /** An API call with the session token, as a program beside the page would make it. */
 export async function callApi<T>(served: Served, name: string, body: unknown): Promise<T> {
   const r = await fetch(`${served.origin}/api/call/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-reclab-token': served.token }, body: JSON.stringify(body) });
