@@ -5,7 +5,7 @@ import { metricFamilies, paramRows, protocolWarning, runLabels, stepRange, type 
 
 /** Points one chart's whole view asks for, over all its runs: enough for a chart's width per run, few enough to stay fast with 100 runs. */
 const CHART_BUDGET = 50_000;
-/** A zoomed range is asked again at about the chart's width in pixels: full resolution once the range holds fewer points. */
+/** A zoomed range is asked again at about the chart's width in pixels per run (up to 25 runs; more share CHART_BUDGET): full resolution once the range holds fewer points. */
 const ZOOM_POINTS = 2000;
 /** A tab reads the new points of its running runs at most this often. */
 const PULL_MS = 250;
@@ -219,7 +219,7 @@ export class CompareModel extends ChangeModel {
       await Promise.all(
         [...byRange.entries()].map(async ([range, runIds]) => {
           const [fromStep, toStep] = range.split(':').map(Number);
-          const res = await this.api.call('runs.series', { runIds, keys: [key], maxPoints: ZOOM_POINTS, fromStep, toStep });
+          const res = await this.api.call('runs.series', { runIds, keys: [key], maxPoints: this.zoomMaxPoints, fromStep, toStep });
           for (const id of runIds) series[id] = res.series[id]?.[key] ?? [];
         }),
       );
@@ -245,6 +245,11 @@ export class CompareModel extends ChangeModel {
   /** Points per run of a whole-view curve. */
   private get wholeMaxPoints(): number {
     return Math.max(200, Math.min(5000, Math.floor(CHART_BUDGET / Math.max(1, this.runs.length))));
+  }
+
+  /** Points per run of a zoomed curve: the chart's width for a few runs, the chart's budget shared out for many (100 runs x 2,000 points drew slowly and read slowly). */
+  private get zoomMaxPoints(): number {
+    return Math.max(200, Math.min(ZOOM_POINTS, Math.floor(CHART_BUDGET / Math.max(1, this.runs.length))));
   }
 
   private async loadSeries(key: string): Promise<void> {
