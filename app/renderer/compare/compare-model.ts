@@ -277,6 +277,11 @@ export class CompareModel extends ChangeModel {
     const added = points.map((p) => p.key).filter((k) => !this.keys.includes(k));
     if (added.length) {
       this.keys = [...new Set([...this.keys, ...added])].sort();
+      // Opened before its run logged anything: the first keys become the charts.
+      if (this.selectedKeys.length === 0) {
+        this.selectedKeys = defaultKeys(this.keys);
+        for (const k of this.selectedKeys) void this.loadSeries(k);
+      }
       this.changed();
     }
     this.dirty.add(runId);
