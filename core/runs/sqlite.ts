@@ -623,14 +623,12 @@ export class SqliteRunStore implements RunStore {
       const inner = concatChunks(this.stmts.seriesChunkRange.all(series.id, BLOCK, c0, Math.floor((j1 - 1) / CHUNK)) as Buffer[]).subarray((j0 - c0 * CHUNK) * FIELDS, (j1 - c0 * CHUNK) * FIELDS);
       const head = j0 * BLOCK - s0;
       const tail = s1 + 1 - j1 * BLOCK;
-      const ends = [
-        head ? blockOfPoints(this.stmts.rangeHead.all({ ...at, n: head }) as PointRow[]) : new Float64Array(0),
-        tail ? blockOfPoints((this.stmts.rangeTail.all({ ...at, n: tail }) as PointRow[]).reverse()) : new Float64Array(0),
-      ];
-      const blocks = new Float64Array(ends[0].length + inner.length + ends[1].length);
-      blocks.set(ends[0]);
-      blocks.set(inner, ends[0].length);
-      blocks.set(ends[1], ends[0].length + inner.length);
+      const headBlock = head ? blockOfPoints(this.stmts.rangeHead.all({ ...at, n: head }) as PointRow[]) : new Float64Array(0);
+      const tailBlock = tail ? blockOfPoints((this.stmts.rangeTail.all({ ...at, n: tail }) as PointRow[]).reverse()) : new Float64Array(0);
+      const blocks = new Float64Array(headBlock.length + inner.length + tailBlock.length);
+      blocks.set(headBlock);
+      blocks.set(inner, headBlock.length);
+      blocks.set(tailBlock, headBlock.length + inner.length);
       return { points: pointsFromBlocks(blocks, buckets, asBlockPoint(first), asBlockPoint(last)), count };
     }
     // Aggregated inside SQLite: a million-point series never becomes a million JS objects.

@@ -242,14 +242,19 @@ export class CompareModel extends ChangeModel {
     this.changed();
   }
 
-  /** Points per run of a whole-view curve. */
-  private get wholeMaxPoints(): number {
-    return Math.max(200, Math.min(5000, Math.floor(CHART_BUDGET / Math.max(1, this.runs.length))));
+  /** Points per run of a curve: the chart's budget shared out among the runs, at least 200 and at most `cap`. */
+  private pointsPerRun(cap: number): number {
+    return Math.max(200, Math.min(cap, Math.floor(CHART_BUDGET / Math.max(1, this.runs.length))));
   }
 
-  /** Points per run of a zoomed curve: the chart's width for a few runs, the chart's budget shared out for many (100 runs x 2,000 points drew slowly and read slowly). */
+  /** Points per run of a whole-view curve. */
+  private get wholeMaxPoints(): number {
+    return this.pointsPerRun(5000);
+  }
+
+  /** Points per run of a zoomed curve: the chart's width for a few runs, shared out for many (100 runs x 2,000 points drew slowly and read slowly). */
   private get zoomMaxPoints(): number {
-    return Math.max(200, Math.min(ZOOM_POINTS, Math.floor(CHART_BUDGET / Math.max(1, this.runs.length))));
+    return this.pointsPerRun(ZOOM_POINTS);
   }
 
   private async loadSeries(key: string): Promise<void> {
